@@ -1,0 +1,156 @@
+"""The Bot: receives its resources, loads the cogs, syncs commands, reports errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from bot.domain.errors import DomainError
+from bot.i18n import language_of, t
+from bot.i18n.translator import CommandTranslator
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("cogs.venues",)
+
+
+def intents() -> discord.Intents:
+    """Guilds and guild reactions only: no message content, no members."""
+    value = discord.Intents.none()
+    value.guilds = True
+    value.guild_reactions = True
+    return value
+
+
+def error_message(language: str, error: DomainError) -> str:
+    params = dict(error.params)
+    if "field" in params:
+        params["field"] = t(language, f"field.{params['field']}")
+    if "permissions" in params:
+        params["permissions"] = ", ".join(
+            t(language, f"permission.{name}") for name in params["permissions"]
+        )
+    return t(language, error.key, **params)
+
+
+async def reply(interaction: discord.Interaction, content: str, **kwargs: Any) -> None:
+    """Answer ephemerally whether or not the interaction was already acknowledged."""
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **kwargs)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **kwargs)
+
+
+async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Turn any failure of an interaction into one ephemeral, localized message."""
+    language = language_of(interaction.locale)
+    original = getattr(error, "original", None) or error.__cause__ or error
+    if isinstance(error, DomainError):
+        original = error
+    if isinstance(original, DomainError):
+        message = error_message(language, original)
+    elif isinstance(error, app_commands.MissingPermissions):
+        names = [p for p in error.missing_permissions]
+        message = error_message(
+            language, DomainError("error.member_missing_permissions", permissions=names)
+        )
+    elif isinstance(error, app_commands.BotMissingPermissions):
+        names = [p for p in error.missing_permissions]
+        message = error_message(
+            language,
+            DomainError("error.bot_missing_permissions", permissions=names, channel="#"),
+        )
+    elif isinstance(error, app_commands.NoPrivateMessage):
+        message = t(language, "error.guild_only")
+    elif isinstance(error, app_commands.CommandOnCooldown):
+        message = t(language, "error.cooldown", seconds=f"{error.retry_after:.0f}")
+    elif isinstance(original, OperationalError | PoolTimeoutError):
+        log.warning("database unavailable during %s: %s", _describe(interaction), original)
+        message = t(language, "error.database_busy")
+    else:
+        error_id = secrets.token_hex(4)
+        log.error("unexpected error %s in %s", error_id, _describe(interaction), exc_info=original)
+        message = t(language, "error.unexpected", id=error_id)
+    try:
+        await reply(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not deliver an error message for %s", _describe(interaction))
+
+
+def _describe(interaction: discord.Interaction) -> str:
+    command = interaction.command.qualified_name if interaction.command else "interaction"
+    return f"/{command} (guild {interaction.guild_id}, user {interaction.user.id})"
+
+
+class Tree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class BonnesPlaces(commands.Bot):
+    def __init__(self, settings: Settings, services: Services) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            guild_ready_timeout=settings.guild_ready_timeout,
+            tree_cls=Tree,
+            shard_id=None,
+        )
+        self.settings = settings
+        self.services = services
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CommandTranslator())
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        await self.sync_commands()
+
+    async def command_schema_hash(self) -> str:
+        translator = self.tree.translator or CommandTranslator()
+        payload = [
+            await command.get_translated_payload(self.tree, translator)
+            for command in self.tree.get_commands()
+        ]
+        encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+    async def sync_commands(self) -> None:
+        """Sync to DEV_GUILD_ID at every start when set; otherwise sync globally, and only
+        when the command schema differs from the one last synced by this application."""
+        dev_guild_id = self.settings.dev_guild_id
+        if dev_guild_id is not None:
+            guild = discord.Object(id=dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to development guild %s", len(synced), dev_guild_id)
+            return
+        key = f"commands.global.{self.application_id}"
+        schema_hash = await self.command_schema_hash()
+        if await self.services.state.get(key) == schema_hash:
+            log.info("command schema unchanged; global sync skipped")
+            return
+        synced = await self.tree.sync()
+        await self.services.state.put(key, schema_hash)
+        log.info("synced %d global commands", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d guilds", self.user, len(self.guilds))

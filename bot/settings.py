@@ -1,0 +1,131 @@
+"""Runtime configuration, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///bonnes_places.db"
+
+#: Synchronous driver names a user may write, mapped to the async driver the bot uses.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class SettingsError(Exception):
+    """A configuration problem, phrased as one line an operator can act on."""
+
+
+def normalize_database_url(raw: str) -> URL:
+    """Parse DATABASE_URL and select the async driver the bot needs.
+
+    `sqlite:///x.db` and `postgresql://...` are accepted and mapped to aiosqlite / asyncpg.
+    """
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError as exc:
+        raise ValueError(f"cannot parse {raw!r}") from exc
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database {url.drivername!r}; use sqlite+aiosqlite:///FILE "
+            "or postgresql+asyncpg://USER@HOST/DB"
+        )
+    if driver.startswith("sqlite") and not url.database:
+        raise ValueError(
+            "a SQLite URL needs a file name, e.g. sqlite+aiosqlite:///bonnes_places.db"
+        )
+    if driver.startswith("postgresql") and not (url.host or url.query.get("host")):
+        raise ValueError(
+            "a PostgreSQL URL needs a host, e.g. postgresql+asyncpg://user@localhost/db"
+        )
+    return url.set(drivername=driver)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    discord_token: SecretStr
+    database_url: str = DEFAULT_DATABASE_URL
+    dev_guild_id: int | None = None
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
+    log_level: str = "INFO"
+    #: Seconds discord.py waits after the last GUILD_CREATE before `on_ready`.
+    guild_ready_timeout: float = Field(default=2.0, ge=0)
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_not_blank(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("is empty")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: str) -> str:
+        return normalize_database_url(value).render_as_string(hide_password=False)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _parse_shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(" ", ",").split(",") if p]
+            return [int(p) for p in parts] if parts else None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _shards_consistent(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT")
+            bad = [s for s in self.shard_ids if not 0 <= s < self.shard_count]
+            if bad:
+                raise ValueError(f"SHARD_IDS {bad} are outside 0..{self.shard_count - 1}")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+_HINTS = {
+    "discord_token": (
+        "set DISCORD_TOKEN (environment or .env) to your bot token from "
+        "https://discord.com/developers/applications -> your app -> Bot -> Reset Token"
+    ),
+    "database_url": "DATABASE_URL is invalid",
+}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation failures into one actionable line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else ""
+        if field == "discord_token":
+            raise SettingsError(_HINTS["discord_token"]) from None
+        message = str(error["msg"]).removeprefix("Value error, ")
+        name = field.upper() or "configuration"
+        raise SettingsError(f"{name}: {message}") from None

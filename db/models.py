@@ -1,0 +1,263 @@
+"""Typed tables. Every guild-owned row carries `guild_id`; Discord ids are 64-bit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+    func,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Surrogate keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+VENUE_KINDS = (
+    "meetup",
+    "conference",
+    "seminar",
+    "afterwork",
+    "coworking",
+    "association",
+    "workshop",
+    "other",
+)
+VENUE_STATUSES = ("active", "pending", "removed")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar = {dt.datetime: UTCDateTime()}
+
+
+class Venue(Base):
+    __tablename__ = "venue"
+    __table_args__ = (
+        CheckConstraint(_in("kind", VENUE_KINDS), name="kind"),
+        CheckConstraint(_in("status", VENUE_STATUSES), name="status"),
+        Index("ix_venue_guild_normalized", "guild_id", "normalized_name"),
+        Index("ix_venue_guild_status_created", "guild_id", "status", "created_at"),
+        Index("ix_venue_announcement", "announcement_message_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(100))
+    normalized_name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    city: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    proposer_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    announcement_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class VenueTag(Base):
+    __tablename__ = "venue_tag"
+    __table_args__ = (Index("ix_venue_tag_guild_tag", "guild_id", "tag"),)
+
+    venue_id: Mapped[int] = mapped_column(
+        ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(24), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class Rating(Base):
+    __tablename__ = "rating"
+    __table_args__ = (
+        UniqueConstraint("venue_id", "member_id"),
+        CheckConstraint("worth BETWEEN 1 AND 5", name="worth"),
+        CheckConstraint("substance IS NULL OR substance BETWEEN 1 AND 5", name="substance"),
+        CheckConstraint("experience IS NULL OR experience BETWEEN 1 AND 5", name="experience"),
+        CheckConstraint("connections IS NULL OR connections BETWEEN 1 AND 5", name="connections"),
+        CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours"),
+        Index("ix_rating_guild_member", "guild_id", "member_id"),
+        Index("ix_rating_guild_updated", "guild_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    worth: Mapped[int] = mapped_column(SmallInteger)
+    substance: Mapped[int | None] = mapped_column(SmallInteger)
+    experience: Mapped[int | None] = mapped_column(SmallInteger)
+    connections: Mapped[int | None] = mapped_column(SmallInteger)
+    hours: Mapped[float] = mapped_column(Float)
+    comment: Mapped[str | None] = mapped_column(String(500))
+    show_author: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Vote(Base):
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint("venue_id", "member_id", "value"),
+        CheckConstraint("value IN (-1, 1)", name="value"),
+        Index("ix_vote_guild_member", "guild_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+    __table_args__ = (
+        CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours"),
+        Index("ix_visit_guild_member_date", "guild_id", "member_id", "visited_on"),
+        Index("ix_visit_venue", "venue_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    hours: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class Routine(Base):
+    __tablename__ = "routine"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        Index("ix_routine_guild_weekday", "guild_id", "weekday"),
+        Index("ix_routine_venue", "venue_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    local_time: Mapped[dt.time] = mapped_column(Time)
+    title: Mapped[str | None] = mapped_column(String(100))
+    creator_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class RoutineMember(Base):
+    __tablename__ = "routine_member"
+    __table_args__ = (Index("ix_routine_member_guild_member", "guild_id", "member_id"),)
+
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class GuildSettings(Base):
+    __tablename__ = "guild_settings"
+    __table_args__ = (
+        CheckConstraint("language IS NULL OR language IN ('fr', 'en')", name="language"),
+        CheckConstraint(
+            "digest_weekday IS NULL OR digest_weekday BETWEEN 0 AND 6", name="digest_weekday"
+        ),
+        CheckConstraint("digest_hour IS NULL OR digest_hour BETWEEN 0 AND 23", name="digest_hour"),
+    )
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    #: None: follow the guild's Discord locale.
+    language: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    venue_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    digest_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    digest_weekday: Mapped[int | None] = mapped_column(SmallInteger)
+    digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
+    moderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    moderator_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class DigestRun(Base):
+    __tablename__ = "digest_run"
+    __table_args__ = (UniqueConstraint("guild_id", "iso_year", "iso_week"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    iso_year: Mapped[int] = mapped_column(SmallInteger)
+    iso_week: Mapped[int] = mapped_column(SmallInteger)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[dt.datetime | None] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BotState(Base):
+    """Process-wide facts that are not guild data, such as the synced command schema hash."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
