@@ -92,6 +92,33 @@ class InFlight:
         return True
 
 
+class KeyedLocks:
+    """One FIFO lock per key, dropped when unused.
+
+    discord.py runs each gateway event in its own task, in arrival order. Taking the
+    member's lock before the first await keeps their add/remove events for one message in
+    that order, so the stored vote is always the one of their last event, even when the
+    database runs the transactions on several connections.
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[int, ...], asyncio.Lock] = {}
+        self._users: defaultdict[tuple[int, ...], int] = defaultdict(int)
+
+    @asynccontextmanager
+    async def hold(self, *key: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[key] -= 1
+            if not self._users[key]:
+                del self._users[key]
+                del self._locks[key]
+
+
 def missing_permissions(
     channel: discord.abc.GuildChannel | discord.Thread, member: discord.Member
 ) -> list[str]:
@@ -110,6 +137,7 @@ class Venues(
         self.venues = bot.services.venues
         self.guilds = bot.services.guilds
         self.in_flight = InFlight()
+        self.vote_order = KeyedLocks()
         super().__init__()
 
     # -- /venue propose ---------------------------------------------------------------
@@ -249,9 +277,10 @@ class Venues(
         if emoji not in VOTE_REACTIONS:
             return
         args = (payload.guild_id, payload.message_id, payload.user_id, emoji)
-        outcome = await self.venues.record_vote(*args, added=added)
-        if outcome is None and await self.in_flight.settled(payload.guild_id):
-            await self.venues.record_vote(*args, added=added)
+        async with self.vote_order.hold(payload.message_id, payload.user_id):
+            outcome = await self.venues.record_vote(*args, added=added)
+            if outcome is None and await self.in_flight.settled(payload.guild_id):
+                await self.venues.record_vote(*args, added=added)
 
 
 async def setup(bot: BonnesPlaces) -> None:

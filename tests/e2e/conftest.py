@@ -57,8 +57,9 @@ class Harness:
         )
         bot = await asyncio.wait_for(asyncio.shield(started), READY_TIMEOUT)
         ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait({ready, self._task}, timeout=READY_TIMEOUT,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, self._task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
         if self._task in done:
             ready.cancel()
             self._task.result()
@@ -105,6 +106,7 @@ async def harness(
         with contextlib.suppress(Exception):
             await harness.stop()
         await fake.stop()
+    assert_nobody_pinged(fake)
     unimplemented = fake.unimplemented()
     assert not unimplemented, f"requests to unimplemented routes: {unimplemented}"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -115,6 +117,28 @@ async def harness(
 async def running(harness: Harness) -> Harness:
     await harness.start()
     return harness
+
+
+MESSAGE_ROUTES = (
+    ("POST", r"^/channels/\d+/messages$"),
+    ("PATCH", r"^/channels/\d+/messages/\d+$"),
+    ("POST", r"^/interactions/\d+/[^/]+/callback$"),
+    ("POST", r"^/webhooks/\d+/[^/]+$"),
+    ("PATCH", r"^/webhooks/\d+/[^/]+/messages/"),
+)
+
+
+def assert_nobody_pinged(fake: FakeDiscord) -> None:
+    """Every message the bot sent or edited carried allowed_mentions that ping no one."""
+    for method, pattern in MESSAGE_ROUTES:
+        for request in fake.requests_to(method, pattern):
+            data = request.data
+            if not data or not any(k in data for k in ("content", "embeds")):
+                continue
+            mentions = data.get("allowed_mentions")
+            assert mentions is not None, f"{request.method} {request.path} has no allowed_mentions"
+            assert mentions.get("parse") == [], f"{request.path} may ping: {mentions}"
+            assert not mentions.get("users") and not mentions.get("roles"), mentions
 
 
 async def eventually(

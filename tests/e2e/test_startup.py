@@ -1,0 +1,102 @@
+"""Start-up: login, gateway, command sync policy, and where every request goes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MESSAGE_REACTIONS = 1 << 10
+
+
+async def test_ready_with_only_guild_and_reaction_intents(running: Harness) -> None:
+    fake = running.fake
+    assert running.bot is not None
+    assert running.bot.is_ready()
+    assert running.bot.get_guild(running.guild.id) is not None
+    (session,) = fake.sessions.values()
+    assert session.intents == INTENT_GUILDS | INTENT_GUILD_MESSAGE_REACTIONS
+    assert session.identify["token"] == fake.token
+    paths = [(r.method, r.path) for r in fake.requests]
+    assert ("GET", "/users/@me") in paths
+    assert ("GET", "/oauth2/applications/@me") in paths
+
+
+async def test_global_sync_only_when_the_schema_changes(harness: Harness) -> None:
+    fake = harness.fake
+    await harness.start()
+    assert [guild for guild, _ in fake.command_puts] == [None]
+    names = {c["name"] for c in fake.global_commands}
+    assert "venue" in names
+    venue = next(c for c in fake.global_commands if c["name"] == "venue")
+    assert venue["name_localizations"] == {"fr": "lieu"}
+
+    await harness.restart()
+    assert len(fake.command_puts) == 1, "an unchanged schema was synced again"
+
+
+async def test_dev_guild_is_synced_at_every_start(harness: Harness) -> None:
+    fake = harness.fake
+    await harness.start(DEV_GUILD_ID=str(harness.guild.id))
+    await harness.restart(DEV_GUILD_ID=str(harness.guild.id))
+    assert [guild for guild, _ in fake.command_puts] == [harness.guild.id, harness.guild.id]
+    assert fake.global_commands == []
+    assert {c["name"] for c in fake.guild_commands[harness.guild.id]} >= {"venue"}
+
+
+async def test_bot_resumes_after_the_gateway_drops(running: Harness) -> None:
+    fake = running.fake
+    (session,) = fake.sessions.values()
+    await fake.drop_gateway()
+    for _ in range(200):
+        if session.ws is not None and not session.ws.closed:
+            break
+        await asyncio.sleep(0.05)
+    assert session.ws is not None and not session.ws.closed, "the bot did not come back"
+    assert len(fake.sessions) == 1, "the bot identified anew instead of resuming"
+    interaction = await fake.slash(
+        "venue show", guild=running.guild, user=running.alice, venue="nothing"
+    )
+    assert (await interaction.response())["data"]["flags"] & 64
+
+
+async def test_python_m_bot_runs_and_stops_on_sigterm(harness: Harness, tmp_path: Path) -> None:
+    """The real entry point, as an operator starts it, against the fake."""
+    fake = harness.fake
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_"))},
+        **fake.env(),
+        "DATABASE_URL": harness.database_url,
+        "GUILD_READY_TIMEOUT": "0.05",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await fake.wait_until_identified(timeout=30)
+        interaction = await fake.slash(
+            "venue show", guild=harness.guild, user=harness.alice, venue="nothing"
+        )
+        await interaction.response(timeout=10)
+        process.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.wait_for(process.communicate(), 20)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = output.decode()
+    assert process.returncode == 0, log
+    assert "stopped" in log
+    assert "Traceback" not in log
