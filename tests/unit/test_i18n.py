@@ -1,0 +1,95 @@
+"""Both catalogues complete, and every localized command name valid for Discord."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.app import BonnesPlaces
+from bot.i18n import CATALOGUES, language_of, t
+from bot.i18n.translator import COMMANDS_FR, CommandTranslator
+from bot.services import Services
+from bot.settings import load_settings
+from db.engine import Database
+
+NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_key_in_both_languages_with_the_same_placeholders() -> None:
+    en, fr = CATALOGUES["en"], CATALOGUES["fr"]
+    assert set(en) == set(fr), set(en) ^ set(fr)
+    for key in en:
+        assert placeholders(en[key]) == placeholders(fr[key]), key
+        assert fr[key].strip(), key
+
+
+def test_language_of_discord_locales() -> None:
+    assert language_of(discord.Locale.french) == "fr"
+    assert language_of("fr") == "fr"
+    assert language_of(discord.Locale.american_english) == "en"
+    assert language_of(None) == "en"
+    assert t("fr", "error.venue_not_found", query="X").startswith("Aucun lieu")
+
+
+@pytest.fixture
+async def bot(tmp_path) -> AsyncIterator[BonnesPlaces]:
+    settings = load_settings(_env_file=None, discord_token="t")
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'i18n.db'}")
+    client = BonnesPlaces(settings, Services.build(db))
+    await client.tree.set_translator(CommandTranslator())
+    for extension in ("cogs.venues",):
+        await client.load_extension(extension)
+    try:
+        yield client
+    finally:
+        await client.close()
+        await db.dispose()
+
+
+def _walk(payload: dict) -> list[dict]:
+    items = [payload]
+    for option in payload.get("options", []):
+        items += _walk(option)
+    return items
+
+
+async def test_every_command_string_is_translated_and_valid(bot: BonnesPlaces) -> None:
+    translator = bot.tree.translator
+    assert translator is not None
+    for command in bot.tree.get_commands():
+        payload = await command.get_translated_payload(bot.tree, translator)
+        for item in _walk(payload):
+            french_name = (item.get("name_localizations") or {}).get("fr")
+            assert french_name, f"{item['name']} has no French name"
+            for name in (item["name"], french_name):
+                assert NAME.match(name) and name == name.lower(), name
+            french_description = (item.get("description_localizations") or {}).get("fr")
+            if item.get("description"):
+                assert french_description, f"{item['name']} has no French description"
+                assert len(item["description"]) <= 100 and len(french_description) <= 100
+            for choice in item.get("choices", []):
+                assert (choice.get("name_localizations") or {}).get("fr"), choice
+                assert len(choice["name_localizations"]["fr"]) <= 100
+
+
+async def test_no_unused_french_command_strings(bot: BonnesPlaces) -> None:
+    used: set[str] = set()
+
+    class Recorder(app_commands.Translator):
+        async def translate(self, string, locale, context):  # type: ignore[no-untyped-def]
+            used.add(string.message)
+            return None
+
+    recorder = Recorder()
+    for command in bot.tree.get_commands():
+        await command.get_translated_payload(bot.tree, recorder)
+    assert set(COMMANDS_FR) - used == set()
