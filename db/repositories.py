@@ -192,7 +192,7 @@ class VoteRepository:
         rows = await self.session.execute(
             select(Vote.value, func.count()).where(Vote.venue_id == venue_id).group_by(Vote.value)
         )
-        counts = dict(rows.tuples().all())
+        counts = {value: count for value, count in rows}
         return counts.get(1, 0), counts.get(-1, 0)
 
 

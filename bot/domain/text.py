@@ -37,7 +37,8 @@ def clean_block(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: 'Café' and 'CAFE' fold to 'cafe'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    compatible = unicodedata.normalize("NFKD", text)  # '𝓐' -> 'A' before case folding
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.errors import Conflict, NotFound
-from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.state import BotStateService
+from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.models import Venue, VenueTag, Vote
 
@@ -17,8 +17,14 @@ GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB = 10_000_000_000_000_001, 10_000_000_000_000_002
 
 
-async def make(service: VenueService, name: str = "Café des Devs", city: str = "Paris",
-               guild: int = GUILD, message_id: int | None = None, **fields: str):
+async def make(
+    service: VenueService,
+    name: str = "Café des Devs",
+    city: str = "Paris",
+    guild: int = GUILD,
+    message_id: int | None = None,
+    **fields: str,
+):
     draft = validate_proposal(name=name, kind=fields.pop("kind", "meetup"), city=city, **fields)
     venue = await service.propose(guild, ALICE, draft)
     if message_id is not None:

@@ -27,7 +27,9 @@ def test_rest_and_webhook_routes_use_the_configured_base() -> None:
     point_discord_at("http://127.0.0.1:8080/api/v10/", "ws://127.0.0.1:8080/gateway/")
     assert Route("GET", "/users/@me").url == "http://127.0.0.1:8080/api/v10/users/@me"
     callback = Route(
-        "POST", "/interactions/{webhook_id}/{webhook_token}/callback", webhook_id=1,
+        "POST",
+        "/interactions/{webhook_id}/{webhook_token}/callback",
+        webhook_id=1,
         webhook_token="tok",
     )
     assert callback.url == "http://127.0.0.1:8080/api/v10/interactions/1/tok/callback"
@@ -39,7 +41,7 @@ def test_rest_and_webhook_routes_use_the_configured_base() -> None:
 
 def test_gateway_default_is_replaced_and_restored() -> None:
     point_discord_at(None, "ws://127.0.0.1:8080/gateway/")
-    assert DiscordWebSocket.DEFAULT_GATEWAY == yarl.URL("ws://127.0.0.1:8080/gateway/")
+    assert yarl.URL("ws://127.0.0.1:8080/gateway/") == DiscordWebSocket.DEFAULT_GATEWAY
     point_discord_at(None, None)
     assert DiscordWebSocket.DEFAULT_GATEWAY == DISCORD_GATEWAY
     assert Route.BASE == DISCORD_API_BASE == "https://discord.com/api/v10"

@@ -67,7 +67,7 @@ def test_shard_ids_need_a_count_in_range(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("SHARD_COUNT", "4")
     assert load_settings(_env_file=None, discord_token="t").shard_ids == [0, 2]
     monkeypatch.setenv("SHARD_COUNT", "2")
-    with pytest.raises(SettingsError, match="outside 0..1"):
+    with pytest.raises(SettingsError, match=r"outside 0\.\.1"):
         load_settings(_env_file=None, discord_token="t")
 
 

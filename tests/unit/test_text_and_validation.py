@@ -67,7 +67,9 @@ def test_malformed_links(url: str) -> None:
 
 
 def test_good_link_kept_as_typed() -> None:
-    assert validate_url(" https://meetup.example.org/e?id=1 ") == "https://meetup.example.org/e?id=1"
+    assert (
+        validate_url(" https://meetup.example.org/e?id=1 ") == "https://meetup.example.org/e?id=1"
+    )
     assert validate_url("") is None
 
 
@@ -82,7 +84,12 @@ def test_tags_are_lower_case_deduplicated_and_bounded() -> None:
 
 def test_proposal_limits() -> None:
     draft = validate_proposal(name=" Café ", kind="meetup", city="Paris", description="a\n\n\nb")
-    assert (draft.name, draft.description, draft.address, draft.url) == ("Café", "a\n\nb", None, None)
+    assert (draft.name, draft.description, draft.address, draft.url) == (
+        "Café",
+        "a\n\nb",
+        None,
+        None,
+    )
     for fields, key in [
         ({"name": "x" * 101}, "error.field_too_long"),
         ({"name": "   "}, "error.field_required"),
