@@ -29,6 +29,10 @@ def configure_logging(level: str) -> None:
     )
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # The bot has no voice features; discord.py's voice-library warnings are noise here.
+    logging.getLogger("discord.client").addFilter(
+        lambda record: "voice will NOT be supported" not in record.getMessage()
+    )
 
 
 async def serve(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -31,6 +32,7 @@ log = logging.getLogger("fakediscord")
 API_PREFIX = "/api/v10"
 GATEWAY_PATH = "/gateway/"
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ACK_DELAY = 0.02
 
 # Gateway opcodes
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTBEAT_ACK = (
@@ -239,6 +241,7 @@ class FakeDiscord:
         self.identified = asyncio.Condition()
         self.message_created = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self.port = 0
 
     # -- lifecycle --------------------------------------------------------------------
@@ -878,7 +881,10 @@ class FakeDiscord:
             frame = json.loads(msg.data)
             op, data = frame.get("op"), frame.get("d")
             if op == HEARTBEAT:
-                await ws.send_json({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+                # Acknowledge after a network-like delay: discord.py records when it sent
+                # the heartbeat only once the send returns, and an instant ACK would make it
+                # warn that it is "behind" by a whole heartbeat interval.
+                self._later(ws, ACK_DELAY, {"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
             elif op == IDENTIFY:
                 if data.get("token") != self.token:
                     await ws.close(code=4004, message=b"Authentication failed.")
@@ -891,6 +897,17 @@ class FakeDiscord:
         if session is not None and session.ws is ws:
             session.ws = None
         return ws
+
+    def _later(self, ws: web.WebSocketResponse, delay: float, frame: dict[str, Any]) -> None:
+        async def send() -> None:
+            await asyncio.sleep(delay)
+            if not ws.closed:
+                with contextlib.suppress(ConnectionResetError):
+                    await ws.send_json(frame)
+
+        task = asyncio.create_task(send())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> Session:
         shard = tuple(data.get("shard") or (0, 1))
