@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.domain.errors import DomainError
 from bot.i18n import language_of, t
-from bot.i18n.translator import CommandTranslator
+from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.services import Services
 from bot.settings import Settings
 
@@ -31,6 +31,52 @@ def intents() -> discord.Intents:
     value.guilds = True
     value.guild_reactions = True
     return value
+
+
+class InvalidOption(app_commands.CheckFailure):
+    """An option value of the wrong type: Discord never sends one, a forged request might."""
+
+    def __init__(self, option: str) -> None:
+        super().__init__(option)
+        self.option = option
+
+
+_OPTION_TYPES: dict[discord.AppCommandOptionType, tuple[type, ...]] = {
+    discord.AppCommandOptionType.string: (str,),
+    discord.AppCommandOptionType.integer: (int,),
+    discord.AppCommandOptionType.number: (int, float),
+    discord.AppCommandOptionType.boolean: (bool,),
+    discord.AppCommandOptionType.user: (str,),
+    discord.AppCommandOptionType.channel: (str,),
+    discord.AppCommandOptionType.role: (str,),
+    discord.AppCommandOptionType.mentionable: (str,),
+    discord.AppCommandOptionType.attachment: (str,),
+}
+
+
+def _leaf_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for option in options:
+        if option.get("type") in (1, 2):  # subcommand (group): its options are the leaves
+            return _leaf_options(option.get("options", []))
+    return options
+
+
+def check_option_types(interaction: discord.Interaction) -> None:
+    """Refuse option values whose JSON type does not match the command's schema."""
+    command = interaction.command
+    data = interaction.data or {}
+    if not isinstance(command, app_commands.Command) or "options" not in data:
+        return
+    parameters = {p.display_name: p for p in command.parameters}
+    for option in _leaf_options(data["options"]):  # type: ignore[arg-type]
+        parameter = parameters.get(option.get("name", ""))
+        if parameter is None or option.get("focused"):
+            continue
+        value = option.get("value")
+        expected = _OPTION_TYPES.get(parameter.type, (object,))
+        wrong_bool = isinstance(value, bool) and bool not in expected
+        if not isinstance(value, expected) or wrong_bool:
+            raise InvalidOption(parameter.display_name)
 
 
 def error_message(language: str, error: DomainError) -> str:
@@ -61,6 +107,11 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         original = error
     if isinstance(original, DomainError):
         message = error_message(language, original)
+    elif isinstance(error, InvalidOption):
+        option = COMMANDS_FR.get(error.option, error.option) if language == "fr" else error.option
+        message = t(language, "error.invalid_option", option=option)
+    elif isinstance(error, app_commands.TransformerError):
+        message = t(language, "error.invalid_option", option=str(error.value)[:50])
     elif isinstance(error, app_commands.MissingPermissions):
         names = [p for p in error.missing_permissions]
         message = error_message(
@@ -95,6 +146,10 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 class Tree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        check_option_types(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "error.too_many_tags": "At most {max} tags, separated by commas (you gave {count}).",
     "error.duplicate": "“{name}” in {city} is already here: {link}",
     "error.venue_not_found": "No venue called “{query}” here. Pick one from the suggestions.",
+    "error.invalid_option": "That value for “{option}” is not valid.",
     "error.guild_only": "This command works in a server, not in direct messages.",
     "error.bot_missing_permissions": (
         "I can't post in {channel}: I am missing the {permissions} permission. "

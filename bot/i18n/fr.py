@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "error.venue_not_found": (
         "Aucun lieu nommé « {query} » ici. Choisissez-en un dans les suggestions."
     ),
+    "error.invalid_option": "Cette valeur pour « {option} » n'est pas valide.",
     "error.guild_only": "Cette commande s'utilise dans un serveur, pas en message privé.",
     "error.bot_missing_permissions": (
         "Je ne peux pas publier dans {channel} : il me manque la permission {permissions}. "

@@ -242,3 +242,20 @@ async def test_autocomplete_suggests_this_guilds_venues(running: Harness) -> Non
     assert card.embed["title"] == "Le Petit Café"
     message = await refused(h, "venue show", venue="999999")
     assert message.startswith("No venue called “999999”")
+
+
+async def test_option_of_the_wrong_type_is_refused(running: Harness) -> None:
+    """Discord checks option types; a forged payload still gets a clear answer."""
+    message = await refused(running, "venue show", validate=False, venue=12345)
+    assert message == "That value for “venue” is not valid."
+    message = await refused(
+        running,
+        "venue propose",
+        validate=False,
+        locale="fr",
+        name=["list"],
+        kind="meetup",
+        city="Paris",
+    )
+    assert message == "Cette valeur pour « nom » n'est pas valide."
+    assert venue_count(running) == 0
