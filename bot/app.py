@@ -113,15 +113,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     elif isinstance(error, app_commands.TransformerError):
         message = t(language, "error.invalid_option", option=str(error.value)[:50])
     elif isinstance(error, app_commands.MissingPermissions):
-        names = [p for p in error.missing_permissions]
-        message = error_message(
-            language, DomainError("error.member_missing_permissions", permissions=names)
-        )
-    elif isinstance(error, app_commands.BotMissingPermissions):
-        names = [p for p in error.missing_permissions]
         message = error_message(
             language,
-            DomainError("error.bot_missing_permissions", permissions=names, channel="#"),
+            DomainError("error.member_missing_permissions", permissions=error.missing_permissions),
         )
     elif isinstance(error, app_commands.NoPrivateMessage):
         message = t(language, "error.guild_only")

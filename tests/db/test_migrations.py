@@ -39,3 +39,9 @@ def test_head_matches_models_and_upgrade_is_repeatable(database_url: str) -> Non
     assert differences == []
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+def test_sqlite_file_and_its_folder_are_created_where_the_url_says(tmp_path) -> None:
+    target = tmp_path / "data" / "nested" / "bp.db"
+    upgrade_sync(f"sqlite+aiosqlite:///{target}")
+    assert target.exists()

@@ -1,0 +1,58 @@
+"""The engine's guarantees: SQLite pragmas, and write transactions that never deadlock."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import Database
+
+
+async def test_sqlite_pragmas(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    async with db.read() as session:
+        assert (await session.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await session.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await session.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
+
+
+async def test_read_then_write_transactions_from_two_processes_both_commit(
+    database_url: str,
+) -> None:
+    """Two engines on one database (as two bot processes) each read then write at once.
+
+    With deferred transactions SQLite would fail one with "database is locked"; writes
+    start with the write lock (BEGIN IMMEDIATE) so the second one waits instead.
+    """
+    first, second = Database(database_url), Database(database_url)
+    both_read = asyncio.Event()
+    readers = 0
+
+    async def bump(database: Database, key: str) -> None:
+        async with database.write() as session:
+            nonlocal readers
+            await session.execute(text("SELECT count(*) FROM bot_state"))
+            readers += 1
+            if readers == 2:
+                both_read.set()
+            # Times out when the other writer is queued behind our lock, as it should be.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(both_read.wait(), 0.3)
+            await session.execute(
+                text("INSERT INTO bot_state (key, value, updated_at) VALUES (:k, 'v', :t)"),
+                {"k": key, "t": dt.datetime(2026, 1, 1)},
+            )
+
+    try:
+        await asyncio.gather(bump(first, "a"), bump(second, "b"))
+        async with first.read() as session:
+            count = (await session.execute(text("SELECT count(*) FROM bot_state"))).scalar()
+        assert count == 2
+    finally:
+        await first.dispose()
+        await second.dispose()
