@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.guilds import GuildService
+from bot.domain.ratings import RatingService
+from bot.domain.search import SearchService
 from bot.domain.state import BotStateService
 from bot.domain.venues import VenueService
+from bot.domain.visits import VisitService
 from db.engine import Database
 
 
@@ -16,6 +19,9 @@ class Services:
     venues: VenueService
     guilds: GuildService
     state: BotStateService
+    ratings: RatingService
+    search: SearchService
+    visits: VisitService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -24,4 +30,7 @@ class Services:
             venues=VenueService(db),
             guilds=GuildService(db),
             state=BotStateService(db),
+            ratings=RatingService(db),
+            search=SearchService(db),
+            visits=VisitService(db),
         )

@@ -14,6 +14,16 @@ from db.engine import ensure_sqlite_directory
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+UNMODELLED = ("venue_fts", "ix_venue_search")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the hand-made search structures out of autogenerate comparisons."""
+    return not (name or "").startswith(UNMODELLED)
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -95,6 +95,8 @@ class Venue(Base):
         Index("ix_venue_guild_normalized", "guild_id", "normalized_name"),
         Index("ix_venue_guild_status_created", "guild_id", "status", "created_at"),
         Index("ix_venue_announcement", "announcement_message_id", unique=True),
+        Index("ix_venue_guild_status_net_votes", "guild_id", "status", "net_votes"),
+        Index("ix_venue_guild_city_key", "guild_id", "city_key"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -112,6 +114,14 @@ class Venue(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     announcement_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    removed_reason: Mapped[str | None] = mapped_column(String(200))
+    #: Normalized city (case, accents, punctuation) for filters and duplicate detection.
+    city_key: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    #: Folded name, city, description and tags: what full-text search indexes
+    #: (FTS5 table `venue_fts` on SQLite, a GIN expression index on PostgreSQL).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Upvotes minus downvotes, kept in step with the vote table by the vote repository.
+    net_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class VenueTag(Base):
@@ -174,6 +184,7 @@ class Visit(Base):
     __tablename__ = "visit"
     __table_args__ = (
         CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours"),
+        UniqueConstraint("venue_id", "member_id", "visited_on"),
         Index("ix_visit_guild_member_date", "guild_id", "member_id", "visited_on"),
         Index("ix_visit_venue", "venue_id"),
     )

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Insert, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import BotState, GuildSettings, Venue, VenueTag, Vote
+from db.models import BotState, GuildSettings, Rating, Venue, VenueTag, Visit, Vote
+from db.search import search_for
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Insert:
@@ -40,6 +41,8 @@ class VenueRecord:
     created_at: dt.datetime
     announcement_channel_id: int | None
     announcement_message_id: int | None
+    removed_reason: str | None = None
+    net_votes: int = 0
 
     @classmethod
     def of(cls, row: Venue) -> VenueRecord:
@@ -57,6 +60,8 @@ class VenueRecord:
             created_at=row.created_at,
             announcement_channel_id=row.announcement_channel_id,
             announcement_message_id=row.announcement_message_id,
+            removed_reason=row.removed_reason,
+            net_votes=row.net_votes,
         )
 
     @property
@@ -104,18 +109,40 @@ class VenueRepository:
         )
         return VenueRecord.of(row) if row else None
 
-    async def with_normalized_name(self, guild_id: int, normalized_name: str) -> list[VenueRecord]:
-        """Venues, not removed, whose normalized name is exactly this one."""
-        rows = await self.session.scalars(
-            select(Venue)
-            .where(
-                Venue.guild_id == guild_id,
-                Venue.normalized_name == normalized_name,
-                Venue.status != "removed",
-            )
-            .order_by(Venue.id)
+    async def same_name_and_city(
+        self, guild_id: int, normalized_name: str, city_key: str, *, exclude: int | None = None
+    ) -> VenueRecord | None:
+        """A venue, not removed, with this normalized name in the same city."""
+        stmt = select(Venue).where(
+            Venue.guild_id == guild_id,
+            Venue.normalized_name == normalized_name,
+            Venue.city_key == city_key,
+            Venue.status != "removed",
         )
-        return [VenueRecord.of(row) for row in rows]
+        if exclude is not None:
+            stmt = stmt.where(Venue.id != exclude)
+        row = await self.session.scalar(stmt.order_by(Venue.id).limit(1))
+        return VenueRecord.of(row) if row else None
+
+    async def names_in_city(
+        self, guild_id: int, city_key: str, *, exclude: int | None = None, limit: int = 5000
+    ) -> list[tuple[int, str]]:
+        """(id, normalized name) of the venues, not removed, in a city: fuzzy candidates."""
+        stmt = select(Venue.id, Venue.normalized_name).where(
+            Venue.guild_id == guild_id, Venue.city_key == city_key, Venue.status != "removed"
+        )
+        if exclude is not None:
+            stmt = stmt.where(Venue.id != exclude)
+        rows = await self.session.execute(stmt.limit(limit))
+        return [(venue_id, name) for venue_id, name in rows]
+
+    async def many(self, guild_id: int, ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Venue).where(Venue.guild_id == guild_id, Venue.id.in_(list(ids)))
+        )
+        return {row.id: VenueRecord.of(row) for row in rows}
 
     async def by_announcement(self, guild_id: int, message_id: int) -> VenueRecord | None:
         row = await self.session.scalar(
@@ -130,6 +157,82 @@ class VenueRepository:
             select(VenueTag.tag).where(VenueTag.venue_id == venue_id).order_by(VenueTag.position)
         )
         return tuple(rows)
+
+    async def tags_for(self, venue_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not venue_ids:
+            return {}
+        rows = await self.session.execute(
+            select(VenueTag.venue_id, VenueTag.tag)
+            .where(VenueTag.venue_id.in_(list(venue_ids)))
+            .order_by(VenueTag.venue_id, VenueTag.position)
+        )
+        found: dict[int, list[str]] = {}
+        for venue_id, tag in rows:
+            found.setdefault(venue_id, []).append(tag)
+        return {venue_id: tuple(tags) for venue_id, tags in found.items()}
+
+    async def update(
+        self, guild_id: int, venue_id: int, *, tags: Sequence[str] | None, **fields: Any
+    ) -> VenueRecord:
+        await self.session.execute(
+            update(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id).values(**fields)
+        )
+        if tags is not None:
+            await self.session.execute(delete(VenueTag).where(VenueTag.venue_id == venue_id))
+            self.session.add_all(
+                VenueTag(venue_id=venue_id, guild_id=guild_id, tag=tag, position=i)
+                for i, tag in enumerate(tags)
+            )
+            await self.session.flush()
+        row = await self.session.scalar(
+            select(Venue).where(Venue.id == venue_id).execution_options(populate_existing=True)
+        )
+        assert row is not None
+        return VenueRecord.of(row)
+
+    async def search(
+        self,
+        guild_id: int,
+        *,
+        words: list[str],
+        city_key: str | None = None,
+        kind: str | None = None,
+        tag: str | None = None,
+        order: str = "recent",
+        limit: int = 1000,
+    ) -> list[VenueRecord]:
+        """Active venues matching every filter, newest or most voted first."""
+        conditions: list[ColumnElement[bool]] = [
+            Venue.guild_id == guild_id,
+            Venue.status == "active",
+        ]
+        if words:
+            conditions.append(search_for(self.session).matches(words))
+        if city_key:
+            conditions.append(Venue.city_key == city_key)
+        if kind:
+            conditions.append(Venue.kind == kind)
+        if tag:
+            tagged = select(VenueTag.venue_id).where(
+                VenueTag.guild_id == guild_id, VenueTag.tag == tag
+            )
+            conditions.append(Venue.id.in_(tagged))
+        stmt = select(Venue).where(*conditions)
+        if order == "votes":
+            stmt = stmt.order_by(Venue.net_votes.desc(), Venue.id)
+        else:
+            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
+        rows = await self.session.scalars(stmt.limit(limit))
+        return [VenueRecord.of(row) for row in rows]
+
+    async def set_status(
+        self, guild_id: int, venue_id: int, status: str, reason: str | None = None
+    ) -> None:
+        await self.session.execute(
+            update(Venue)
+            .where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            .values(status=status, removed_reason=reason, updated_at=dt.datetime.now(dt.UTC))
+        )
 
     async def set_announcement(
         self, guild_id: int, venue_id: int, channel_id: int, message_id: int
@@ -178,6 +281,8 @@ class VoteRepository:
             .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
         )
         result = await self.session.execute(stmt)
+        if result.rowcount:
+            await self._shift(venue_id, value)
         return bool(result.rowcount)
 
     async def remove(self, venue_id: int, member_id: int, value: int) -> bool:
@@ -186,7 +291,14 @@ class VoteRepository:
                 Vote.venue_id == venue_id, Vote.member_id == member_id, Vote.value == value
             )
         )
+        if result.rowcount:
+            await self._shift(venue_id, -value)
         return bool(result.rowcount)
+
+    async def _shift(self, venue_id: int, delta: int) -> None:
+        await self.session.execute(
+            update(Venue).where(Venue.id == venue_id).values(net_votes=Venue.net_votes + delta)
+        )
 
     async def counts(self, venue_id: int) -> tuple[int, int]:
         rows = await self.session.execute(
@@ -195,6 +307,163 @@ class VoteRepository:
         counts = {value: count for value, count in rows}
         return counts.get(1, 0), counts.get(-1, 0)
 
+    async def counts_for(self, venue_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        if not venue_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Vote.venue_id, Vote.value, func.count())
+            .where(Vote.venue_id.in_(list(venue_ids)))
+            .group_by(Vote.venue_id, Vote.value)
+        )
+        found: dict[int, list[int]] = {}
+        for venue_id, value, count in rows:
+            pair = found.setdefault(venue_id, [0, 0])
+            pair[0 if value == 1 else 1] = count
+        return {venue_id: (up, down) for venue_id, (up, down) in found.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRow:
+    venue_id: int
+    worth: int
+    hours: float
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingSummary:
+    count: int = 0
+    worth: float | None = None
+    hours: float | None = None
+    substance: float | None = None
+    experience: float | None = None
+    connections: float | None = None
+
+
+class RatingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def exists(self, venue_id: int, member_id: int) -> bool:
+        found = await self.session.scalar(
+            select(Rating.id).where(Rating.venue_id == venue_id, Rating.member_id == member_id)
+        )
+        return found is not None
+
+    async def hours_of(self, venue_id: int, member_id: int) -> float | None:
+        return await self.session.scalar(
+            select(Rating.hours).where(Rating.venue_id == venue_id, Rating.member_id == member_id)
+        )
+
+    async def upsert(
+        self, *, guild_id: int, venue_id: int, member_id: int, now: dt.datetime, **values: Any
+    ) -> None:
+        stmt = dialect_insert(self.session, Rating).values(
+            guild_id=guild_id,
+            venue_id=venue_id,
+            member_id=member_id,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["venue_id", "member_id"], set_={**values, "updated_at": now}
+        )
+        await self.session.execute(stmt)
+
+    async def rows(
+        self,
+        guild_id: int,
+        *,
+        venue_ids: Sequence[int] | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[RatingRow]:
+        """Ratings of the guild's active venues (optionally only some venues, or recent)."""
+        stmt = (
+            select(Rating.venue_id, Rating.worth, Rating.hours, Rating.updated_at)
+            .join(Venue, Venue.id == Rating.venue_id)
+            .where(Rating.guild_id == guild_id, Venue.status == "active")
+        )
+        if venue_ids is not None:
+            stmt = stmt.where(Rating.venue_id.in_(list(venue_ids)))
+        if since is not None:
+            stmt = stmt.where(Rating.updated_at >= since)
+        result = await self.session.execute(stmt)
+        return [
+            RatingRow(
+                venue_id,
+                worth,
+                hours,
+                updated_at.replace(tzinfo=dt.UTC) if updated_at.tzinfo is None else updated_at,
+            )
+            for venue_id, worth, hours, updated_at in result
+        ]
+
+    async def summary(self, venue_id: int) -> RatingSummary:
+        row = (
+            await self.session.execute(
+                select(
+                    func.count(Rating.id),
+                    func.avg(Rating.worth),
+                    func.avg(Rating.hours),
+                    func.avg(Rating.substance),
+                    func.avg(Rating.experience),
+                    func.avg(Rating.connections),
+                ).where(Rating.venue_id == venue_id)
+            )
+        ).one()
+
+        def number(value: Any) -> float | None:
+            return None if value is None else float(value)
+
+        return RatingSummary(row[0], *(number(v) for v in row[1:]))
+
+    async def latest_comments(self, venue_id: int, limit: int = 3) -> list[str]:
+        rows = await self.session.scalars(
+            select(Rating.comment)
+            .where(Rating.venue_id == venue_id, Rating.comment.is_not(None), Rating.comment != "")
+            .order_by(Rating.updated_at.desc(), Rating.id.desc())
+            .limit(limit)
+        )
+        return [comment for comment in rows if comment]
+
+
+class VisitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def upsert(
+        self,
+        *,
+        guild_id: int,
+        venue_id: int,
+        member_id: int,
+        visited_on: dt.date,
+        hours: float,
+        now: dt.datetime,
+    ) -> bool:
+        """Log a visit; True when new, False when that day's visit was updated."""
+        existing = await self.session.scalar(
+            select(Visit.id).where(
+                Visit.venue_id == venue_id,
+                Visit.member_id == member_id,
+                Visit.visited_on == visited_on,
+            )
+        )
+        stmt = dialect_insert(self.session, Visit).values(
+            guild_id=guild_id,
+            venue_id=venue_id,
+            member_id=member_id,
+            visited_on=visited_on,
+            hours=hours,
+            created_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["venue_id", "member_id", "visited_on"], set_={"hours": hours}
+        )
+        await self.session.execute(stmt)
+        return existing is None
+
 
 class GuildSettingsRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -202,6 +471,16 @@ class GuildSettingsRepository:
 
     async def get(self, guild_id: int) -> GuildSettings | None:
         return await self.session.get(GuildSettings, guild_id)
+
+    async def upsert(self, guild_id: int, **changes: Any) -> None:
+        now = dt.datetime.now(dt.UTC)
+        stmt = dialect_insert(self.session, GuildSettings).values(
+            guild_id=guild_id, updated_at=now, **changes
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["guild_id"], set_={**changes, "updated_at": now}
+        )
+        await self.session.execute(stmt)
 
 
 class BotStateRepository:

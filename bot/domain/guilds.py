@@ -1,12 +1,17 @@
-"""Per-guild configuration as the rest of the bot reads it."""
+"""Per-guild configuration: what /settings changes and the rest of the bot reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.errors import InvalidInput
 from bot.i18n import language_of
 from db.engine import Database
 from db.repositories import GuildSettingsRepository
+
+LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +27,33 @@ class GuildConfig:
     def post_language(self, guild_locale: object) -> str:
         """Guild posts use the configured language, else the guild's Discord locale."""
         return self.language or language_of(guild_locale)
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def validate_timezone(name: str) -> str:
+    """An IANA zone name, spelled as the database spells it ('europe/paris' is accepted)."""
+    wanted = name.strip()
+    by_lower = {zone.lower(): zone for zone in timezone_names()}
+    canonical = by_lower.get(wanted.lower())
+    if canonical is None:
+        raise InvalidInput("error.timezone_invalid", timezone=wanted[:64])
+    try:
+        ZoneInfo(canonical)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("error.timezone_invalid", timezone=wanted[:64]) from None
+    return canonical
+
+
+def suggest_timezones(text: str, limit: int = 25) -> list[str]:
+    needle = text.strip().lower().replace(" ", "_")
+    names = timezone_names()
+    starts = [z for z in names if z.lower().startswith(needle)]
+    contains = [z for z in names if needle in z.lower() and z not in starts]
+    return (starts + contains)[:limit]
 
 
 class GuildService:
@@ -42,3 +74,32 @@ class GuildService:
             moderation=row.moderation,
             moderator_role_id=row.moderator_role_id,
         )
+
+    async def update(
+        self,
+        guild_id: int,
+        *,
+        venue_channel_id: int | None = None,
+        language: str | None = None,
+        timezone: str | None = None,
+        moderation: bool | None = None,
+        moderator_role_id: int | None = None,
+    ) -> GuildConfig:
+        """Change the settings given; `language="auto"` follows the guild's locale again."""
+        changes: dict[str, object] = {}
+        if venue_channel_id is not None:
+            changes["venue_channel_id"] = venue_channel_id
+        if language is not None:
+            if language not in (*LANGUAGES, "auto"):
+                raise InvalidInput("error.language_invalid")
+            changes["language"] = None if language == "auto" else language
+        if timezone is not None:
+            changes["timezone"] = validate_timezone(timezone)
+        if moderation is not None:
+            changes["moderation"] = moderation
+        if moderator_role_id is not None:
+            changes["moderator_role_id"] = moderator_role_id
+        if changes:
+            async with self.db.write() as session:
+                await GuildSettingsRepository(session).upsert(guild_id, **changes)
+        return await self.config(guild_id)

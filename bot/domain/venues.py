@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from bot.domain.errors import Conflict, InvalidInput, NotFound
-from bot.domain.text import clean_block, clean_line, normalize_name
+from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.ranking import GuildPrior, RatingSample, Score, score
+from bot.domain.text import clean_block, clean_line, fold, normalize_name
 from db.engine import Database
 from db.models import VENUE_KINDS
-from db.repositories import VenueRecord, VenueRepository, VoteRepository
+from db.repositories import (
+    RatingRepository,
+    RatingSummary,
+    VenueRecord,
+    VenueRepository,
+    VoteRepository,
+)
 
 NAME_MAX = 100
 CITY_MAX = 60
@@ -19,7 +29,10 @@ URL_MAX = 300
 DESCRIPTION_MAX = 1000
 TAGS_MAX = 5
 TAG_MAX = 24
+REASON_MAX = 200
 AUTOCOMPLETE_LIMIT = 25
+#: rapidfuzz score (0-100) from which two names in one city are "probably the same venue".
+SIMILARITY_THRESHOLD = 85
 
 VOTE_EMOJIS = {"👍": 1, "👎": -1}
 
@@ -40,6 +53,27 @@ class VenueDraft:
     def normalized_name(self) -> str:
         return normalize_name(self.name)
 
+    @property
+    def city_key(self) -> str:
+        return normalize_name(self.city)
+
+    @property
+    def search_text(self) -> str:
+        return fold(" ".join([self.name, self.city, self.description, *self.tags]))
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "normalized_name": self.normalized_name,
+            "kind": self.kind,
+            "city": self.city,
+            "city_key": self.city_key,
+            "address": self.address,
+            "url": self.url,
+            "description": self.description,
+            "search_text": self.search_text,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class VenueDetails:
@@ -47,6 +81,9 @@ class VenueDetails:
     upvotes: int = 0
     downvotes: int = 0
     tags: tuple[str, ...] = field(default=())
+    ratings: RatingSummary = field(default_factory=RatingSummary)
+    score: Score | None = None
+    comments: tuple[str, ...] = ()
 
 
 def _required_line(value: str | None, field_name: str, maximum: int) -> str:
@@ -63,6 +100,15 @@ def _optional_line(value: str | None, field_name: str, maximum: int) -> str | No
     if len(text) > maximum:
         raise InvalidInput("error.field_too_long", field=field_name, max=maximum, length=len(text))
     return text or None
+
+
+def _description(value: str | None) -> str:
+    text = clean_block(value or "")
+    if len(text) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            "error.field_too_long", field="description", max=DESCRIPTION_MAX, length=len(text)
+        )
+    return text
 
 
 def validate_url(value: str | None) -> str | None:
@@ -101,6 +147,12 @@ def parse_tags(value: str | None) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def validate_kind(kind: str | None) -> str:
+    if kind not in VENUE_KINDS:
+        raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
+    return kind
+
+
 def validate_proposal(
     *,
     name: str | None,
@@ -114,25 +166,42 @@ def validate_proposal(
     clean_name = _required_line(name, "name", NAME_MAX)
     if not normalize_name(clean_name):
         raise InvalidInput("error.name_no_letters")
-    if kind not in VENUE_KINDS:
-        raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
-    clean_description = clean_block(description or "")
-    if len(clean_description) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            "error.field_too_long",
-            field="description",
-            max=DESCRIPTION_MAX,
-            length=len(clean_description),
-        )
     return VenueDraft(
         name=clean_name,
-        kind=kind,
+        kind=validate_kind(kind),
         city=_required_line(city, "city", CITY_MAX),
         address=_optional_line(address, "address", ADDRESS_MAX),
         url=validate_url(url),
-        description=clean_description,
+        description=_description(description),
         tags=parse_tags(tags),
     )
+
+
+def apply_changes(draft: VenueDraft, changes: dict[str, str | None]) -> VenueDraft:
+    """The draft with the fields a member edited, each validated like a proposal's.
+
+    An empty text clears an optional field (address, link, description, tags)."""
+    updated = draft
+    if changes.get("name") is not None:
+        name = _required_line(changes["name"], "name", NAME_MAX)
+        if not normalize_name(name):
+            raise InvalidInput("error.name_no_letters")
+        updated = replace(updated, name=name)
+    if changes.get("kind") is not None:
+        updated = replace(updated, kind=validate_kind(changes["kind"]))
+    if changes.get("city") is not None:
+        updated = replace(updated, city=_required_line(changes["city"], "city", CITY_MAX))
+    if changes.get("address") is not None:
+        updated = replace(
+            updated, address=_optional_line(changes["address"], "address", ADDRESS_MAX)
+        )
+    if changes.get("url") is not None:
+        updated = replace(updated, url=validate_url(changes["url"]))
+    if changes.get("description") is not None:
+        updated = replace(updated, description=_description(changes["description"]))
+    if changes.get("tags") is not None:
+        updated = replace(updated, tags=parse_tags(changes["tags"]))
+    return updated
 
 
 def parse_venue_ref(value: str) -> int | str:
@@ -143,11 +212,78 @@ def parse_venue_ref(value: str) -> int | str:
     return text
 
 
+def draft_of(venue: VenueRecord, tags: tuple[str, ...]) -> VenueDraft:
+    return VenueDraft(
+        name=venue.name,
+        kind=venue.kind,
+        city=venue.city,
+        address=venue.address,
+        url=venue.url,
+        description=venue.description,
+        tags=tags,
+    )
+
+
+async def resolve_venue(
+    session: AsyncSession, guild_id: int, ref: str, *, statuses: tuple[str, ...] = ("active",)
+) -> VenueRecord:
+    """The venue a member named, by autocomplete id or by name, in this guild only."""
+    parsed = parse_venue_ref(ref)
+    venues = VenueRepository(session)
+    if isinstance(parsed, int):
+        venue = await venues.get(guild_id, parsed)
+    else:
+        venue = await venues.find_by_name(guild_id, normalize_name(parsed))
+    if venue is None or venue.status not in statuses:
+        raise NotFound("error.venue_not_found", query=clean_line(ref)[:NAME_MAX])
+    return venue
+
+
+def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> None:
+    if venue.proposer_id != member_id and not is_moderator:
+        raise Forbidden("error.not_proposer_or_moderator", name=venue.name)
+
+
 class VenueService:
-    """Proposals, look-ups and votes. Each method is one transaction; ids in, records out."""
+    """Proposals, edits, look-ups and votes. Each method is one transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
+        """Venues in the same city whose names are close to the draft's (typos, word
+        order, a missing word), best first. An exact match raises Conflict instead."""
+        async with self.db.read() as session:
+            venues = VenueRepository(session)
+            await self._refuse_exact(venues, guild_id, draft)
+            candidates = await venues.names_in_city(guild_id, draft.city_key)
+            matches = process.extract(
+                draft.normalized_name,
+                {venue_id: name for venue_id, name in candidates},
+                scorer=fuzz.WRatio,
+                score_cutoff=SIMILARITY_THRESHOLD,
+                limit=3,
+            )
+            found = await venues.many(guild_id, [key for _, _, key in matches])
+        return [found[key] for _, _, key in matches if key in found]
+
+    async def _refuse_exact(
+        self,
+        venues: VenueRepository,
+        guild_id: int,
+        draft: VenueDraft,
+        exclude: int | None = None,
+    ) -> None:
+        existing = await venues.same_name_and_city(
+            guild_id, draft.normalized_name, draft.city_key, exclude=exclude
+        )
+        if existing is not None:
+            raise Conflict(
+                "error.duplicate",
+                name=existing.name,
+                city=existing.city,
+                link=existing.jump_url or f"#{existing.id}",
+            )
 
     async def propose(
         self,
@@ -155,32 +291,19 @@ class VenueService:
         proposer_id: int,
         draft: VenueDraft,
         *,
+        pending: bool = False,
         now: dt.datetime | None = None,
     ) -> VenueRecord:
         async with self.db.write() as session:
             venues = VenueRepository(session)
-            city_key = normalize_name(draft.city)
-            for existing in await venues.with_normalized_name(guild_id, draft.normalized_name):
-                if normalize_name(existing.city) == city_key:
-                    raise Conflict(
-                        "error.duplicate",
-                        name=existing.name,
-                        city=existing.city,
-                        link=existing.jump_url or "",
-                    )
+            await self._refuse_exact(venues, guild_id, draft)
             return await venues.create(
                 guild_id=guild_id,
                 proposer_id=proposer_id,
-                name=draft.name,
-                normalized_name=draft.normalized_name,
-                kind=draft.kind,
-                city=draft.city,
-                address=draft.address,
-                url=draft.url,
-                description=draft.description,
+                status="pending" if pending else "active",
                 tags=draft.tags,
-                status="active",
                 now=now or dt.datetime.now(dt.UTC),
+                **draft.columns(),
             )
 
     async def discard(self, guild_id: int, venue_id: int) -> None:
@@ -196,20 +319,86 @@ class VenueService:
                 guild_id, venue_id, channel_id, message_id
             )
 
-    async def details(self, guild_id: int, ref: str) -> VenueDetails:
-        """The venue a member named (by autocomplete id or by name), with its votes."""
-        parsed = parse_venue_ref(ref)
-        async with self.db.read() as session:
+    async def edit(
+        self,
+        guild_id: int,
+        ref: str,
+        member_id: int,
+        changes: dict[str, str | None],
+        *,
+        is_moderator: bool,
+    ) -> VenueDetails:
+        if all(value is None for value in changes.values()):
+            raise InvalidInput("error.nothing_to_change")
+        async with self.db.write() as session:
             venues = VenueRepository(session)
-            if isinstance(parsed, int):
-                venue = await venues.get(guild_id, parsed)
-            else:
-                venue = await venues.find_by_name(guild_id, normalize_name(parsed))
-            if venue is None or venue.status != "active":
-                raise NotFound("error.venue_not_found", query=clean_line(ref)[:NAME_MAX])
-            up, down = await VoteRepository(session).counts(venue.id)
+            venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
+            require_owner(venue, member_id, is_moderator)
+            draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
+            await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
+            updated = await venues.update(
+                guild_id,
+                venue.id,
+                tags=draft.tags,
+                updated_at=dt.datetime.now(dt.UTC),
+                **draft.columns(),
+            )
+        return VenueDetails(venue=updated, tags=draft.tags)
+
+    async def remove(
+        self, guild_id: int, ref: str, member_id: int, reason: str | None, *, is_moderator: bool
+    ) -> VenueDetails:
+        """Hide a venue from lists, search and autocomplete; its ratings and votes stay."""
+        clean_reason = _optional_line(reason, "reason", REASON_MAX)
+        async with self.db.write() as session:
+            venues = VenueRepository(session)
+            venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
+            require_owner(venue, member_id, is_moderator)
+            await venues.set_status(guild_id, venue.id, "removed", clean_reason)
             tags = await venues.tags(venue.id)
-        return VenueDetails(venue=venue, upvotes=up, downvotes=down, tags=tags)
+        removed = replace(venue, status="removed", removed_reason=clean_reason)
+        return VenueDetails(venue=removed, tags=tags)
+
+    async def review(self, guild_id: int, venue_id: int, *, approve: bool) -> VenueDetails:
+        """A moderator's decision on a pending proposal."""
+        async with self.db.write() as session:
+            venues = VenueRepository(session)
+            venue = await venues.get(guild_id, venue_id)
+            if venue is None or venue.status != "pending":
+                raise NotFound("error.not_pending")
+            status = "active" if approve else "removed"
+            await venues.set_status(guild_id, venue.id, status, None if approve else "rejected")
+            tags = await venues.tags(venue.id)
+        return VenueDetails(venue=replace(venue, status=status), tags=tags)
+
+    async def details(self, guild_id: int, ref: str) -> VenueDetails:
+        """The venue a member named, with its votes, ratings summary and RIT score."""
+        async with self.db.read() as session:
+            venue = await resolve_venue(session, guild_id, ref)
+            return await self._details(session, venue)
+
+    async def details_of(self, guild_id: int, venue_id: int) -> VenueDetails:
+        async with self.db.read() as session:
+            venue = await VenueRepository(session).get(guild_id, venue_id)
+            if venue is None:
+                raise NotFound("error.venue_not_found", query=f"#{venue_id}")
+            return await self._details(session, venue)
+
+    async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
+        up, down = await VoteRepository(session).counts(venue.id)
+        ratings = RatingRepository(session)
+        rows = await ratings.rows(venue.guild_id)
+        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in rows)
+        own = [RatingSample(r.worth, r.hours) for r in rows if r.venue_id == venue.id]
+        return VenueDetails(
+            venue=venue,
+            upvotes=up,
+            downvotes=down,
+            tags=await VenueRepository(session).tags(venue.id),
+            ratings=await ratings.summary(venue.id),
+            score=score(venue.id, own, prior),
+            comments=tuple(await ratings.latest_comments(venue.id)),
+        )
 
     async def autocomplete(
         self, guild_id: int, text: str, limit: int = AUTOCOMPLETE_LIMIT

@@ -10,6 +10,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from db.migrate import include_object
 from db.models import Base
 
 config = context.config
@@ -30,6 +31,7 @@ def _configure(connection: Connection | None = None, **kwargs: object) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=True,
         compare_type=True,
         **kwargs,

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from db.migrate import upgrade_sync
+from db.migrate import include_object, upgrade_sync
 from db.models import Base
 
 
@@ -21,7 +21,8 @@ def _diff(url: str) -> tuple[list, set[str]]:
 
                 def compare(sync_connection):  # type: ignore[no-untyped-def]
                     context = MigrationContext.configure(
-                        sync_connection, opts={"compare_type": True}
+                        sync_connection,
+                        opts={"compare_type": True, "include_object": include_object},
                     )
                     tables = set(inspect(sync_connection).get_table_names())
                     return compare_metadata(context, Base.metadata), tables

@@ -1,0 +1,127 @@
+"""Ratings: one per member per venue, updatable; never by the venue's proposer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from bot.domain.errors import Forbidden, InvalidInput
+from bot.domain.ranking import GuildPrior, RatingSample, Score, score
+from bot.domain.text import clean_block
+from bot.domain.venues import resolve_venue
+from db.engine import Database
+from db.repositories import RatingRepository, VenueRecord
+
+HOURS_MIN, HOURS_MAX = 0.25, 24.0
+COMMENT_MAX = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RatingInput:
+    worth: int
+    hours: float
+    substance: int | None = None
+    experience: int | None = None
+    connections: int | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateOutcome:
+    venue: VenueRecord
+    created: bool
+    score: Score
+
+
+def _grade(value: object, field: str, *, required: bool) -> int | None:
+    if value is None or value == "":
+        if required:
+            raise InvalidInput("error.field_required", field=field)
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise InvalidInput("error.grade_range", field=field) from None
+    if not number.is_integer() or not 1 <= number <= 5:
+        raise InvalidInput("error.grade_range", field=field)
+    return int(number)
+
+
+def parse_hours(value: object) -> float:
+    """Hours as typed ('1.5', '1,5', '2h', '1h30'), from 0.25 to 24, to the quarter hour."""
+    text = str(value).strip().lower().replace(",", ".").replace(" ", "")
+    try:
+        if "h" in text:
+            whole, _, minutes = text.partition("h")
+            hours = float(whole or 0) + (float(minutes) / 60 if minutes else 0.0)
+        else:
+            hours = float(text)
+    except ValueError:
+        raise InvalidInput("error.hours_range", min=HOURS_MIN, max=int(HOURS_MAX)) from None
+    if not math.isfinite(hours) or not HOURS_MIN <= hours <= HOURS_MAX:
+        raise InvalidInput("error.hours_range", min=HOURS_MIN, max=int(HOURS_MAX))
+    return max(HOURS_MIN, round(hours * 4) / 4)
+
+
+def validate_rating(
+    *,
+    worth: object,
+    hours: object,
+    substance: object = None,
+    experience: object = None,
+    connections: object = None,
+    comment: str | None = None,
+) -> RatingInput:
+    text = clean_block(comment or "")
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput(
+            "error.field_too_long", field="comment", max=COMMENT_MAX, length=len(text)
+        )
+    if hours is None or hours == "":
+        raise InvalidInput("error.field_required", field="hours")
+    return RatingInput(
+        worth=_grade(worth, "worth", required=True),  # type: ignore[arg-type]
+        hours=parse_hours(hours),
+        substance=_grade(substance, "substance", required=False),
+        experience=_grade(experience, "experience", required=False),
+        connections=_grade(connections, "connections", required=False),
+        comment=text or None,
+    )
+
+
+class RatingService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def rate(
+        self,
+        guild_id: int,
+        ref: str,
+        member_id: int,
+        rating: RatingInput,
+        *,
+        now: dt.datetime | None = None,
+    ) -> RateOutcome:
+        async with self.db.write() as session:
+            venue = await resolve_venue(session, guild_id, ref)
+            if venue.proposer_id == member_id:
+                raise Forbidden("error.rate_own_venue")
+            ratings = RatingRepository(session)
+            created = not await ratings.exists(venue.id, member_id)
+            await ratings.upsert(
+                guild_id=guild_id,
+                venue_id=venue.id,
+                member_id=member_id,
+                now=now or dt.datetime.now(dt.UTC),
+                worth=rating.worth,
+                hours=rating.hours,
+                substance=rating.substance,
+                experience=rating.experience,
+                connections=rating.connections,
+                comment=rating.comment,
+            )
+            rows = await ratings.rows(guild_id)
+        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in rows)
+        own = [RatingSample(r.worth, r.hours) for r in rows if r.venue_id == venue.id]
+        return RateOutcome(venue=venue, created=created, score=score(venue.id, own, prior))

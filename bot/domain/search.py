@@ -1,0 +1,117 @@
+"""Search and leaderboards: which venues, in which order, with their scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.domain.errors import InvalidInput
+from bot.domain.ranking import GuildPrior, RatingSample, Score, rank
+from bot.domain.text import fold, normalize_name
+from db.engine import Database
+from db.models import VENUE_KINDS
+from db.repositories import RatingRepository, VenueRecord, VenueRepository, VoteRepository
+from db.search import query_words
+
+SORTS = ("rit", "recent", "votes")
+PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
+RESULTS_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class VenueHit:
+    venue: VenueRecord
+    score: Score
+    upvotes: int
+    downvotes: int
+    tags: tuple[str, ...]
+
+
+class SearchService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def search(
+        self,
+        guild_id: int,
+        *,
+        query: str | None = None,
+        city: str | None = None,
+        kind: str | None = None,
+        tag: str | None = None,
+        sort: str = "rit",
+    ) -> list[VenueHit]:
+        if sort not in SORTS:
+            raise InvalidInput("error.sort_invalid", sorts=", ".join(SORTS))
+        if kind is not None and kind not in VENUE_KINDS:
+            raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
+        words = query_words(fold(query or ""))
+        tag_key = (tag or "").strip().lstrip("#").lower().replace(" ", "-") or None
+        async with self.db.read() as session:
+            venues = await VenueRepository(session).search(
+                guild_id,
+                words=words,
+                city_key=normalize_name(city) if city else None,
+                kind=kind,
+                tag=tag_key,
+                order="votes" if sort == "votes" else "recent",
+                limit=RESULTS_MAX if sort != "rit" else 5000,
+            )
+            rows = await RatingRepository(session).rows(guild_id)
+            hits = await self._hits(session, guild_id, venues, rows, rows)
+        if sort == "rit":
+            hits.sort(key=lambda hit: hit.score.sort_key())
+        return hits[:RESULTS_MAX]
+
+    async def top(
+        self,
+        guild_id: int,
+        *,
+        city: str | None = None,
+        kind: str | None = None,
+        period: str = "all",
+        now: dt.datetime | None = None,
+    ) -> list[VenueHit]:
+        """Venues rated in the period, best RIT first (the prior is the guild's all-time)."""
+        if period not in PERIODS:
+            raise InvalidInput("error.period_invalid")
+        span = PERIODS[period]
+        since = (now or dt.datetime.now(dt.UTC)) - span if span else None
+        async with self.db.read() as session:
+            ratings = RatingRepository(session)
+            everything = await ratings.rows(guild_id)
+            recent = [r for r in everything if since is None or r.updated_at >= since]
+            venue_ids = sorted({r.venue_id for r in recent})
+            found = await VenueRepository(session).many(guild_id, venue_ids)
+            city_key = normalize_name(city) if city else None
+            venues = [
+                v
+                for v in found.values()
+                if v.status == "active"
+                and (city_key is None or normalize_name(v.city) == city_key)
+                and (kind is None or v.kind == kind)
+            ]
+            hits = await self._hits(session, guild_id, venues, everything, recent)
+        hits.sort(key=lambda hit: hit.score.sort_key())
+        return hits[:RESULTS_MAX]
+
+    async def _hits(self, session, guild_id, venues, prior_rows, rating_rows) -> list[VenueHit]:  # type: ignore[no-untyped-def]
+        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in prior_rows)
+        by_venue: dict[int, list[RatingSample]] = {v.id: [] for v in venues}
+        for row in rating_rows:
+            if row.venue_id in by_venue:
+                by_venue[row.venue_id].append(RatingSample(row.worth, row.hours))
+        scores = {s.venue_id: s for s in rank(by_venue, prior)}
+        ids = [v.id for v in venues]
+        votes = await VoteRepository(session).counts_for(ids)
+        tags = await VenueRepository(session).tags_for(ids)
+        return [
+            VenueHit(
+                venue=v,
+                score=scores[v.id],
+                upvotes=votes.get(v.id, (0, 0))[0],
+                downvotes=votes.get(v.id, (0, 0))[1],
+                tags=tags.get(v.id, ()),
+            )
+            for v in venues
+        ]

@@ -1,0 +1,81 @@
+"""Visits: "I went there on <date>, it took <hours>"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import InvalidInput
+from bot.domain.ranking import DEFAULT_HOURS
+from bot.domain.ratings import parse_hours
+from bot.domain.venues import resolve_venue
+from db.engine import Database
+from db.repositories import (
+    GuildSettingsRepository,
+    RatingRepository,
+    VenueRecord,
+    VisitRepository,
+)
+
+EARLIEST = dt.date(2000, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitOutcome:
+    venue: VenueRecord
+    visited_on: dt.date
+    hours: float
+    created: bool
+
+
+def parse_visit_date(value: str | None, today: dt.date) -> dt.date:
+    if not value or not value.strip():
+        return today
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("error.date_format") from None
+    if day > today:
+        raise InvalidInput("error.date_future", today=today.isoformat())
+    if day < EARLIEST:
+        raise InvalidInput("error.date_too_old", earliest=EARLIEST.isoformat())
+    return day
+
+
+class VisitService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def log(
+        self,
+        guild_id: int,
+        ref: str,
+        member_id: int,
+        *,
+        date: str | None,
+        hours: str | None,
+        now: dt.datetime | None = None,
+    ) -> VisitOutcome:
+        """Log a visit (today in the guild's time zone by default). Without hours, the
+        member's own rating of the venue gives them, else 2 hours."""
+        now = now or dt.datetime.now(dt.UTC)
+        async with self.db.write() as session:
+            settings = await GuildSettingsRepository(session).get(guild_id)
+            zone = ZoneInfo(settings.timezone if settings else "UTC")
+            visited_on = parse_visit_date(date, now.astimezone(zone).date())
+            venue = await resolve_venue(session, guild_id, ref)
+            if hours is None or not str(hours).strip():
+                rated = await RatingRepository(session).hours_of(venue.id, member_id)
+                spent = rated if rated is not None else DEFAULT_HOURS
+            else:
+                spent = parse_hours(hours)
+            created = await VisitRepository(session).upsert(
+                guild_id=guild_id,
+                venue_id=venue.id,
+                member_id=member_id,
+                visited_on=visited_on,
+                hours=spent,
+                now=now,
+            )
+        return VisitOutcome(venue=venue, visited_on=visited_on, hours=spent, created=created)

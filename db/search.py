@@ -1,0 +1,58 @@
+"""Full-text search over venues, one interface, two implementations.
+
+Both index `venue.search_text`: name, city, description and tags, folded (lower-case, no
+accents) by the service, so "cafe" finds "Café" on both backends without extensions.
+SQLite uses the FTS5 table `venue_fts` (kept in step by triggers); PostgreSQL a GIN index
+on `to_tsvector('simple', search_text)`. Each word typed is a prefix that must match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Venue
+
+_WORD = re.compile(r"\w+")
+
+
+def query_words(folded_query: str) -> list[str]:
+    """Only letters and digits reach the search syntax: nothing a member types is an
+    operator."""
+    return _WORD.findall(folded_query)[:12]
+
+
+class VenueSearch(Protocol):
+    def matches(self, words: list[str]) -> ColumnElement[bool]:
+        """A WHERE clause on `Venue` true for venues containing every word as a prefix."""
+        ...
+
+
+class Fts5Search:
+    def matches(self, words: list[str]) -> ColumnElement[bool]:
+        expression = " ".join(f'"{word}"*' for word in words)
+        matching = (
+            select(literal_column("rowid"))
+            .select_from(text("venue_fts"))
+            .where(text("venue_fts MATCH :fts_query").bindparams(fts_query=expression))
+        )
+        return Venue.id.in_(matching)
+
+
+class PostgresSearch:
+    def matches(self, words: list[str]) -> ColumnElement[bool]:
+        expression = " & ".join(f"{word}:*" for word in words)
+        vector = func.to_tsvector(literal_column("'simple'::regconfig"), Venue.search_text)
+        query = func.to_tsquery(
+            literal_column("'simple'::regconfig"), bindparam("ts_query", expression)
+        )
+        return vector.op("@@")(query)
+
+
+def search_for(session: AsyncSession) -> VenueSearch:
+    if session.get_bind().dialect.name == "postgresql":
+        return PostgresSearch()
+    return Fts5Search()
