@@ -22,7 +22,7 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.venues",)
+EXTENSIONS = ("cogs.venues", "cogs.settings")
 
 
 def intents() -> discord.Intents:

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     #: Seconds discord.py waits after the last GUILD_CREATE before `on_ready`.
     guild_ready_timeout: float = Field(default=2.0, ge=0)
+    #: Seconds before paged lists and confirmation buttons stop answering.
+    view_timeout: float = Field(default=300.0, gt=0)
 
     @field_validator("discord_token")
     @classmethod

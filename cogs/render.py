@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
+from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import t
 from db.repositories import VenueRecord
 
 VENUE_COLOUR = discord.Colour(0x2E8B57)
+PENDING_COLOUR = discord.Colour(0xE0A800)
+REMOVED_COLOUR = discord.Colour(0x808080)
 CHOICE_LABEL_MAX = 100
+HITS_PER_PAGE = 5
 
 
 def plain(text: str) -> str:
@@ -17,12 +23,17 @@ def plain(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def venue_label(venue: VenueRecord) -> str:
     """An autocomplete label: 'Name — City', within Discord's 100 characters."""
-    label = f"{venue.name} — {venue.city}"
-    if len(label) > CHOICE_LABEL_MAX:
-        label = label[: CHOICE_LABEL_MAX - 1] + "…"
-    return label
+    return clip(f"{venue.name} — {venue.city}", CHOICE_LABEL_MAX)
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def venue_embed(
@@ -30,15 +41,21 @@ def venue_embed(
     details: VenueDetails,
     *,
     announcement: bool = False,
+    pending: bool = False,
 ) -> discord.Embed:
     venue = details.venue
     name = plain(venue.name)
-    title = t(language, "venue.announcement.title", name=name) if announcement else name
+    if pending:
+        title = t(language, "venue.pending.title", name=name)
+    elif announcement:
+        title = t(language, "venue.announcement.title", name=name)
+    else:
+        title = name
     embed = discord.Embed(
-        title=title,
+        title=clip(title, 256),
         description=plain(venue.description) or None,
         url=venue.url,
-        colour=VENUE_COLOUR,
+        colour=PENDING_COLOUR if pending else VENUE_COLOUR,
         timestamp=venue.created_at,
     )
     embed.add_field(name=t(language, "venue.field.kind"), value=t(language, f"kind.{venue.kind}"))
@@ -51,17 +68,107 @@ def venue_embed(
             value=" ".join(f"`{tag.replace('`', '')}`" for tag in details.tags),
             inline=False,
         )
-    if announcement:
+    if pending:
+        embed.set_footer(text=t(language, "venue.pending.footer", id=venue.id))
+    elif announcement:
         embed.set_footer(text=t(language, "venue.announcement.footer", id=venue.id))
     else:
-        embed.add_field(
-            name=t(language, "venue.field.votes"),
-            value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
-        )
-        embed.add_field(name=t(language, "venue.field.proposer"), value=f"<@{venue.proposer_id}>")
-        if venue.jump_url:
-            embed.add_field(
-                name=t(language, "venue.field.announcement"),
-                value=f"[{t(language, 'venue.jump')}]({venue.jump_url})",
-            )
+        _add_scores(language, embed, details)
     return embed
+
+
+def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> None:
+    venue, ratings = details.venue, details.ratings
+    if details.score is not None and ratings.count:
+        embed.add_field(
+            name=t(language, "venue.field.rit"),
+            value=t(language, "venue.rit", score=f"{details.score.rit:.2f}", count=ratings.count),
+        )
+        embed.add_field(
+            name=t(language, "venue.field.worth"),
+            value=t(
+                language,
+                "venue.worth",
+                worth=_number(ratings.worth),
+                hours=f"{details.score.hours:.1f}",
+            ),
+        )
+        if any(v is not None for v in (ratings.substance, ratings.experience, ratings.connections)):
+            embed.add_field(
+                name=t(language, "venue.field.criteria"),
+                value=t(
+                    language,
+                    "venue.criteria",
+                    substance=_number(ratings.substance),
+                    experience=_number(ratings.experience),
+                    connections=_number(ratings.connections),
+                ),
+                inline=False,
+            )
+    else:
+        embed.add_field(name=t(language, "venue.field.rit"), value=t(language, "venue.unrated"))
+    embed.add_field(
+        name=t(language, "venue.field.votes"),
+        value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
+    )
+    embed.add_field(name=t(language, "venue.field.proposer"), value=f"<@{venue.proposer_id}>")
+    if venue.jump_url:
+        embed.add_field(
+            name=t(language, "venue.field.announcement"),
+            value=f"[{t(language, 'venue.jump')}]({venue.jump_url})",
+        )
+    if details.comments:
+        quoted = "\n".join(
+            f"> {clip(plain(c).replace(chr(10), ' '), 300)}" for c in details.comments
+        )
+        embed.add_field(
+            name=t(language, "venue.field.comments"), value=clip(quoted, 1024), inline=False
+        )
+
+
+def removed_embed(language: str, details: VenueDetails, *, rejected: bool = False) -> discord.Embed:
+    venue = details.venue
+    key = "venue.rejected.title" if rejected else "venue.removed.title"
+    embed = discord.Embed(
+        title=clip(t(language, key, name=plain(venue.name)), 256),
+        description=plain(venue.removed_reason) if venue.removed_reason and not rejected else None,
+        colour=REMOVED_COLOUR,
+    )
+    embed.set_footer(text=t(language, "venue.removed.footer", id=venue.id))
+    return embed
+
+
+def hits_pages(language: str, hits: Sequence[VenueHit], title: str) -> list[discord.Embed]:
+    """Result pages of HITS_PER_PAGE venues each, every one numbered 'page n/m'."""
+    chunks = [hits[i : i + HITS_PER_PAGE] for i in range(0, len(hits), HITS_PER_PAGE)]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        embed = discord.Embed(title=clip(title, 256), colour=VENUE_COLOUR)
+        for rank, hit in enumerate(chunk, start=(number - 1) * HITS_PER_PAGE + 1):
+            venue = hit.venue
+            score = (
+                t(language, "hit.rit", score=f"{hit.score.rit:.2f}", count=hit.score.ratings)
+                if hit.score.ratings
+                else t(language, "venue.unrated")
+            )
+            value = t(
+                language,
+                "hit.line",
+                kind=t(language, f"kind.{venue.kind}"),
+                city=plain(venue.city),
+                score=score,
+                up=hit.upvotes,
+                down=hit.downvotes,
+            )
+            if venue.jump_url:
+                value += f" · [{t(language, 'venue.jump')}]({venue.jump_url})"
+            embed.add_field(
+                name=clip(f"{rank}. {plain(venue.name)}", 256),
+                value=clip(value, 1024),
+                inline=False,
+            )
+        embed.set_footer(
+            text=t(language, "page.footer", page=number, pages=len(chunks), total=len(hits))
+        )
+        pages.append(embed)
+    return pages

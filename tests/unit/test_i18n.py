@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.app import BonnesPlaces
+from bot.app import EXTENSIONS, BonnesPlaces
 from bot.i18n import CATALOGUES, language_of, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.services import Services
@@ -46,7 +46,7 @@ async def bot(tmp_path) -> AsyncIterator[BonnesPlaces]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'i18n.db'}")
     client = BonnesPlaces(settings, Services.build(db))
     await client.tree.set_translator(CommandTranslator())
-    for extension in ("cogs.venues",):
+    for extension in EXTENSIONS:
         await client.load_extension(extension)
     try:
         yield client

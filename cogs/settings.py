@@ -1,0 +1,128 @@
+"""/settings: the venue channel, language, time zone and moderation of a guild."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.domain.errors import DomainError
+from bot.domain.guilds import GuildConfig, suggest_timezones
+from bot.i18n import language_of, t
+from cogs.venues import ANNOUNCE_PERMISSIONS, missing_permissions
+
+if TYPE_CHECKING:
+    from bot.app import BonnesPlaces
+
+LANGUAGE_CHOICES = [
+    Choice(name=_("French"), value="fr"),
+    Choice(name=_("English"), value="en"),
+    Choice(name=_("The server's language"), value="auto"),
+]
+
+
+def settings_embed(language: str, config: GuildConfig) -> discord.Embed:
+    unset = t(language, "settings.unset")
+    embed = discord.Embed(title=t(language, "settings.title"), colour=discord.Colour.blurple())
+    embed.add_field(
+        name=t(language, "settings.venue_channel"),
+        value=f"<#{config.venue_channel_id}>"
+        if config.venue_channel_id
+        else t(language, "settings.venue_channel.default"),
+        inline=False,
+    )
+    embed.add_field(
+        name=t(language, "settings.language"),
+        value=t(language, f"settings.language.{config.language or 'auto'}"),
+    )
+    embed.add_field(name=t(language, "settings.timezone"), value=config.timezone)
+    embed.add_field(
+        name=t(language, "settings.moderation"),
+        value=t(language, "settings.on" if config.moderation else "settings.off"),
+    )
+    embed.add_field(
+        name=t(language, "settings.moderator_role"),
+        value=f"<@&{config.moderator_role_id}>" if config.moderator_role_id else unset,
+    )
+    return embed
+
+
+class Settings(commands.Cog):
+    def __init__(self, bot: BonnesPlaces) -> None:
+        self.bot = bot
+
+    @app_commands.command(
+        name=_("settings"), description=_("Show or change this server's settings")
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    @app_commands.rename(
+        venue_channel=_("venue_channel"),
+        language=_("language"),
+        timezone=_("timezone"),
+        moderation=_("moderation"),
+        moderator_role=_("moderator_role"),
+    )
+    @app_commands.describe(
+        venue_channel=_("Where new venues are announced"),
+        language=_("Language of the bot's posts in this server"),
+        timezone=_("Time zone, e.g. Europe/Paris"),
+        moderation=_("New proposals wait for a moderator's approval"),
+        moderator_role=_("Members with this role moderate venues"),
+    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def settings(
+        self,
+        interaction: discord.Interaction[BonnesPlaces],
+        venue_channel: discord.TextChannel | None = None,
+        language: str | None = None,
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        moderation: bool | None = None,
+        moderator_role: discord.Role | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        if venue_channel is not None:
+            channel = interaction.guild.get_channel(venue_channel.id)
+            if not isinstance(channel, discord.TextChannel):
+                raise DomainError(
+                    "error.bot_missing_permissions",
+                    channel=venue_channel.mention,
+                    permissions=list(ANNOUNCE_PERMISSIONS[:2]),
+                )
+            missing = missing_permissions(channel, interaction.guild.me)
+            if missing:
+                raise DomainError(
+                    "error.bot_missing_permissions", channel=channel.mention, permissions=missing
+                )
+        config = await self.bot.services.guilds.update(
+            interaction.guild.id,
+            venue_channel_id=venue_channel.id if venue_channel else None,
+            language=language,
+            timezone=timezone,
+            moderation=moderation,
+            moderator_role_id=moderator_role.id if moderator_role else None,
+        )
+        member_language = language_of(interaction.locale)
+        changed = any(
+            v is not None for v in (venue_channel, language, timezone, moderation, moderator_role)
+        )
+        await interaction.response.send_message(
+            t(member_language, "settings.saved" if changed else "settings.current"),
+            embed=settings_embed(member_language, config),
+            ephemeral=True,
+        )
+
+    @settings.autocomplete("timezone")
+    async def timezone_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[Choice[str]]:
+        return [Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
+
+
+async def setup(bot: BonnesPlaces) -> None:
+    await bot.add_cog(Settings(bot))
