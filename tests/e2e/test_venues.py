@@ -9,38 +9,8 @@ import pytest
 from db.engine import Database
 from db.repositories import VoteRepository
 from tests.e2e.conftest import Harness, eventually
-from tests.fakediscord import Message, Permissions, User
-
-EPHEMERAL = 64
-
-
-async def propose(
-    h: Harness, user: User | None = None, locale: str = "en-US", **options: Any
-) -> Message:
-    """Propose a venue and return the announcement the bot posted."""
-    before = len(h.fake.channel_messages(h.general))
-    fields = {"name": "Café des Devs", "kind": "meetup", "city": "Paris", **options}
-    interaction = await h.fake.slash(
-        "venue propose", guild=h.guild, user=user or h.alice, locale=locale, **fields
-    )
-    reply = await interaction.reply()
-    assert reply.ephemeral, reply
-    messages = await h.fake.wait_for_message(h.general, before + 1)
-    announcement = messages[-1]
-    assert announcement.id in {int(part) for part in reply.content.split("/")[-1:]}
-    return announcement
-
-
-async def refused(
-    h: Harness, command: str, locale: str = "en-US", validate: bool = True, **options: Any
-) -> str:
-    """Run a command that must be refused; return the ephemeral message."""
-    interaction = await h.fake.slash(
-        command, guild=h.guild, user=h.alice, locale=locale, validate=validate, **options
-    )
-    reply = await interaction.reply()
-    assert reply.flags & EPHEMERAL, f"not ephemeral: {reply}"
-    return reply.content
+from tests.e2e.helpers import propose, refused, show
+from tests.fakediscord import Message, Permissions
 
 
 async def vote_counts(h: Harness, announcement: Message) -> tuple[int, int]:
@@ -54,13 +24,6 @@ async def vote_counts(h: Harness, announcement: Message) -> tuple[int, int]:
             return await VoteRepository(session).counts(venue.id)
     finally:
         await db.dispose()
-
-
-async def show(h: Harness, venue: str, locale: str = "en-US") -> Message:
-    interaction = await h.fake.slash(
-        "venue show", guild=h.guild, user=h.bob, locale=locale, venue=venue
-    )
-    return await interaction.reply()
 
 
 def venue_count(h: Harness) -> int:

@@ -1,0 +1,71 @@
+"""Member actions through the fake Discord, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import Harness
+from tests.fakediscord import FakeInteraction, Message, User
+
+EPHEMERAL = 64
+
+
+async def propose(
+    h: Harness, user: User | None = None, locale: str = "en-US", **options: Any
+) -> Message:
+    """Propose a venue and return the announcement the bot posted."""
+    before = len(h.fake.channel_messages(h.general))
+    fields = {"name": "Café des Devs", "kind": "meetup", "city": "Paris", **options}
+    interaction = await h.fake.slash(
+        "venue propose", guild=h.guild, user=user or h.alice, locale=locale, **fields
+    )
+    reply = await interaction.reply()
+    assert reply.ephemeral, reply
+    messages = await h.fake.wait_for_message(h.general, before + 1)
+    announcement = messages[-1]
+    assert str(announcement.id) in reply.content, reply.content
+    return announcement
+
+
+async def run(
+    h: Harness,
+    command: str,
+    user: User | None = None,
+    locale: str = "en-US",
+    validate: bool = True,
+    **options: Any,
+) -> tuple[FakeInteraction, Message]:
+    interaction = await h.fake.slash(
+        command,
+        guild=h.guild,
+        user=user or h.alice,
+        locale=locale,
+        validate=validate,
+        **options,
+    )
+    return interaction, await interaction.reply()
+
+
+async def refused(
+    h: Harness,
+    command: str,
+    user: User | None = None,
+    locale: str = "en-US",
+    validate: bool = True,
+    **options: Any,
+) -> str:
+    """Run a command that must be refused; return the ephemeral message."""
+    _, reply = await run(h, command, user, locale, validate, **options)
+    assert reply.flags & EPHEMERAL, f"not ephemeral: {reply}"
+    return reply.content
+
+
+async def show(h: Harness, venue: str, locale: str = "en-US") -> Message:
+    _, reply = await run(h, "venue show", h.bob, locale, venue=venue)
+    return reply
+
+
+def venue_id_of(announcement: Message) -> str:
+    """The venue id, as autocomplete would give it, from an announcement's footer."""
+    footer = announcement.embed["footer"]["text"]
+    return footer.rsplit("#", 1)[-1].rsplit("°", 1)[-1].strip()

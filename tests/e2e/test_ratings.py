@@ -1,0 +1,140 @@
+"""Rating by command and by the Rate button's modal; the RIT score the member sees."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.models import Rating
+from tests.e2e.conftest import Harness
+from tests.e2e.helpers import EPHEMERAL, propose, refused, run, show, venue_id_of
+
+
+async def rating_count(h: Harness) -> int:
+    db = Database(h.database_url)
+    try:
+        async with db.read() as session:
+            return await session.scalar(select(func.count()).select_from(Rating)) or 0
+    finally:
+        await db.dispose()
+
+
+async def test_rate_then_rate_again_updates(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h))
+    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0,
+                         substance=4, comment="Real talks, no pitch decks.")
+    assert reply.flags & EPHEMERAL
+    assert reply.content.startswith("Thanks! Your rating of **Café des Devs** is saved.")
+    assert "(1 ratings)" in reply.content
+    _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours=1.5)
+    assert again.content.startswith("Votre note de **Café des Devs** est mise à jour.")
+    assert await rating_count(h) == 1
+
+    card = await show(h, venue)
+    text = card.embed_text()
+    assert "RIT score" in text and "(1 ratings)" in text
+    assert "3.0/5" in text
+    assert "Real talks, no pitch decks." not in text  # the update cleared the comment
+    assert "bob" not in text.lower()
+
+
+async def test_comments_are_shown_without_their_author(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h))
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=3.0,
+              comment="Worth it for the **Q&A** @everyone")
+    text = (await show(h, venue)).embed_text()
+    assert "Worth it for the \\*\\*Q&A\\*\\* @\u200beveryone" in text
+    assert str(h.bob.id) not in text and "bob" not in text
+
+
+async def test_proposer_cannot_rate_their_own_venue(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h, user=h.alice))
+    message = await refused(h, "venue rate", h.alice, venue=venue, worth=5, hours=1.0)
+    assert message.startswith("You proposed this venue, so you can't rate it.")
+    assert await rating_count(h) == 0
+
+
+async def test_bad_ratings_are_refused(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h))
+    cases = [
+        ({"venue": "Nowhere", "worth": 4, "hours": 1.0}, "No venue called “Nowhere”"),
+        ({"venue": venue, "worth": 7, "hours": 1.0}, "The worth must be a whole number"),
+        ({"venue": venue, "worth": 4, "hours": 30.0}, "Hours must be a number from 0.25 to 24"),
+        ({"venue": venue, "worth": 4, "hours": 0.0}, "Hours must be a number from 0.25 to 24"),
+        ({"venue": venue, "worth": 4, "hours": 1.0, "connections": 0},
+         "The connections must be a whole number"),
+        ({"venue": venue, "worth": 4, "hours": 1.0, "comment": "c" * 501},
+         "The comment is too long: 501 characters"),
+    ]
+    for options, expected in cases:
+        message = await refused(h, "venue rate", h.bob, validate=False, **options)
+        assert message.startswith(expected), (options, message)
+    assert await rating_count(h) == 0
+
+
+async def test_removed_venue_cannot_be_rated(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h))
+    await run(h, "venue remove", h.alice, venue=venue)
+    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    assert message.startswith("No venue called")
+    assert await rating_count(h) == 0
+
+
+async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness) -> None:
+    h = running
+    announcement = await propose(h)
+    venue = venue_id_of(announcement)
+    click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob, locale="fr")
+    await click.response()
+    modal = click.modal
+    assert modal is not None and modal["title"] == "Noter ce lieu"
+    fields = {c["custom_id"]: c for row in modal["components"] for c in row["components"]}
+    assert len(fields) == 4
+    worth, hours, criteria, comment = fields
+    submit = await h.fake.submit_modal(
+        click, {worth: "4", hours: "1h30", criteria: "4 5 3", comment: "Bien"}
+    )
+    reply = await submit.reply()
+    assert reply.flags & EPHEMERAL
+    assert reply.content.startswith("Merci ! Votre note de **Café des Devs** est enregistrée.")
+    text = (await show(h, venue)).embed_text()
+    assert "4.0 · 5.0 · 3.0" in text
+    assert "about 1.5 h" in text
+
+
+async def test_modal_with_bad_values_stores_nothing(running: Harness) -> None:
+    h = running
+    announcement = await propose(h)
+    venue = venue_id_of(announcement)
+    for values, expected in [
+        ({"worth": "9"}, "The worth must be a whole number from 1 to 5."),
+        ({"hours": "a lot"}, "Hours must be a number"),
+        ({"criteria": "4 5 3 2"}, "Give up to three grades"),
+    ]:
+        click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob)
+        await click.response()
+        ids = [c["custom_id"] for row in click.modal["components"] for c in row["components"]]
+        base = dict(zip(["worth", "hours", "criteria", "comment"], ids, strict=True))
+        filled = {base["worth"]: "4", base["hours"]: "2"}
+        filled.update({base[k]: v for k, v in values.items()})
+        submit = await h.fake.submit_modal(click, filled)
+        reply = await submit.reply()
+        assert reply.flags & EPHEMERAL
+        assert reply.content.startswith(expected), reply.content
+    assert await rating_count(h) == 0
+
+
+async def test_rate_button_works_after_a_restart(harness: Harness) -> None:
+    h = harness
+    await h.start()
+    announcement = await propose(h)
+    await h.restart()
+    venue = venue_id_of(announcement)
+    click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob)
+    await click.response()
+    assert click.modal is not None
