@@ -576,10 +576,6 @@ class Venues(
             changes,
             is_moderator=is_moderator(interaction, config),
         )
-        await interaction.response.send_message(
-            t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),
-            ephemeral=True,
-        )
         language = config.post_language(
             interaction.guild_locale or interaction.guild.preferred_locale
         )
@@ -589,6 +585,10 @@ class Venues(
                 embed=venue_embed(language, details, announcement=True),
                 view=rate_view(details.venue.id, language),
             )
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),
+            ephemeral=True,
+        )
 
     @app_commands.command(name=_("remove"), description=_("Remove a venue you proposed"))
     @app_commands.rename(venue=_("venue"), reason=_("reason"))
@@ -612,14 +612,14 @@ class Venues(
             reason,
             is_moderator=is_moderator(interaction, config),
         )
-        await interaction.response.send_message(
-            t(language_of(interaction.locale), "venue.removed", name=plain(details.venue.name)),
-            ephemeral=True,
-        )
         language = config.post_language(
             interaction.guild_locale or interaction.guild.preferred_locale
         )
         await self._edit_announcement(details, embed=removed_embed(language, details), view=None)
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "venue.removed", name=plain(details.venue.name)),
+            ephemeral=True,
+        )
 
     async def _edit_announcement(self, details: VenueDetails, **fields: Any) -> None:
         venue = details.venue

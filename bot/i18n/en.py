@@ -30,8 +30,8 @@ MESSAGES: dict[str, str] = {
     "error.invalid_option": "That value for “{option}” is not valid.",
     "error.guild_only": "This command works in a server, not in direct messages.",
     "error.bot_missing_permissions": (
-        "I can't post in {channel}: I am missing the {permissions} permission. "
-        "Ask a server admin to grant it."
+        "I can't post in {channel}: I need these permissions there: {permissions}. "
+        "Ask a server admin to grant them."
     ),
     "error.announcement_failed": (
         "I couldn't post the announcement in {channel}, so the venue was not added. "

@@ -33,8 +33,8 @@ MESSAGES: dict[str, str] = {
     "error.invalid_option": "Cette valeur pour « {option} » n'est pas valide.",
     "error.guild_only": "Cette commande s'utilise dans un serveur, pas en message privé.",
     "error.bot_missing_permissions": (
-        "Je ne peux pas publier dans {channel} : il me manque la permission {permissions}. "
-        "Demandez-la à un administrateur du serveur."
+        "Je ne peux pas publier dans {channel} : il me faut ces permissions : {permissions}. "
+        "Demandez-les à un administrateur du serveur."
     ),
     "error.announcement_failed": (
         "Je n'ai pas pu publier l'annonce dans {channel}, le lieu n'a donc pas été ajouté. "

@@ -22,8 +22,16 @@ async def rating_count(h: Harness) -> int:
 async def test_rate_then_rate_again_updates(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
-    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0,
-                         substance=4, comment="Real talks, no pitch decks.")
+    _, reply = await run(
+        h,
+        "venue rate",
+        h.bob,
+        venue=venue,
+        worth=5,
+        hours=2.0,
+        substance=4,
+        comment="Real talks, no pitch decks.",
+    )
     assert reply.flags & EPHEMERAL
     assert reply.content.startswith("Thanks! Your rating of **Café des Devs** is saved.")
     assert "(1 ratings)" in reply.content
@@ -42,8 +50,15 @@ async def test_rate_then_rate_again_updates(running: Harness) -> None:
 async def test_comments_are_shown_without_their_author(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
-    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=3.0,
-              comment="Worth it for the **Q&A** @everyone")
+    await run(
+        h,
+        "venue rate",
+        h.bob,
+        venue=venue,
+        worth=4,
+        hours=3.0,
+        comment="Worth it for the **Q&A** @everyone",
+    )
     text = (await show(h, venue)).embed_text()
     assert "Worth it for the \\*\\*Q&A\\*\\* @\u200beveryone" in text
     assert str(h.bob.id) not in text and "bob" not in text
@@ -65,10 +80,14 @@ async def test_bad_ratings_are_refused(running: Harness) -> None:
         ({"venue": venue, "worth": 7, "hours": 1.0}, "The worth must be a whole number"),
         ({"venue": venue, "worth": 4, "hours": 30.0}, "Hours must be a number from 0.25 to 24"),
         ({"venue": venue, "worth": 4, "hours": 0.0}, "Hours must be a number from 0.25 to 24"),
-        ({"venue": venue, "worth": 4, "hours": 1.0, "connections": 0},
-         "The connections must be a whole number"),
-        ({"venue": venue, "worth": 4, "hours": 1.0, "comment": "c" * 501},
-         "The comment is too long: 501 characters"),
+        (
+            {"venue": venue, "worth": 4, "hours": 1.0, "connections": 0},
+            "The connections must be a whole number",
+        ),
+        (
+            {"venue": venue, "worth": 4, "hours": 1.0, "comment": "c" * 501},
+            "The comment is too long: 501 characters",
+        ),
     ]
     for options, expected in cases:
         message = await refused(h, "venue rate", h.bob, validate=False, **options)

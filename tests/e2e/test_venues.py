@@ -177,10 +177,9 @@ async def test_duplicate_names_are_refused_with_a_link(running: Harness) -> None
 async def test_missing_permission_is_named_and_nothing_is_stored(running: Harness) -> None:
     h = running
     h.general.deny(h.fake.bot_role(h.guild).id, Permissions.ADD_REACTIONS)
-    # The bot learns about overwrites from the gateway; give it the updated channel.
-    await h.fake.dispatch(h.guild.id, "CHANNEL_UPDATE", h.general.to_dict())
+    await h.fake.update_channel(h.general)
     message = await refused(h, "venue propose", name="Café", kind="meetup", city="Paris")
-    assert "missing the Add Reactions permission" in message
+    assert "I need these permissions there: Add Reactions." in message
     assert venue_count(h) == 0
     assert not h.fake.requests_to("POST", r"/channels/\d+/messages$")
 

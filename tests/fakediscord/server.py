@@ -326,6 +326,24 @@ class FakeDiscord:
         guild.roles[role.id] = role
         return role
 
+    async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        """Add a role while the bot is connected: it learns of it from GUILD_ROLE_CREATE."""
+        role = self.add_role(guild, name, permissions)
+        await self.dispatch(
+            guild.id, "GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.to_dict()}
+        )
+        return role
+
+    async def create_channel(self, guild: Guild, name: str) -> Channel:
+        """Add a channel while the bot is connected (CHANNEL_CREATE)."""
+        channel = self.add_channel(guild, name)
+        await self.dispatch(guild.id, "CHANNEL_CREATE", channel.to_dict())
+        return channel
+
+    async def update_channel(self, channel: Channel) -> None:
+        """Tell the bot a channel changed (CHANNEL_UPDATE), e.g. after `deny`."""
+        await self.dispatch(channel.guild_id, "CHANNEL_UPDATE", channel.to_dict())
+
     def add_member(
         self, guild: Guild, user: User | str, *, roles: list[Role] | None = None
     ) -> Member:
