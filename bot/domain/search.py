@@ -75,6 +75,8 @@ class SearchService:
         """Venues rated in the period, best RIT first (the prior is the guild's all-time)."""
         if period not in PERIODS:
             raise InvalidInput("error.period_invalid")
+        if kind is not None and kind not in VENUE_KINDS:
+            raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         span = PERIODS[period]
         since = (now or dt.datetime.now(dt.UTC)) - span if span else None
         async with self.db.read() as session:

@@ -35,10 +35,14 @@ def clean_block(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Café' and 'CAFE' fold to 'cafe'."""
+    """Case- and accent-insensitive form: 'Café' and 'CAFE' fold to 'cafe', 'Œuvre' to
+    'oeuvre'."""
     compatible = unicodedata.normalize("NFKD", text)  # '𝓐' -> 'A' before case folding
-    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold().translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

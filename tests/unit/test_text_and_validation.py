@@ -44,7 +44,8 @@ def test_names_differing_in_case_accents_punctuation_normalize_alike(a: str, b: 
 
 
 def test_fold() -> None:
-    assert fold("Œuvre Café") == "œuvre cafe"
+    assert fold("Œuvre Café") == "oeuvre cafe"
+    assert fold("Straße") == "strasse"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ depends_on: str | Sequence[str] | None = None
 def _fold(text: str) -> str:
     # Frozen copy of bot.domain.text.fold at this revision.
     compatible = unicodedata.normalize("NFKD", text)
-    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
+    folded = compatible.casefold().translate(str.maketrans({"œ": "oe", "æ": "ae"}))
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

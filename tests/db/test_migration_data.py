@@ -1,0 +1,91 @@
+"""Upgrading a database that holds data: nothing is lost, derived columns are filled."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.domain.search import SearchService
+from db.engine import Database
+from db.migrate import upgrade_sync
+
+NOW = dt.datetime(2026, 11, 1, 12, 0)
+
+
+async def _execute(url: str, *statements: tuple[str, dict]) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            for sql, params in statements:
+                await connection.execute(text(sql), params)
+    finally:
+        await engine.dispose()
+
+
+async def _scalar(url: str, sql: str) -> object:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(text(sql))).scalar()
+    finally:
+        await engine.dispose()
+
+
+def test_upgrade_from_the_first_migration_keeps_everything(tmp_path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+    upgrade_sync(url, "0001")
+    venue = (
+        "INSERT INTO venue (id, guild_id, name, normalized_name, kind, city, description, "
+        "proposer_id, status, created_at, updated_at, announcement_message_id) VALUES "
+        "(1, 7, 'Café des Devs', 'cafe des devs', 'meetup', 'Montréal', 'Des développeurs', "
+        "3, 'active', :now, :now, 99)"
+    )
+    statements = [
+        (venue, {"now": NOW}),
+        ("INSERT INTO venue_tag (venue_id, tag, guild_id, position) VALUES (1, 'rust', 7, 0)", {}),
+        *[
+            (
+                "INSERT INTO vote (guild_id, venue_id, member_id, value, created_at) "
+                "VALUES (7, 1, :m, :v, :now)",
+                {"m": m, "v": v, "now": NOW},
+            )
+            for m, v in [(10, 1), (11, 1), (12, -1)]
+        ],
+        (
+            "INSERT INTO rating (guild_id, venue_id, member_id, worth, hours, show_author, "
+            "created_at, updated_at) VALUES (7, 1, 10, 4, 2.0, 0, :now, :now)",
+            {"now": NOW},
+        ),
+        *[
+            (
+                "INSERT INTO visit (guild_id, venue_id, member_id, visited_on, hours, created_at) "
+                "VALUES (7, 1, 10, '2026-10-01', :h, :now)",
+                {"h": h, "now": NOW},
+            )
+            for h in (1.0, 3.0)
+        ],
+    ]
+    asyncio.run(_execute(url, *statements))
+
+    upgrade_sync(url)
+
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM vote")) == 3
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM rating")) == 1
+    assert asyncio.run(_scalar(url, "SELECT net_votes FROM venue WHERE id = 1")) == 1
+    assert asyncio.run(_scalar(url, "SELECT city_key FROM venue WHERE id = 1")) == "montreal"
+    # Two visits the same day become the latest one.
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM visit")) == 1
+    assert asyncio.run(_scalar(url, "SELECT hours FROM visit")) == 3.0
+
+    async def search() -> list[str]:
+        db = Database(url)
+        try:
+            hits = await SearchService(db).search(7, query="developpeurs rust", city="montreal")
+            return [hit.venue.name for hit in hits]
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(search()) == ["Café des Devs"]
