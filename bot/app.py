@@ -111,7 +111,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         option = COMMANDS_FR.get(error.option, error.option) if language == "fr" else error.option
         message = t(language, "error.invalid_option", option=option)
     elif isinstance(error, app_commands.TransformerError):
-        message = t(language, "error.invalid_option", option=str(error.value)[:50])
+        message = t(language, "error.invalid_value")
     elif isinstance(error, app_commands.MissingPermissions):
         message = error_message(
             language,

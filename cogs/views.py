@@ -11,7 +11,7 @@ import discord
 from discord import ui
 
 from bot.app import report_error
-from bot.domain.ratings import validate_rating
+from bot.domain.ratings import parse_criteria, validate_rating
 from bot.i18n import language_of, t
 from cogs.render import plain
 
@@ -199,21 +199,6 @@ class RateModal(ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_error(interaction, error)
-
-
-def parse_criteria(text: str | None) -> tuple[str | None, str | None, str | None]:
-    """'4 5 3', '4/5/3' or '453' -> substance, experience, connections; blanks allowed."""
-    from bot.domain.errors import InvalidInput
-
-    raw = (text or "").strip()
-    if not raw:
-        return (None, None, None)
-    parts = re.split(r"[\s/;,]+", raw) if re.search(r"[\s/;,]", raw) else list(raw)
-    parts = [p for p in parts if p]
-    if len(parts) > 3 or not all(p.isdigit() for p in parts):
-        raise InvalidInput("error.criteria_format")
-    padded = [*parts, None, None, None][:3]
-    return (padded[0], padded[1], padded[2])
 
 
 def rated_message(language: str, outcome: Any) -> str:

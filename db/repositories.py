@@ -389,15 +389,7 @@ class RatingRepository:
         if since is not None:
             stmt = stmt.where(Rating.updated_at >= since)
         result = await self.session.execute(stmt)
-        return [
-            RatingRow(
-                venue_id,
-                worth,
-                hours,
-                updated_at.replace(tzinfo=dt.UTC) if updated_at.tzinfo is None else updated_at,
-            )
-            for venue_id, worth, hours, updated_at in result
-        ]
+        return [RatingRow(*row) for row in result]
 
     async def summary(self, venue_id: int) -> RatingSummary:
         row = (

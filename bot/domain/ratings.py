@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
 from bot.domain.errors import Forbidden, InvalidInput
@@ -62,6 +63,19 @@ def parse_hours(value: object) -> float:
     if not math.isfinite(hours) or not HOURS_MIN <= hours <= HOURS_MAX:
         raise InvalidInput("error.hours_range", min=HOURS_MIN, max=int(HOURS_MAX))
     return max(HOURS_MIN, round(hours * 4) / 4)
+
+
+def parse_criteria(text: str | None) -> tuple[str | None, str | None, str | None]:
+    """'4 5 3', '4/5/3' or '453' -> substance, experience, connections; fewer is fine."""
+    raw = (text or "").strip()
+    if not raw:
+        return (None, None, None)
+    parts = re.split(r"[\s/;,]+", raw) if re.search(r"[\s/;,]", raw) else list(raw)
+    parts = [p for p in parts if p]
+    if len(parts) > 3 or not all(p.isdigit() for p in parts):
+        raise InvalidInput("error.criteria_format")
+    padded: list[str | None] = [*parts, None, None, None]
+    return (padded[0], padded[1], padded[2])
 
 
 def validate_rating(

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import GuildPrior, RatingSample, Score, rank
 from bot.domain.text import fold, normalize_name
 from db.engine import Database
 from db.models import VENUE_KINDS
-from db.repositories import RatingRepository, VenueRecord, VenueRepository, VoteRepository
+from db.repositories import (
+    RatingRepository,
+    RatingRow,
+    VenueRecord,
+    VenueRepository,
+    VoteRepository,
+)
 from db.search import query_words
 
 SORTS = ("rit", "recent", "votes")
@@ -58,7 +67,7 @@ class SearchService:
                 limit=RESULTS_MAX if sort != "rit" else 5000,
             )
             rows = await RatingRepository(session).rows(guild_id)
-            hits = await self._hits(session, guild_id, venues, rows, rows)
+            hits = await self._hits(session, venues, rows, rows)
         if sort == "rit":
             hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
@@ -93,11 +102,18 @@ class SearchService:
                 and (city_key is None or normalize_name(v.city) == city_key)
                 and (kind is None or v.kind == kind)
             ]
-            hits = await self._hits(session, guild_id, venues, everything, recent)
+            hits = await self._hits(session, venues, everything, recent)
         hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
 
-    async def _hits(self, session, guild_id, venues, prior_rows, rating_rows) -> list[VenueHit]:  # type: ignore[no-untyped-def]
+    async def _hits(
+        self,
+        session: AsyncSession,
+        venues: Sequence[VenueRecord],
+        prior_rows: Sequence[RatingRow],
+        rating_rows: Sequence[RatingRow],
+    ) -> list[VenueHit]:
+        """Score `venues` from `rating_rows` against the prior of `prior_rows`."""
         prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in prior_rows)
         by_venue: dict[int, list[RatingSample]] = {v.id: [] for v in venues}
         for row in rating_rows:

@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "error.duplicate": "“{name}” in {city} is already here: {link}",
     "error.venue_not_found": "No venue called “{query}” here. Pick one from the suggestions.",
     "error.invalid_option": "That value for “{option}” is not valid.",
+    "error.invalid_value": "One of the values you gave is not valid here.",
     "error.guild_only": "This command works in a server, not in direct messages.",
     "error.bot_missing_permissions": (
         "I can't post in {channel}: I need these permissions there: {permissions}. "

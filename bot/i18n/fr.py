@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
         "Aucun lieu nommé « {query} » ici. Choisissez-en un dans les suggestions."
     ),
     "error.invalid_option": "Cette valeur pour « {option} » n'est pas valide.",
+    "error.invalid_value": "Une des valeurs indiquées n'est pas valide ici.",
     "error.guild_only": "Cette commande s'utilise dans un serveur, pas en message privé.",
     "error.bot_missing_permissions": (
         "Je ne peux pas publier dans {channel} : il me faut ces permissions : {permissions}. "

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.models import Rating
 from tests.e2e.conftest import Harness
 from tests.fakediscord import FakeInteraction, Message, User
 
@@ -69,3 +73,17 @@ def venue_id_of(announcement: Message) -> str:
     """The venue id, as autocomplete would give it, from an announcement's footer."""
     footer = announcement.embed["footer"]["text"]
     return footer.rsplit("#", 1)[-1].rsplit("°", 1)[-1].strip()
+
+
+async def count(h: Harness, model: type) -> int:
+    """Rows of `model` in the bot's database."""
+    db = Database(h.database_url)
+    try:
+        async with db.read() as session:
+            return await session.scalar(select(func.count()).select_from(model)) or 0
+    finally:
+        await db.dispose()
+
+
+async def rating_count(h: Harness) -> int:
+    return await count(h, Rating)

@@ -5,22 +5,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from sqlalchemy import func, select
-
-from db.engine import Database
 from db.models import Venue, Visit
 from tests.e2e.conftest import Harness
-from tests.e2e.helpers import EPHEMERAL, propose, refused, run, show, venue_id_of
+from tests.e2e.helpers import (
+    EPHEMERAL,
+    count,
+    propose,
+    rating_count,
+    refused,
+    run,
+    show,
+    venue_id_of,
+)
 from tests.fakediscord import Permissions
-
-
-async def count(h: Harness, model: type) -> int:
-    db = Database(h.database_url)
-    try:
-        async with db.read() as session:
-            return await session.scalar(select(func.count()).select_from(model)) or 0
-    finally:
-        await db.dispose()
 
 
 async def moderator_role(h: Harness):  # type: ignore[no-untyped-def]
@@ -106,8 +103,6 @@ async def test_remove_hides_the_venue_keeps_ratings_and_edits_the_announcement(
     assert await h.fake.autocomplete("venue show", "venue", "caf", guild=h.guild, user=h.bob) == []
     assert (await refused(h, "venue show", h.bob, venue=venue)).startswith("No venue called")
     assert (await refused(h, "venue search", h.bob, query="cafe")).startswith("No venue")
-    from tests.e2e.test_ratings import rating_count
-
     assert await rating_count(h) == 1
     assert await count(h, Venue) == 1
 

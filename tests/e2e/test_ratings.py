@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from db.engine import Database
-from db.models import Rating
 from tests.e2e.conftest import Harness
-from tests.e2e.helpers import EPHEMERAL, propose, refused, run, show, venue_id_of
-
-
-async def rating_count(h: Harness) -> int:
-    db = Database(h.database_url)
-    try:
-        async with db.read() as session:
-            return await session.scalar(select(func.count()).select_from(Rating)) or 0
-    finally:
-        await db.dispose()
+from tests.e2e.helpers import (
+    EPHEMERAL,
+    propose,
+    rating_count,
+    refused,
+    run,
+    show,
+    venue_id_of,
+)
 
 
 async def test_rate_then_rate_again_updates(running: Harness) -> None:

@@ -221,3 +221,15 @@ async def test_option_of_the_wrong_type_is_refused(running: Harness) -> None:
     )
     assert message == "Cette valeur pour « nom » n'est pas valide."
     assert venue_count(running) == 0
+
+
+async def test_autocomplete_labels_fit_discord_limits(running: Harness) -> None:
+    h = running
+    long_name = "Rencontres " + "très " * 16 + "longues"
+    await propose(h, name=long_name[:100], city="Saint-Rémy-de-Provence" * 2)
+    choices = await h.fake.autocomplete("venue rate", "venue", "renc", guild=h.guild, user=h.bob)
+    assert len(choices) == 1
+    assert len(choices[0]["name"]) == 100 and choices[0]["name"].endswith("…")
+    other = h.fake.add_guild("Another guild")
+    h.fake.add_member(other, h.bob)
+    assert await h.fake.autocomplete("venue show", "venue", "renc", guild=other, user=h.bob) == []

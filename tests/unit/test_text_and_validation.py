@@ -110,3 +110,15 @@ def test_venue_reference() -> None:
     assert parse_venue_ref(" 42 ") == 42
     assert parse_venue_ref("Café 42") == "Café 42"
     assert parse_venue_ref("9" * 30) == "9" * 30
+
+
+def test_criteria_as_typed_in_the_rate_modal() -> None:
+    from bot.domain.ratings import parse_criteria
+
+    assert parse_criteria("4 5 3") == ("4", "5", "3")
+    assert parse_criteria("4/5") == ("4", "5", None)
+    assert parse_criteria("453") == ("4", "5", "3")
+    assert parse_criteria("  ") == (None, None, None)
+    for bad in ("4 5 3 2", "a b", "4-5"):
+        with pytest.raises(InvalidInput):
+            parse_criteria(bad)
