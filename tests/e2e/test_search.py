@@ -115,6 +115,8 @@ async def test_top_ranks_by_rit_and_hides_unrated(running: Harness) -> None:
     assert names(reply) == ["Rust Paris", "Café des Devs"]
     message = await refused(h, "venue top", h.bob, validate=False, period="decade")
     assert message.startswith("Unknown period.")
+    message = await refused(h, "venue top", h.bob, validate=False, kind="rave")
+    assert message.startswith("Unknown kind.")
 
 
 async def test_pages_turn_for_their_owner_only_and_expire(harness: Harness) -> None:
