@@ -202,6 +202,7 @@ class Routine(Base):
     __tablename__ = "routine"
     __table_args__ = (
         CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        UniqueConstraint("venue_id", "weekday", "local_time"),
         Index("ix_routine_guild_weekday", "guild_id", "weekday"),
         Index("ix_routine_venue", "venue_id"),
     )
@@ -248,12 +249,29 @@ class GuildSettings(Base):
     digest_hour: Mapped[int | None] = mapped_column(SmallInteger)
     moderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     moderator_role_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: Due times before this moment do not count (a digest set up on Friday does not post
+    #: the Monday one it "missed").
+    digest_since: Mapped[dt.datetime | None] = mapped_column()
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class MemberProfile(Base):
+    """What a member chose about their own profile."""
+
+    __tablename__ = "member_profile"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class DigestRun(Base):
     __tablename__ = "digest_run"
-    __table_args__ = (UniqueConstraint("guild_id", "iso_year", "iso_week"),)
+    __table_args__ = (
+        UniqueConstraint("guild_id", "iso_year", "iso_week"),
+        Index("ix_digest_run_message", "message_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
@@ -262,6 +280,12 @@ class DigestRun(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[dt.datetime | None] = mapped_column()
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: JSON list of the venue ids behind the digest's numbered reactions, in order.
+    venue_ids: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class BotState(Base):
