@@ -22,7 +22,13 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.venues", "cogs.settings")
+EXTENSIONS = (
+    "cogs.venues",
+    "cogs.settings",
+    "cogs.digest",
+    "cogs.routines",
+    "cogs.profile",
+)
 
 
 def intents() -> discord.Intents:
@@ -200,6 +206,15 @@ class BonnesPlaces(commands.Bot):
         synced = await self.tree.sync()
         await self.services.state.put(key, schema_hash)
         log.info("synced %d global commands", len(synced))
+
+    async def close(self) -> None:
+        """Unload the cogs first, so background work ends before the connections close."""
+        for extension in list(self.extensions):
+            try:
+                await self.unload_extension(extension)
+            except commands.ExtensionError:
+                log.exception("could not unload %s", extension)
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

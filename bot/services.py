@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.digest import DigestService
 from bot.domain.guilds import GuildService
+from bot.domain.profiles import ProfileService
 from bot.domain.ratings import RatingService
+from bot.domain.routines import RoutineService
 from bot.domain.search import SearchService
 from bot.domain.state import BotStateService
 from bot.domain.venues import VenueService
@@ -22,6 +25,9 @@ class Services:
     ratings: RatingService
     search: SearchService
     visits: VisitService
+    digest: DigestService
+    routines: RoutineService
+    profiles: ProfileService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -33,4 +39,7 @@ class Services:
             ratings=RatingService(db),
             search=SearchService(db),
             visits=VisitService(db),
+            digest=DigestService(db),
+            routines=RoutineService(db),
+            profiles=ProfileService(db),
         )

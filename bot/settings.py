@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     guild_ready_timeout: float = Field(default=2.0, ge=0)
     #: Seconds before paged lists and confirmation buttons stop answering.
     view_timeout: float = Field(default=300.0, gt=0)
+    #: How often the scheduler looks for due digests, and the first retry delay after a
+    #: failed one (doubled, then tripled).
+    digest_check_seconds: float = Field(default=60.0, gt=0)
+    digest_retry_seconds: float = Field(default=300.0, gt=0)
 
     @field_validator("discord_token")
     @classmethod

@@ -17,6 +17,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import report_error
+from bot.domain.digest import NUMBER_EMOJIS
 from bot.domain.errors import DomainError
 from bot.domain.guilds import GuildConfig
 from bot.domain.ratings import validate_rating
@@ -688,13 +689,18 @@ class Venues(
         if payload.user_id == self.bot.user.id:
             return
         emoji = str(payload.emoji)
-        if emoji not in VOTE_REACTIONS:
+        if emoji in VOTE_REACTIONS:
+            record = self.venues.record_vote
+        elif emoji in NUMBER_EMOJIS:  # a vote for a venue listed in a digest
+            record = self.services.digest.record_vote
+        else:
             return
         args = (payload.guild_id, payload.message_id, payload.user_id, emoji)
         async with self.vote_order.hold(payload.message_id, payload.user_id):
-            outcome = await self.venues.record_vote(*args, added=added)
-            if outcome is None and await self.in_flight.settled(payload.guild_id):
-                await self.venues.record_vote(*args, added=added)
+            outcome = await record(*args, added=added)
+            retry = outcome is None and emoji in VOTE_REACTIONS
+            if retry and await self.in_flight.settled(payload.guild_id):
+                await record(*args, added=added)
 
 
 async def setup(bot: BonnesPlaces) -> None:

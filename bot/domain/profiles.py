@@ -1,0 +1,71 @@
+"""A member's profile: time invested, last good moment, streaks, ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import Forbidden
+from bot.domain.schedule import streaks, week_of
+from db.digests import ProfileRepository, StatsRepository
+from db.engine import Database
+from db.repositories import GuildSettingsRepository
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    member_id: int
+    public: bool
+    hours_this_month: float
+    hours_overall: float
+    visits: int
+    last_good_moment: tuple[str, dt.date] | None
+    current_streak: int
+    best_streak: int
+    ratings: int
+
+
+class ProfileService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set_public(self, guild_id: int, member_id: int, public: bool) -> None:
+        async with self.db.write() as session:
+            await ProfileRepository(session).set_public(guild_id, member_id, public)
+
+    async def profile(
+        self,
+        guild_id: int,
+        member_id: int,
+        *,
+        viewer_id: int,
+        now: dt.datetime | None = None,
+    ) -> Profile:
+        """Your own profile always; another member's only if they made it public."""
+        now = now or dt.datetime.now(dt.UTC)
+        async with self.db.read() as session:
+            public = await ProfileRepository(session).is_public(guild_id, member_id)
+            if viewer_id != member_id and not public:
+                raise Forbidden("error.profile_private")
+            settings = await GuildSettingsRepository(session).get(guild_id)
+            zone = ZoneInfo(settings.timezone if settings else "UTC")
+            stats = StatsRepository(session)
+            visits = await stats.visits(guild_id, member_id=member_id)
+            last_good = await stats.last_good_moment(guild_id, member_id)
+            ratings = await stats.ratings_count(guild_id, member_id)
+        today = now.astimezone(zone).date()
+        month_start = today.replace(day=1)
+        weeks = {tuple(v.visited_on.isocalendar())[:2] for v in visits}
+        current, best = streaks(weeks, week_of(now, zone))  # type: ignore[arg-type]
+        return Profile(
+            member_id=member_id,
+            public=public,
+            hours_this_month=sum(v.hours for v in visits if v.visited_on >= month_start),
+            hours_overall=sum(v.hours for v in visits),
+            visits=len(visits),
+            last_good_moment=last_good,
+            current_streak=current,
+            best_streak=best,
+            ratings=ratings,
+        )
