@@ -1,0 +1,229 @@
+"""Digest claims, routines and profiles on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import icalendar
+import pytest
+
+from bot.domain.digest import MAX_ATTEMPTS, DigestService
+from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.guilds import GuildService
+from bot.domain.profiles import ProfileService
+from bot.domain.ratings import RatingService, validate_rating
+from bot.domain.routines import RoutineService
+from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.visits import VisitService
+from db.engine import Database
+
+GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
+ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # Wednesday, ISO week 2026-W48
+WEEK = (2026, 48)
+
+
+async def venue(db: Database, name: str = "Café", city: str = "Paris"):
+    draft = validate_proposal(name=name, kind="meetup", city=city)
+    return await VenueService(db).propose(GUILD, ALICE, draft)
+
+
+async def test_one_claim_per_guild_and_week_among_concurrent_claimers(
+    database_url: str,
+) -> None:
+    """Several processes (here, engines) claim the same week at once: one wins."""
+    databases = [Database(database_url) for _ in range(4)]
+    try:
+        results = await asyncio.gather(
+            *(DigestService(db).claim(GUILD, WEEK, NOW) for db in databases for _ in range(3))
+        )
+    finally:
+        for db in databases:
+            await db.dispose()
+    assert sum(1 for r in results if r is not None) == 1
+
+
+async def test_posted_week_is_never_claimed_again(db: Database) -> None:
+    service = DigestService(db)
+    run = await service.claim(GUILD, WEEK, NOW)
+    assert run is not None
+    await service.posted(run, channel_id=5, message_id=6, venue_ids=[1, 2], now=NOW)
+    later = NOW + dt.timedelta(days=2)
+    assert await service.claim(GUILD, WEEK, later) is None
+    assert await service.claim(GUILD, WEEK, later, manual=True) is None
+    assert await service.claim(OTHER, WEEK, NOW) is not None
+    assert await service.claim(GUILD, (2026, 49), later) is not None
+
+
+async def test_failed_attempts_back_off_then_stop(db: Database) -> None:
+    service = DigestService(db)
+    now = NOW
+    attempts = 0
+    for _ in range(MAX_ATTEMPTS + 2):
+        run = await service.claim(GUILD, WEEK, now)
+        if run is None:
+            now += dt.timedelta(hours=1)
+            continue
+        attempts += 1
+        exhausted = await service.failed(
+            run, "403 Missing Permissions", now, retry_after=dt.timedelta(minutes=5)
+        )
+        assert exhausted == (attempts == MAX_ATTEMPTS)
+        assert await service.claim(GUILD, WEEK, now) is None  # backing off
+        now += dt.timedelta(hours=1)
+    assert attempts == MAX_ATTEMPTS
+    status = await service.status(GUILD, NOW)
+    assert status.latest is not None and status.latest.last_error == "403 Missing Permissions"
+    # An admin can still send it by hand once the cause is fixed.
+    assert await service.claim(GUILD, WEEK, now, manual=True) is not None
+
+
+async def test_an_unfinished_claim_is_retried_after_its_lease(db: Database) -> None:
+    service = DigestService(db)
+    assert await service.claim(GUILD, WEEK, NOW) is not None  # the process died here
+    assert await service.claim(GUILD, WEEK, NOW + dt.timedelta(minutes=1)) is None
+    assert await service.claim(GUILD, WEEK, NOW + dt.timedelta(minutes=11)) is not None
+
+
+async def test_due_guilds_follow_their_schedule(db: Database) -> None:
+    service = DigestService(db)
+    before = dt.datetime(2026, 11, 22, tzinfo=dt.UTC)
+    await service.configure(
+        GUILD, channel_id=5, weekday=0, hour=9, timezone="Europe/Paris", now=before
+    )
+    await service.configure(OTHER, channel_id=6, weekday=4, hour=9, now=before)
+    due = await service.due([GUILD, OTHER], NOW)
+    assert [(guild, d.week) for guild, d in due] == [(GUILD, WEEK)]
+    assert await service.due([OTHER], NOW) == []
+    run = await service.claim(GUILD, WEEK, NOW)
+    assert run is not None
+    await service.posted(run, channel_id=5, message_id=7, venue_ids=[], now=NOW)
+    assert await service.due([GUILD], NOW) == []
+    assert await service.disable(GUILD)
+    assert await service.due([GUILD], NOW + dt.timedelta(days=7)) == []
+
+
+async def test_digest_votes_follow_the_numbers(db: Database) -> None:
+    first, second = await venue(db, "Un"), await venue(db, "Deux")
+    service = DigestService(db)
+    run = await service.claim(GUILD, WEEK, NOW)
+    assert run is not None
+    await service.posted(run, channel_id=5, message_id=99, venue_ids=[second.id, first.id], now=NOW)
+    assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is True
+    assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
+    assert await service.record_vote(GUILD, 99, BOB, "3️⃣", added=True) is False
+    assert await service.record_vote(GUILD, 99, ALICE, "2️⃣", added=True) is False  # proposer
+    assert await service.record_vote(GUILD, 98, BOB, "1️⃣", added=True) is None
+    details = await VenueService(db).details(GUILD, str(second.id))
+    assert details.upvotes == 1
+    assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is True
+
+
+async def test_gather_reports_the_week(db: Database) -> None:
+    cafe = await venue(db, "Café")
+    await RatingService(db).rate(
+        GUILD, str(cafe.id), BOB, validate_rating(worth=5, hours=2), now=NOW - dt.timedelta(days=1)
+    )
+    visits = VisitService(db)
+    for day, member in [(1, BOB), (2, CAROL), (8, BOB), (15, BOB)]:
+        await visits.log(
+            GUILD,
+            str(cafe.id),
+            member,
+            date=(NOW - dt.timedelta(days=day)).date().isoformat(),
+            hours="2",
+            now=NOW,
+        )
+    routine = await RoutineService(db).create(
+        GUILD, str(cafe.id), BOB, weekday=0, time="18:30", title=None, now=NOW
+    )
+    await RoutineService(db).join(GUILD, str(routine.id), CAROL)
+    data = await DigestService(db).gather(GUILD, NOW)
+    assert data.week == WEEK
+    assert [(v.name, v.new_ratings) for v in data.top] == [("Café", 1)]
+    assert data.new_venue_count == 1
+    assert data.irl_hours == 4.0 and data.irl_members == 2
+    assert data.streaks[0] == (BOB, 3)
+    assert data.routines[0].members == 2
+    assert set(data.routines[0].joined) == {BOB, CAROL}
+    assert data.history[-1] == (WEEK, 4.0)
+    assert len(data.history) == 8
+
+
+async def test_routines_create_join_leave_and_refusals(db: Database) -> None:
+    cafe = await venue(db)
+    routines = RoutineService(db)
+    created = await routines.create(
+        GUILD, str(cafe.id), BOB, weekday=0, time="18h30", title="Lundi code"
+    )
+    assert created.local_time == dt.time(18, 30) and created.members == (BOB,)
+    with pytest.raises(Conflict):
+        await routines.create(GUILD, str(cafe.id), CAROL, weekday=0, time="18:30", title=None)
+    for time in ("25:00", "1830", "soon"):
+        with pytest.raises(InvalidInput):
+            await routines.create(GUILD, str(cafe.id), BOB, weekday=1, time=time, title=None)
+    routine, joined = await routines.join(GUILD, str(created.id), CAROL)
+    assert joined and routine.id == created.id
+    assert not (await routines.join(GUILD, str(created.id), CAROL))[1]
+    with pytest.raises(NotFound):
+        await routines.join(OTHER, str(created.id), CAROL)
+    with pytest.raises(NotFound):
+        await routines.join(GUILD, "not a routine", CAROL)
+    assert (await routines.leave(GUILD, str(created.id), CAROL))[1]
+    assert [r.id for r in await routines.list(GUILD, BOB)] == [created.id]
+    assert await routines.list(GUILD, CAROL) == []
+    assert [r.id for r in await routines.autocomplete(GUILD, "caf")] == [created.id]
+
+
+async def test_calendar_is_weekly_in_the_guild_zone(db: Database) -> None:
+    cafe = await venue(db)
+    await GuildService(db).update(GUILD, timezone="Europe/Paris")
+    routines = RoutineService(db)
+    routine = await routines.create(
+        GUILD, str(cafe.id), BOB, weekday=3, time="19:00", title="Jeudi tech"
+    )
+    with pytest.raises(NotFound):
+        await routines.calendar(GUILD, CAROL)
+    data = await routines.calendar(GUILD, BOB, now=NOW)
+    calendar = icalendar.Calendar.from_ical(data)
+    (event,) = calendar.walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert str(event["summary"]) == "Jeudi tech"
+    assert start.tzinfo is not None and str(start.tzinfo) == "Europe/Paris"
+    assert (start.date(), start.time()) == (dt.date(2026, 11, 26), dt.time(19, 0))
+    assert event["rrule"]["FREQ"] == ["WEEKLY"] and event["rrule"]["BYDAY"] == ["TH"]
+    assert event.decoded("duration") == dt.timedelta(hours=2)
+    assert calendar.walk("VTIMEZONE"), "the file carries its time zone"
+    # After the DST change in March the local hour is still 19:00.
+    occurrence = start + dt.timedelta(weeks=18)
+    assert occurrence.astimezone(start.tzinfo).hour == 19
+    assert routine.id
+
+
+async def test_profile_hours_streaks_and_privacy(db: Database) -> None:
+    cafe = await venue(db)
+    await RatingService(db).rate(GUILD, str(cafe.id), BOB, validate_rating(worth=4, hours=2))
+    visits = VisitService(db)
+    for days in (0, 7, 14, 40):
+        await visits.log(
+            GUILD,
+            str(cafe.id),
+            BOB,
+            date=(NOW - dt.timedelta(days=days)).date().isoformat(),
+            hours="1.5",
+            now=NOW,
+        )
+    profiles = ProfileService(db)
+    mine = await profiles.profile(GUILD, BOB, viewer_id=BOB, now=NOW)
+    assert mine.hours_overall == 6.0 and mine.visits == 4
+    assert mine.hours_this_month == 4.5  # 25, 18 and 11 November
+    assert (mine.current_streak, mine.best_streak) == (3, 3)
+    assert mine.last_good_moment == ("Café", NOW.date())
+    assert mine.ratings == 1
+    with pytest.raises(Forbidden):
+        await profiles.profile(GUILD, BOB, viewer_id=CAROL, now=NOW)
+    await profiles.set_public(GUILD, BOB, True)
+    assert (await profiles.profile(GUILD, BOB, viewer_id=CAROL, now=NOW)).public
+    empty = await profiles.profile(GUILD, CAROL, viewer_id=CAROL, now=NOW)
+    assert (empty.hours_overall, empty.current_streak, empty.last_good_moment) == (0, 0, None)
