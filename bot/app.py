@@ -156,7 +156,11 @@ class Tree(app_commands.CommandTree):
         await report_error(interaction, error)
 
 
-class BonnesPlaces(commands.Bot):
+class BonnesPlaces(commands.AutoShardedBot):
+    """Runs the shards SHARD_IDS of SHARD_COUNT (default: the one shard of a bot below
+    Discord's sharding threshold). The count is always given: discord.py would otherwise
+    connect to the gateway URL Discord returns, bypassing DISCORD_GATEWAY_URL."""
+
     def __init__(self, settings: Settings, services: Services) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -168,7 +172,8 @@ class BonnesPlaces(commands.Bot):
             max_messages=None,
             guild_ready_timeout=settings.guild_ready_timeout,
             tree_cls=Tree,
-            shard_id=None,
+            shard_count=settings.shard_count or 1,
+            shard_ids=settings.shard_ids,
         )
         self.settings = settings
         self.services = services

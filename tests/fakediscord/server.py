@@ -294,8 +294,14 @@ class FakeDiscord:
         *,
         locale: str = "en-US",
         bot_permissions: int = Permissions.MEMBER_DEFAULT,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
+        """A guild with a #general channel, the bot and the owner in it. With `shard`
+        (shard id, shard count), its id is chosen so that it belongs to that shard."""
         guild_id = self.ids.next()
+        if shard is not None:
+            while (guild_id >> 22) % shard[1] != shard[0]:
+                guild_id += 1 << 22
         guild = Guild(id=guild_id, name=name, owner_id=self.owner.id, preferred_locale=locale)
         guild.roles[guild_id] = Role(
             id=guild_id, name="@everyone", permissions=Permissions.MEMBER_DEFAULT
@@ -569,11 +575,11 @@ class FakeDiscord:
         }
 
     async def _get_gateway(self, *_: Any) -> tuple[int, Any]:
-        return 200, {"url": self.gateway_url.rstrip("/")}
+        return 200, {"url": self.gateway_url}
 
     async def _get_gateway_bot(self, *_: Any) -> tuple[int, Any]:
         return 200, {
-            "url": self.gateway_url.rstrip("/"),
+            "url": self.gateway_url,
             "shards": 1,
             "session_start_limit": {
                 "total": 1000,
