@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Literal
 
 from bot.i18n.en import MESSAGES as EN
 from bot.i18n.fr import MESSAGES as FR
+
+log = logging.getLogger(__name__)
 
 Language = Literal["en", "fr"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
@@ -25,5 +28,8 @@ def t(language: str, key: str, /, **params: Any) -> str:
     falls back to English rather than showing the member nothing.
     """
     catalogue = CATALOGUES.get(language, EN)
-    template = catalogue.get(key) or EN[key]
+    template = catalogue.get(key) or EN.get(key)
+    if template is None:
+        log.error("missing message %r", key)
+        return key
     return template.format(**params) if params else template

@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "permission.view_channel": "View Channel",
     "permission.send_messages": "Send Messages",
     "permission.embed_links": "Embed Links",
+    "permission.attach_files": "Attach Files",
     "permission.add_reactions": "Add Reactions",
     "permission.read_message_history": "Read Message History",
     "permission.manage_guild": "Manage Server",

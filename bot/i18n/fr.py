@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
     "permission.view_channel": "Voir le salon",
     "permission.send_messages": "Envoyer des messages",
     "permission.embed_links": "Intégrer des liens",
+    "permission.attach_files": "Joindre des fichiers",
     "permission.add_reactions": "Ajouter des réactions",
     "permission.read_message_history": "Voir les anciens messages",
     "permission.manage_guild": "Gérer le serveur",

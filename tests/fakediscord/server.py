@@ -1175,14 +1175,15 @@ class FakeDiscord:
         *,
         guild: Guild,
         user: User,
-        channel: Channel | None = None,
+        in_channel: Channel | None = None,
         locale: str = "en-US",
         validate: bool = True,
         **options: Any,
     ) -> FakeInteraction:
         """Invoke `/command sub` as `user`. Options are checked against the synced schema
-        as Discord's client would (`validate=False` sends what a hostile client could)."""
-        channel = channel or next(iter(guild.channels.values()))
+        as Discord's client would (`validate=False` sends what a hostile client could).
+        The command runs in `in_channel` (default: the guild's first channel)."""
+        channel = in_channel or next(iter(guild.channels.values()))
         root, sub_path = self._find_command(guild.id, command)
         built, resolved = self._build_options(
             root, sub_path, options, focused=None, validate=validate
@@ -1208,12 +1209,12 @@ class FakeDiscord:
         *,
         guild: Guild,
         user: User,
-        channel: Channel | None = None,
+        in_channel: Channel | None = None,
         locale: str = "en-US",
         **others: Any,
     ) -> list[dict[str, Any]]:
         """Type `text` into `option`; returns the choices the bot suggested."""
-        channel = channel or next(iter(guild.channels.values()))
+        channel = in_channel or next(iter(guild.channels.values()))
         root, sub_path = self._find_command(guild.id, command)
         built, _ = self._build_options(
             root, sub_path, {**others, option: text}, focused=option, validate=False

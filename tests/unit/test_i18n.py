@@ -51,7 +51,8 @@ async def bot(tmp_path) -> AsyncIterator[BonnesPlaces]:
     try:
         yield client
     finally:
-        await client.close()
+        for extension in list(client.extensions):  # the client never logged in: no close()
+            await client.unload_extension(extension)
         await db.dispose()
 
 
@@ -93,3 +94,29 @@ async def test_no_unused_french_command_strings(bot: BonnesPlaces) -> None:
     for command in bot.tree.get_commands():
         await command.get_translated_payload(bot.tree, recorder)
     assert set(COMMANDS_FR) - used == set()
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+KEY_CALL = re.compile(
+    r"""(?:\bt\(\s*[\w.]+,\s*|(?:DomainError|InvalidInput|NotFound|Forbidden|Conflict)\(\s*)"""
+    r"""["']([a-z_]+\.[a-z0-9_.]+)["']"""
+)
+
+
+def test_every_message_key_used_in_the_code_exists() -> None:
+    used: set[str] = set()
+    for folder in ("bot", "cogs"):
+        for path in (ROOT / folder).rglob("*.py"):
+            used |= set(KEY_CALL.findall(path.read_text()))
+    assert len(used) > 50
+    missing = sorted(key for key in used if key not in CATALOGUES["en"])
+    assert missing == []
+
+
+def test_every_permission_the_bot_checks_has_a_name() -> None:
+    from cogs.digest import DIGEST_PERMISSIONS
+    from cogs.venues import ANNOUNCE_PERMISSIONS
+
+    for name in {*ANNOUNCE_PERMISSIONS, *DIGEST_PERMISSIONS, "manage_guild"}:
+        for language in ("en", "fr"):
+            assert f"permission.{name}" in CATALOGUES[language], name
