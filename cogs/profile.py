@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.domain.errors import DomainError
 from bot.domain.profiles import Profile
-from bot.i18n import language_of, t
+from bot.i18n import language_of, number, t
 from cogs.render import plain
 
 if TYPE_CHECKING:
@@ -32,15 +32,15 @@ def profile_embed(language: str, profile: Profile, name: str) -> discord.Embed:
     )
     embed.add_field(
         name=t(language, "profile.month"),
-        value=t(language, "profile.hours", hours=f"{profile.hours_this_month:g}"),
+        value=t(language, "profile.hours", hours=number(language, profile.hours_this_month, 2)),
     )
     embed.add_field(
         name=t(language, "profile.overall"),
         value=t(
             language,
             "profile.hours_visits",
-            hours=f"{profile.hours_overall:g}",
-            visits=profile.visits,
+            hours=number(language, profile.hours_overall, 2),
+            count=profile.visits,
         ),
     )
     if profile.last_good_moment:
@@ -59,7 +59,7 @@ def profile_embed(language: str, profile: Profile, name: str) -> discord.Embed:
         value=t(
             language,
             "profile.streak.value",
-            current=profile.current_streak,
+            count=profile.current_streak,
             best=profile.best_streak,
         ),
     )

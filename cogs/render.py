@@ -8,7 +8,7 @@ import discord
 
 from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
-from bot.i18n import t
+from bot.i18n import number, t
 from db.repositories import VenueRecord
 
 VENUE_COLOUR = discord.Colour(0x2E8B57)
@@ -32,8 +32,8 @@ def venue_label(venue: VenueRecord) -> str:
     return clip(f"{venue.name} — {venue.city}", CHOICE_LABEL_MAX)
 
 
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+def _number(language: str, value: float | None) -> str:
+    return "—" if value is None else number(language, value, 1, exact=True)
 
 
 def venue_embed(
@@ -82,15 +82,20 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
     if details.score is not None and ratings.count:
         embed.add_field(
             name=t(language, "venue.field.rit"),
-            value=t(language, "venue.rit", score=f"{details.score.rit:.2f}", count=ratings.count),
+            value=t(
+                language,
+                "venue.rit",
+                score=number(language, details.score.rit, 2, exact=True),
+                count=ratings.count,
+            ),
         )
         embed.add_field(
             name=t(language, "venue.field.worth"),
             value=t(
                 language,
                 "venue.worth",
-                worth=_number(ratings.worth),
-                hours=f"{details.score.hours:.1f}",
+                worth=_number(language, ratings.worth),
+                hours=number(language, details.score.hours),
             ),
         )
         if any(v is not None for v in (ratings.substance, ratings.experience, ratings.connections)):
@@ -99,9 +104,9 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
                 value=t(
                     language,
                     "venue.criteria",
-                    substance=_number(ratings.substance),
-                    experience=_number(ratings.experience),
-                    connections=_number(ratings.connections),
+                    substance=_number(language, ratings.substance),
+                    experience=_number(language, ratings.experience),
+                    connections=_number(language, ratings.connections),
                 ),
                 inline=False,
             )
@@ -142,12 +147,17 @@ def hits_pages(language: str, hits: Sequence[VenueHit], title: str) -> list[disc
     """Result pages of HITS_PER_PAGE venues each, every one numbered 'page n/m'."""
     chunks = [hits[i : i + HITS_PER_PAGE] for i in range(0, len(hits), HITS_PER_PAGE)]
     pages = []
-    for number, chunk in enumerate(chunks, start=1):
+    for page, chunk in enumerate(chunks, start=1):
         embed = discord.Embed(title=clip(title, 256), colour=VENUE_COLOUR)
-        for rank, hit in enumerate(chunk, start=(number - 1) * HITS_PER_PAGE + 1):
+        for rank, hit in enumerate(chunk, start=(page - 1) * HITS_PER_PAGE + 1):
             venue = hit.venue
             score = (
-                t(language, "hit.rit", score=f"{hit.score.rit:.2f}", count=hit.score.ratings)
+                t(
+                    language,
+                    "hit.rit",
+                    score=number(language, hit.score.rit, 2, exact=True),
+                    count=hit.score.ratings,
+                )
                 if hit.score.ratings
                 else t(language, "venue.unrated")
             )
@@ -168,7 +178,7 @@ def hits_pages(language: str, hits: Sequence[VenueHit], title: str) -> list[disc
                 inline=False,
             )
         embed.set_footer(
-            text=t(language, "page.footer", page=number, pages=len(chunks), total=len(hits))
+            text=t(language, "page.footer", page=page, pages=len(chunks), count=len(hits))
         )
         pages.append(embed)
     return pages

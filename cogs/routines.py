@@ -45,7 +45,7 @@ def routine_line(language: str, routine: RoutineRecord) -> str:
         day=day_name(language, routine.weekday),
         time=f"{routine.local_time:%H:%M}",
         venue=plain(routine.venue_name),
-        members=len(routine.members),
+        count=len(routine.members),
     )
     if routine.title:
         line += f" · {plain(routine.title)}"

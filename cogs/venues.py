@@ -32,7 +32,7 @@ from bot.domain.venues import (
     VenueDraft,
     validate_proposal,
 )
-from bot.i18n import language_of, t
+from bot.i18n import language_of, number, t
 from cogs.render import (
     hits_pages,
     plain,
@@ -666,7 +666,7 @@ class Venues(
                 "visit.logged" if outcome.created else "visit.updated",
                 name=plain(outcome.venue.name),
                 date=outcome.visited_on.isoformat(),
-                hours=f"{outcome.hours:g}",
+                hours=number(language, outcome.hours, 2),
             ),
             ephemeral=True,
         )

@@ -12,7 +12,7 @@ from discord import ui
 
 from bot.app import report_error
 from bot.domain.ratings import parse_criteria, validate_rating
-from bot.i18n import language_of, t
+from bot.i18n import language_of, number, t
 from cogs.render import plain
 
 if TYPE_CHECKING:
@@ -207,6 +207,6 @@ def rated_message(language: str, outcome: Any) -> str:
         language,
         key,
         name=plain(outcome.venue.name),
-        score=f"{outcome.score.rit:.2f}",
+        score=number(language, outcome.score.rit, 2, exact=True),
         count=outcome.score.ratings,
     )

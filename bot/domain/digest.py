@@ -15,7 +15,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.guilds import validate_timezone
 from bot.domain.ranking import GuildPrior, RatingSample, rank
 from bot.domain.schedule import Due, IsoWeek, next_due, pending_due, streaks, week_of
-from bot.i18n import t
+from bot.i18n import number, t
 from db.digests import DigestRepository, DigestRunRecord, RoutineRepository, StatsRepository
 from db.engine import Database
 from db.repositories import (
@@ -131,10 +131,6 @@ def _lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) 
     return "\n".join(kept)
 
 
-def _hours(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
-
-
 def compose_digest(
     data: DigestData,
     language: str,
@@ -153,7 +149,7 @@ def compose_digest(
     )
     if data.irl_hours:
         description = t(
-            language, "digest.hours", members=data.irl_members, hours=_hours(data.irl_hours)
+            language, "digest.hours", count=data.irl_members, hours=number(language, data.irl_hours)
         )
     else:
         description = t(language, "digest.no_hours")
@@ -169,7 +165,7 @@ def compose_digest(
                 emoji=emoji,
                 name=escape(_clip(venue.name, 100)),
                 city=escape(_clip(venue.city, 60)),
-                rit=f"{venue.rit:.2f}",
+                rit=number(language, venue.rit, 2, exact=True),
                 count=venue.ratings,
             )
             if venue.new_ratings:
@@ -210,7 +206,7 @@ def compose_digest(
                 day=days[routine.weekday],
                 time=routine.time.strftime("%H:%M"),
                 venue=escape(_clip(routine.venue, 100)),
-                members=routine.members,
+                count=routine.members,
             )
             if routine.title:
                 line += f" · {escape(_clip(routine.title, 100))}"
@@ -226,7 +222,7 @@ def compose_digest(
 
     if data.streaks:
         lines = [
-            t(language, "digest.streak.line", member=f"<@{member}>", weeks=weeks)
+            t(language, "digest.streak.line", member=f"<@{member}>", count=weeks)
             for member, weeks in data.streaks
         ]
         sections.append(

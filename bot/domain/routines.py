@@ -91,15 +91,17 @@ class RoutineService:
     async def join(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
             routine = await self._get(session, guild_id, ref)
-            joined = await RoutineRepository(session).join(
-                guild_id, routine.id, member_id, dt.datetime.now(dt.UTC)
-            )
+            routines = RoutineRepository(session)
+            joined = await routines.join(guild_id, routine.id, member_id, dt.datetime.now(dt.UTC))
+            (routine,) = await routines.list(guild_id, ids=[routine.id])
         return routine, joined
 
     async def leave(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
             routine = await self._get(session, guild_id, ref)
-            left = await RoutineRepository(session).leave(routine.id, member_id)
+            routines = RoutineRepository(session)
+            left = await routines.leave(routine.id, member_id)
+            (routine,) = await routines.list(guild_id, ids=[routine.id])
         return routine, left
 
     async def list(self, guild_id: int, member_id: int | None = None) -> list[RoutineRecord]:

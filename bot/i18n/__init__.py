@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
+from babel import Locale
+from babel.numbers import format_decimal
+
 from bot.i18n.en import MESSAGES as EN
 from bot.i18n.fr import MESSAGES as FR
 
@@ -12,7 +15,8 @@ log = logging.getLogger(__name__)
 
 Language = Literal["en", "fr"]
 LANGUAGES: tuple[Language, ...] = ("en", "fr")
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "fr": FR}
+Message = str | dict[str, str]
+CATALOGUES: dict[str, dict[str, Message]] = {"en": EN, "fr": FR}
 
 
 def language_of(locale: object) -> Language:
@@ -28,8 +32,25 @@ def t(language: str, key: str, /, **params: Any) -> str:
     falls back to English rather than showing the member nothing.
     """
     catalogue = CATALOGUES.get(language, EN)
-    template = catalogue.get(key) or EN.get(key)
-    if template is None:
+    entry = catalogue.get(key) or EN.get(key)
+    if entry is None:
         log.error("missing message %r", key)
         return key
-    return template.format(**params) if params else template
+    if isinstance(entry, dict):  # plural forms, chosen by the `count` parameter
+        entry = entry[plural_form(language, params["count"])]
+    return entry.format(**params) if params else entry
+
+
+def plural_form(language: str, count: float) -> str:
+    """'one' or 'other' by the language's rules (French: 0 and 1 are singular)."""
+    form = Locale.parse(language).plural_form(abs(count))
+    return "one" if form == "one" else "other"
+
+
+def number(language: str, value: float, digits: int = 1, *, exact: bool = False) -> str:
+    """A number as the language writes it: '7.5' in English, '7,5' in French.
+
+    `digits` decimals at most (trailing zeros dropped), or exactly with `exact`."""
+    pattern = "0." + ("0" if exact else "#") * digits if digits else "0"
+    locale = "fr_FR" if language == "fr" else "en_GB"
+    return format_decimal(value, format=pattern, locale=locale)

@@ -132,7 +132,7 @@ async def test_visit_logged_today_then_updated(running: Harness) -> None:
     assert reply.content == f"Visit to **Café des Devs** on {today} logged (2 h)."
     _, reply = await run(h, "venue visit", h.bob, locale="fr", venue=venue, hours=3.5)
     assert reply.content == (
-        f"Votre visite à **Café des Devs** le {today} est mise à jour (3.5 h)."
+        f"Votre visite à **Café des Devs** le {today} est mise à jour (3,5 h)."
     )
     _, reply = await run(h, "venue visit", h.bob, venue=venue, date="2026-01-15")
     assert "on 2026-01-15 logged" in reply.content

@@ -29,14 +29,14 @@ async def test_rate_then_rate_again_updates(running: Harness) -> None:
     )
     assert reply.flags & EPHEMERAL
     assert reply.content.startswith("Thanks! Your rating of **Café des Devs** is saved.")
-    assert "(1 ratings)" in reply.content
+    assert "(1 rating)" in reply.content
     _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours=1.5)
     assert again.content.startswith("Votre note de **Café des Devs** est mise à jour.")
     assert await rating_count(h) == 1
 
     card = await show(h, venue)
     text = card.embed_text()
-    assert "RIT score" in text and "(1 ratings)" in text
+    assert "RIT score" in text and "(1 rating)" in text
     assert "3.0/5" in text
     assert "Real talks, no pitch decks." not in text  # the update cleared the comment
     assert "bob" not in text.lower()

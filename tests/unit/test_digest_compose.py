@@ -72,9 +72,9 @@ def test_sections_and_language() -> None:
     )
     french = compose_digest(data, "fr", escape=lambda text: text.replace("*", "\\*"))
     assert french.title == "Récapitulatif hebdomadaire · semaine du 23 novembre 2026"
-    assert french.description.startswith("Cette semaine, 3 membres ont investi 7.5 heures")
+    assert french.description.startswith("Cette semaine, 3 membres ont investi 7,5 h")
     text = "\n".join(f"{s.name}\n{s.value}" for s in french.sections)
-    assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4.18 (20 notes) · 2 nouvelles" in text
+    assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4,18 (20 notes) · 2 nouvelles" in text
     assert "• **Atelier** — Lyon · Atelier" in text
     assert "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code" in text
     assert "<@5>" in text and "4 semaines d'affilée" in text

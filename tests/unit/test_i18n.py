@@ -24,12 +24,28 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def forms(message: str | dict[str, str]) -> list[str]:
+    return list(message.values()) if isinstance(message, dict) else [message]
+
+
 def test_every_key_in_both_languages_with_the_same_placeholders() -> None:
     en, fr = CATALOGUES["en"], CATALOGUES["fr"]
     assert set(en) == set(fr), set(en) ^ set(fr)
     for key in en:
-        assert placeholders(en[key]) == placeholders(fr[key]), key
-        assert fr[key].strip(), key
+        expected = placeholders(forms(en[key])[0])
+        for text in forms(en[key]) + forms(fr[key]):
+            assert placeholders(text) == expected, key
+            assert text.strip(), key
+        if isinstance(en[key], dict) or isinstance(fr[key], dict):
+            assert set(forms(en[key]) and en[key]) == {"one", "other"}, key
+            assert set(fr[key]) == {"one", "other"} and "count" in expected, key
+
+
+def test_plural_forms_follow_each_language() -> None:
+    assert t("en", "venue.rit", score="4.00", count=1) == "**4.00** (1 rating)"
+    assert t("en", "venue.rit", score="4.00", count=0) == "**4.00** (0 ratings)"
+    assert t("fr", "venue.rit", score="4.00", count=0) == "**4.00** (0 note)"
+    assert t("fr", "venue.rit", score="4.00", count=2) == "**4.00** (2 notes)"
 
 
 def test_language_of_discord_locales() -> None:
