@@ -295,10 +295,12 @@ class FakeDiscord:
         locale: str = "en-US",
         bot_permissions: int = Permissions.MEMBER_DEFAULT,
         shard: tuple[int, int] | None = None,
+        guild_id: int | None = None,
+        general_id: int | None = None,
     ) -> Guild:
         """A guild with a #general channel, the bot and the owner in it. With `shard`
         (shard id, shard count), its id is chosen so that it belongs to that shard."""
-        guild_id = self.ids.next()
+        guild_id = guild_id or self.ids.next()
         if shard is not None:
             while (guild_id >> 22) % shard[1] != shard[0]:
                 guild_id += 1 << 22
@@ -315,12 +317,15 @@ class FakeDiscord:
         )
         guild.members[self.owner.id] = Member(user=self.owner, guild_id=guild_id)
         self.guilds[guild_id] = guild
-        self.add_channel(guild, "general")
+        self.add_channel(guild, "general", channel_id=general_id)
         return guild
 
-    def add_channel(self, guild: Guild, name: str) -> Channel:
+    def add_channel(self, guild: Guild, name: str, channel_id: int | None = None) -> Channel:
         channel = Channel(
-            id=self.ids.next(), guild_id=guild.id, name=name, position=len(guild.channels)
+            id=channel_id or self.ids.next(),
+            guild_id=guild.id,
+            name=name,
+            position=len(guild.channels),
         )
         guild.channels[channel.id] = channel
         return channel

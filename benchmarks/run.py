@@ -1,0 +1,534 @@
+"""End-to-end benchmarks: the real bot (`python -m bot`) against the local fake Discord over
+loopback, on a seeded database. Writes docs/benchmarks.md and docs/benchmarks.png.
+
+    .venv/bin/python -m benchmarks.run [--backends sqlite,postgresql] [--scale 1.0]
+
+PostgreSQL is used when it answers at BENCH_POSTGRES_URL (default: the local server, database
+test); the suite creates and drops its own database there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import random
+import secrets
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.seed import Seeded, seed
+from bot.domain.digest import DigestService, compose_digest
+from bot.domain.search import SearchService
+from bot.settings import normalize_database_url
+from db.engine import Database
+from tests.fakediscord import FakeDiscord, User
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class Result:
+    backend: str
+    seed_seconds: float = 0.0
+    start_seconds: float = 0.0
+    rss_ready_mb: float = 0.0
+    rss_end_mb: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # ms
+    votes: dict[str, Any] = field(default_factory=dict)
+    digest: dict[str, Any] = field(default_factory=dict)
+    plans: dict[str, str] = field(default_factory=dict)
+
+    def summary(self, name: str) -> tuple[float, float, int]:
+        values = self.latencies[name]
+        return statistics.median(values), percentile(values, 99), len(values)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Bench:
+    def __init__(self, backend: str, url: str, scale: float, repeats: int) -> None:
+        self.backend, self.url, self.scale, self.repeats = backend, url, scale, repeats
+        self.result = Result(backend)
+        self.rng = random.Random(7)
+
+    async def run(self) -> Result:
+        seeded = await seed(self.url, scale=self.scale)
+        self.seeded = seeded
+        self.result.seed_seconds = seeded.seconds
+        self.fake = await FakeDiscord().start()
+        try:
+            self._world(seeded)
+            process = await self._start_bot()
+            try:
+                self.result.rss_ready_mb = rss_mb(process.pid)
+                await self._latencies()
+                await self._votes()
+                self.result.rss_end_mb = rss_mb(process.pid)
+            finally:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    await asyncio.wait_for(process.wait(), 30)
+                except TimeoutError:
+                    process.kill()
+            await self._digest_composition()
+            await self._plans()
+        finally:
+            await self.fake.stop()
+        return self.result
+
+    def _world(self, seeded: Seeded) -> None:
+        self.guilds = {}
+        for guild_id in seeded.guild_ids:
+            guild = self.fake.add_guild(
+                f"Guild {guild_id % 10000}", guild_id=guild_id, general_id=guild_id + 1
+            )
+            self.guilds[guild_id] = guild
+        self.members = {
+            guild_id: [User(id=m, username=f"m{m % 100000}") for m in members]
+            for guild_id, members in seeded.members_by_guild.items()
+        }
+
+    async def _start_bot(self) -> asyncio.subprocess.Process:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD"))
+        }
+        env.update(
+            self.fake.env(),
+            DATABASE_URL=self.url,
+            GUILD_READY_TIMEOUT="0.2",
+            LOG_LEVEL="INFO",
+            PYTHONPATH=str(ROOT),
+        )
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tempfile.mkdtemp(),
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        assert process.stdout is not None
+        while True:
+            line = (await asyncio.wait_for(process.stdout.readline(), 120)).decode()
+            if not line:
+                raise RuntimeError("the bot stopped before it was ready")
+            if "ready as" in line:
+                break
+        # ready waits GUILD_READY_TIMEOUT after the last GUILD_CREATE: not start-up work.
+        self.result.start_seconds = time.perf_counter() - started - 0.2
+        asyncio.get_running_loop().create_task(self._drain(process))
+        return process
+
+    async def _drain(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        while await process.stdout.readline():
+            pass
+
+    def _pick(self) -> tuple[int, Any, User, int]:
+        guild_id = self.rng.choice(self.seeded.guild_ids)
+        venue = self.rng.choice(self.seeded.venue_ids_by_guild[guild_id])
+        member = self.rng.choice(self.members[guild_id])
+        return guild_id, self.guilds[guild_id], member, venue
+
+    async def _timed(self, name: str, action: Callable[[], Awaitable[None]]) -> None:
+        for _ in range(max(5, self.repeats // 10)):  # warm-up
+            await action()
+        values = []
+        for _ in range(self.repeats):
+            begin = time.perf_counter()
+            await action()
+            values.append((time.perf_counter() - begin) * 1000)
+        self.result.latencies[name] = values
+
+    async def _latencies(self) -> None:
+        fake = self.fake
+
+        async def noop() -> None:
+            # Refused by the bot's option check before any database access: the cost of
+            # the fake, the loopback and discord.py alone.
+            _, guild, member, _ = self._pick()
+            interaction = await fake.slash(
+                "venue show", guild=guild, user=member, validate=False, venue=1
+            )
+            await interaction.response(timeout=10)
+
+        async def show() -> None:
+            _, guild, member, venue = self._pick()
+            interaction = await fake.slash("venue show", guild=guild, user=member, venue=str(venue))
+            await interaction.response(timeout=10)
+
+        async def rate() -> None:
+            _, guild, member, venue = self._pick()
+            interaction = await fake.slash(
+                "venue rate",
+                guild=guild,
+                user=member,
+                venue=str(venue),
+                worth=self.rng.randint(1, 5),
+                hours=2.0,
+            )
+            await interaction.response(timeout=10)
+
+        counter = iter(range(10**9))
+
+        async def propose() -> None:
+            _, guild, member, _ = self._pick()
+            interaction = await fake.slash(
+                "venue propose",
+                guild=guild,
+                user=member,
+                kind="meetup",
+                city="Grenoble",
+                name=f"Bench {next(counter)} {secrets.token_hex(3)}",
+            )
+            await interaction.reply(timeout=10)  # to the final message, after the defer
+
+        async def autocomplete() -> None:
+            _, guild, member, _ = self._pick()
+            await fake.autocomplete(
+                "venue show",
+                "venue",
+                self.rng.choice(["caf", "ate", "mee", "rencontres", "clo", "foru"]),
+                guild=guild,
+                user=member,
+            )
+
+        async def search() -> None:
+            _, guild, member, _ = self._pick()
+            interaction = await fake.slash(
+                "venue search",
+                guild=guild,
+                user=member,
+                query=self.rng.choice(["cafe", "rust", "developpeurs", "cloud", "atelier"]),
+                city=self.rng.choice(["Paris", "Lyon", "Montréal"]),
+            )
+            await interaction.response(timeout=10)
+
+        for name, action in [
+            ("no-op", noop),
+            ("/venue show", show),
+            ("/venue rate", rate),
+            ("/venue propose", propose),
+            ("autocomplete", autocomplete),
+            ("/venue search", search),
+        ]:
+            await self._timed(name, action)
+            print(
+                f"  {self.backend} {name}: p50 {statistics.median(self.result.latencies[name]):.1f} ms",
+                flush=True,
+            )
+
+    async def _votes(self, rate: int = 2000, seconds: float = 30.0) -> None:
+        """Reaction events at `rate` per second for `seconds`; each adds a distinct vote,
+        so the final count must equal the number sent. A poller reads committed votes every
+        25 ms: latencies are event -> first seen committed (+ up to 25 ms)."""
+        db = Database(self.url)
+        start_id = 9_000_000_000_000_000_000
+        announcements = self.seeded.announcements
+        venue_guild = {v: g for g, vs in self.seeded.venue_ids_by_guild.items() for v in vs}
+        venues = self.rng.sample(sorted(announcements), 500)
+        sent: dict[tuple[int, int], float] = {}
+        seen: dict[tuple[int, int], float] = {}
+        stop = asyncio.Event()
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+
+        async def poll() -> None:
+            while not stop.is_set() or len(seen) < len(sent):
+                async with db.read() as session:
+                    rows = await session.execute(
+                        text("SELECT venue_id, member_id FROM vote WHERE member_id >= :m"),
+                        {"m": start_id},
+                    )
+                    now = time.perf_counter()
+                    for venue_id, member_id in rows:
+                        seen.setdefault((venue_id, member_id), now)
+                if stop.is_set() and time.perf_counter() - stop_time > 30:
+                    break
+                await asyncio.sleep(0.025)
+
+        poller = asyncio.create_task(poll())
+        total = int(rate * seconds)
+        began = time.perf_counter()
+        for index in range(total):
+            target = began + index / rate
+            delay = target - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            venue = venues[index % len(venues)]
+            guild_id = venue_guild[venue]
+            member = start_id + index
+            sent[(venue, member)] = time.perf_counter()
+            await self.fake.dispatch(
+                guild_id,
+                "MESSAGE_REACTION_ADD",
+                {
+                    "user_id": str(member),
+                    "channel_id": str(guild_id + 1),
+                    "message_id": str(announcements[venue]),
+                    "guild_id": str(guild_id),
+                    "member": {
+                        "user": {
+                            "id": str(member),
+                            "username": "voter",
+                            "discriminator": "0",
+                            "avatar": None,
+                            "bot": False,
+                        },
+                        "roles": [],
+                        "joined_at": "2026-01-01T00:00:00+00:00",
+                        "deaf": False,
+                        "mute": False,
+                        "flags": 0,
+                    },
+                    "emoji": {"id": None, "name": "👍"},
+                    "burst": False,
+                    "type": 0,
+                },
+                1 << 10,
+            )
+        send_seconds = time.perf_counter() - began
+        stop_time = time.perf_counter()
+        stop.set()
+        await poller
+        await db.dispose()
+        latencies = [(seen[k] - sent[k]) * 1000 for k in sent if k in seen]
+        drained = max(seen.values()) - began if seen else float("nan")
+        self.result.votes = {
+            "sent": total,
+            "committed": len(seen),
+            "send_seconds": send_seconds,
+            "sent_per_second": total / send_seconds,
+            "committed_per_second": len(seen) / drained if seen else 0.0,
+            "p50_ms": statistics.median(latencies) if latencies else float("nan"),
+            "p99_ms": percentile(latencies, 99),
+            "since": since.isoformat(),
+        }
+        print(f"  {self.backend} votes: {self.result.votes}", flush=True)
+
+    async def _digest_composition(self) -> None:
+        db = Database(self.url)
+        service = DigestService(db)
+        timings = []
+        try:
+            for guild_id in self.seeded.guild_ids:
+                begin = time.perf_counter()
+                data = await service.gather(guild_id)
+                compose_digest(data, "fr")
+                timings.append((time.perf_counter() - begin) * 1000)
+        finally:
+            await db.dispose()
+        self.result.digest = {
+            "guilds": len(timings),
+            "p50_ms": statistics.median(timings),
+            "p99_ms": percentile(timings, 99),
+            "total_s": sum(timings) / 1000,
+        }
+        print(f"  {self.backend} digest: {self.result.digest}", flush=True)
+
+    async def _plans(self) -> None:
+        """The query plans of a search, an autocomplete and a vote look-up."""
+        db = Database(self.url)
+        captured: list[tuple[str, Any]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            captured.append((statement, parameters))
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+        guild_id = self.seeded.guild_ids[0]
+        try:
+            await SearchService(db).search(guild_id, query="cafe", city="Paris", sort="recent")
+            search_sql = next(s for s, _ in captured if "venue_fts" in s or "to_tsvector" in s)
+            search_params = next(p for s, p in captured if s == search_sql)
+            captured.clear()
+            from bot.domain.venues import VenueService
+
+            await VenueService(db).autocomplete(guild_id, "caf")
+            auto_sql, auto_params = captured[-1]
+            event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+            explain = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN "
+            async with db.engine.connect() as connection:
+                for name, sql, params in [
+                    ("search", search_sql, search_params),
+                    ("autocomplete", auto_sql, auto_params),
+                ]:
+                    raw = await connection.exec_driver_sql(explain + sql, params)
+                    rows = raw.all()
+                    self.result.plans[name] = "\n".join(
+                        " ".join(str(c) for c in row[-1:]) if db.is_sqlite else str(row[0])
+                        for row in rows
+                    )
+        finally:
+            await db.dispose()
+
+
+def markdown(results: list[Result], args: argparse.Namespace, seconds: float) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `.venv/bin/python -m benchmarks.run` "
+        f"(`--scale {args.scale} --repeats {args.repeats}`) on "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, in {seconds:.0f} s.",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}, {platform.platform()}.",
+        "",
+        "The real bot runs as `python -m bot` against the local fake Discord over loopback;",
+        "each latency is from the injected event to the bot's response as recorded by the fake",
+        "(for `/venue propose`, to the final message after its deferral). The no-op is a",
+        "command refused before any database access: the cost of the fake, the loopback and",
+        "discord.py alone, to compare runs across machines.",
+        "",
+        "![latencies](benchmarks.png)",
+        "",
+    ]
+    for result in results:
+        lines += [
+            f"## {result.backend}",
+            "",
+            f"Seeded in {result.seed_seconds:.1f} s. Start to ready: "
+            f"{result.start_seconds:.2f} s (target 3 s). RSS at ready: "
+            f"{result.rss_ready_mb:.0f} MB, after the run: {result.rss_end_mb:.0f} MB "
+            "(target 150 MB).",
+            "",
+            "| what | p50 ms | p99 ms | runs | p50 / no-op p50 |",
+            "|---|---|---|---|---|",
+        ]
+        noop = result.summary("no-op")[0]
+        for name in result.latencies:
+            p50, p99, n = result.summary(name)
+            lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {n} | {p50 / noop:.1f} |")
+        v = result.votes
+        lines += [
+            "",
+            f"Votes: {v['sent']} reaction events sent at "
+            f"{v['sent_per_second']:.0f}/s over {v['send_seconds']:.1f} s; "
+            f"{v['committed']} committed ({'exact' if v['committed'] == v['sent'] else 'NOT exact'}), "
+            f"{v['committed_per_second']:.0f}/s; event -> committed p50 "
+            f"{v['p50_ms']:.0f} ms, p99 {v['p99_ms']:.0f} ms.",
+            "",
+            f"Digest composition (gather + compose, no chart): {result.digest['guilds']} "
+            f"guilds, p50 {result.digest['p50_ms']:.1f} ms, p99 "
+            f"{result.digest['p99_ms']:.1f} ms per guild.",
+            "",
+        ]
+        for name, plan in result.plans.items():
+            lines += [f"Query plan, {name}:", "", "```", plan, "```", ""]
+    return "\n".join(lines)
+
+
+def chart(results: list[Result], path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    names = list(results[0].latencies)
+    figure = Figure(figsize=(8, 3.5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    width = 0.8 / (2 * len(results))
+    for index, result in enumerate(results):
+        p50 = [result.summary(n)[0] for n in names]
+        p99 = [result.summary(n)[1] for n in names]
+        base = [i + index * 2 * width for i in range(len(names))]
+        axes.bar(base, p50, width, label=f"{result.backend} p50")
+        axes.bar([b + width for b in base], p99, width, label=f"{result.backend} p99")
+    axes.set_xticks(
+        [i + width * (len(results) - 0.5) for i in range(len(names))], names, fontsize=8
+    )
+    axes.set_ylabel("ms")
+    axes.axhline(50, color="grey", linewidth=0.6, linestyle="--")
+    axes.legend(fontsize=7)
+    axes.set_title("End-to-end latency (inject -> response recorded by the fake)", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+async def postgres_url(base: str) -> str | None:
+    import asyncpg
+
+    url = make_url(normalize_database_url(base).render_as_string(hide_password=False))
+    name = "bonnes_places_bench"
+    try:
+        connection = await asyncpg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            database=url.database,
+        )
+    except OSError:
+        return None
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    began = time.perf_counter()
+    results = []
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+        else:
+            found = await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
+            if found is None:
+                print("PostgreSQL is not reachable: skipped")
+                continue
+            url = found
+        print(f"{backend}: seeding and running", flush=True)
+        results.append(await Bench(backend, url, args.scale, args.repeats).run())
+    seconds = time.perf_counter() - began
+    DOCS.mkdir(exist_ok=True)
+    chart(results, DOCS / "benchmarks.png")
+    (DOCS / "benchmarks.md").write_text(markdown(results, args, seconds))
+    (DOCS / "benchmarks.json").write_text(
+        json.dumps([r.__dict__ for r in results], default=str, indent=1)
+    )
+    print(f"done in {seconds:.0f} s: docs/benchmarks.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeats", type=int, default=300)
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
