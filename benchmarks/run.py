@@ -246,10 +246,8 @@ class Bench:
             ("/venue search", search),
         ]:
             await self._timed(name, action)
-            print(
-                f"  {self.backend} {name}: p50 {statistics.median(self.result.latencies[name]):.1f} ms",
-                flush=True,
-            )
+            p50 = statistics.median(self.result.latencies[name])
+            print(f"  {self.backend} {name}: p50 {p50:.1f} ms", flush=True)
 
     async def _votes(self, rate: int = 2000, seconds: float = 30.0) -> None:
         """Reaction events at `rate` per second for `seconds`; each adds a distinct vote,
@@ -431,11 +429,12 @@ def markdown(results: list[Result], args: argparse.Namespace, seconds: float) ->
             p50, p99, n = result.summary(name)
             lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {n} | {p50 / noop:.1f} |")
         v = result.votes
+        exact = "exact" if v["committed"] == v["sent"] else "NOT exact"
         lines += [
             "",
             f"Votes: {v['sent']} reaction events sent at "
             f"{v['sent_per_second']:.0f}/s over {v['send_seconds']:.1f} s; "
-            f"{v['committed']} committed ({'exact' if v['committed'] == v['sent'] else 'NOT exact'}), "
+            f"{v['committed']} committed ({exact}), "
             f"{v['committed_per_second']:.0f}/s; event -> committed p50 "
             f"{v['p50_ms']:.0f} ms, p99 {v['p99_ms']:.0f} ms.",
             "",

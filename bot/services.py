@@ -13,6 +13,7 @@ from bot.domain.search import SearchService
 from bot.domain.state import BotStateService
 from bot.domain.venues import VenueService
 from bot.domain.visits import VisitService
+from bot.domain.votes import VoteService
 from db.engine import Database
 
 
@@ -28,6 +29,7 @@ class Services:
     digest: DigestService
     routines: RoutineService
     profiles: ProfileService
+    votes: VoteService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -42,4 +44,5 @@ class Services:
             digest=DigestService(db),
             routines=RoutineService(db),
             profiles=ProfileService(db),
+            votes=VoteService(db),
         )

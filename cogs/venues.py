@@ -17,7 +17,6 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.app import report_error
-from bot.domain.digest import NUMBER_EMOJIS
 from bot.domain.errors import DomainError
 from bot.domain.guilds import GuildConfig
 from bot.domain.ratings import validate_rating
@@ -32,6 +31,7 @@ from bot.domain.venues import (
     VenueDraft,
     validate_proposal,
 )
+from bot.domain.votes import VoteEvent, VoteWriter, is_vote_emoji
 from bot.i18n import language_of, number, t
 from cogs.render import (
     hits_pages,
@@ -116,33 +116,6 @@ class InFlight:
         except TimeoutError:
             log.warning("announcement in guild %s still in flight after a reaction", guild_id)
         return True
-
-
-class KeyedLocks:
-    """One FIFO lock per key, dropped when unused.
-
-    discord.py runs each gateway event in its own task, in arrival order. Taking the
-    member's lock before the first await keeps their add/remove events for one message in
-    that order, so the stored vote is always the one of their last event, even when the
-    database runs the transactions on several connections.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[tuple[int, ...], asyncio.Lock] = {}
-        self._users: defaultdict[tuple[int, ...], int] = defaultdict(int)
-
-    @asynccontextmanager
-    async def hold(self, *key: int) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[key] -= 1
-            if not self._users[key]:
-                del self._users[key]
-                del self._locks[key]
 
 
 def missing_permissions(
@@ -244,8 +217,14 @@ class Venues(
         self.services = bot.services
         self.venues = bot.services.venues
         self.in_flight = InFlight()
-        self.vote_order = KeyedLocks()
+        self.votes = VoteWriter(bot.services.votes, settle=self.in_flight.settled)
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.votes.start()
+
+    async def cog_unload(self) -> None:
+        await self.votes.close()  # every vote received is stored before the bot stops
 
     @property
     def view_timeout(self) -> float:
@@ -689,18 +668,10 @@ class Venues(
         if payload.user_id == self.bot.user.id:
             return
         emoji = str(payload.emoji)
-        if emoji in VOTE_REACTIONS:
-            record = self.venues.record_vote
-        elif emoji in NUMBER_EMOJIS:  # a vote for a venue listed in a digest
-            record = self.services.digest.record_vote
-        else:
-            return
-        args = (payload.guild_id, payload.message_id, payload.user_id, emoji)
-        async with self.vote_order.hold(payload.message_id, payload.user_id):
-            outcome = await record(*args, added=added)
-            retry = outcome is None and emoji in VOTE_REACTIONS
-            if retry and await self.in_flight.settled(payload.guild_id):
-                await record(*args, added=added)
+        if is_vote_emoji(emoji):
+            self.votes.submit(
+                VoteEvent(payload.guild_id, payload.message_id, payload.user_id, emoji, added)
+            )
 
 
 async def setup(bot: BonnesPlaces) -> None:

@@ -108,6 +108,14 @@ class DigestRepository:
         )
         return DigestRunRecord.of(row) if row else None
 
+    async def by_messages(self, message_ids: Sequence[int]) -> dict[int, DigestRunRecord]:
+        if not message_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(DigestRun).where(DigestRun.message_id.in_(list(message_ids)))
+        )
+        return {row.message_id: DigestRunRecord.of(row) for row in rows}  # type: ignore[misc]
+
     async def claim(
         self,
         guild_id: int,

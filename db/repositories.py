@@ -152,6 +152,20 @@ class VenueRepository:
         )
         return VenueRecord.of(row) if row else None
 
+    async def by_announcements(self, message_ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not message_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Venue).where(Venue.announcement_message_id.in_(list(message_ids)))
+        )
+        return {row.announcement_message_id: VenueRecord.of(row) for row in rows}  # type: ignore[misc]
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(Venue).where(Venue.id.in_(list(ids))))
+        return {row.id: VenueRecord.of(row) for row in rows}
+
     async def tags(self, venue_id: int) -> tuple[str, ...]:
         rows = await self.session.scalars(
             select(VenueTag.tag).where(VenueTag.venue_id == venue_id).order_by(VenueTag.position)
@@ -268,37 +282,64 @@ class VoteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, guild_id: int, venue_id: int, member_id: int, value: int) -> bool:
-        stmt = (
-            dialect_insert(self.session, Vote)
-            .values(
-                guild_id=guild_id,
-                venue_id=venue_id,
-                member_id=member_id,
-                value=value,
-                created_at=dt.datetime.now(dt.UTC),
-            )
-            .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
-        )
-        result = await self.session.execute(stmt)
-        if result.rowcount:
-            await self._shift(venue_id, value)
-        return bool(result.rowcount)
-
-    async def remove(self, venue_id: int, member_id: int, value: int) -> bool:
-        result = await self.session.execute(
-            delete(Vote).where(
-                Vote.venue_id == venue_id, Vote.member_id == member_id, Vote.value == value
-            )
-        )
-        if result.rowcount:
-            await self._shift(venue_id, -value)
-        return bool(result.rowcount)
-
     async def _shift(self, venue_id: int, delta: int) -> None:
         await self.session.execute(
             update(Venue).where(Venue.id == venue_id).values(net_votes=Venue.net_votes + delta)
         )
+
+    async def existing(self, keys: Sequence[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
+        """Which (venue, member, value) votes are stored."""
+        if not keys:
+            return set()
+        venues = sorted({k[0] for k in keys})
+        members = sorted({k[1] for k in keys})
+        rows = await self.session.execute(
+            select(Vote.venue_id, Vote.member_id, Vote.value).where(
+                Vote.venue_id.in_(venues), Vote.member_id.in_(members)
+            )
+        )
+        wanted = set(keys)
+        return {(v, m, value) for v, m, value in rows if (v, m, value) in wanted}
+
+    async def add_many(
+        self, rows: Sequence[tuple[int, int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """Insert (guild, venue, member, value) votes; returns the (venue, member, value)
+        really inserted (one already stored, maybe by a concurrent transaction, is not)."""
+        if not rows:
+            return []
+        now = dt.datetime.now(dt.UTC)
+        stmt = (
+            dialect_insert(self.session, Vote)
+            .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
+            .returning(Vote.venue_id, Vote.member_id, Vote.value)
+        )
+        result = await self.session.execute(
+            stmt,
+            [
+                {"guild_id": g, "venue_id": v, "member_id": m, "value": value, "created_at": now}
+                for g, v, m, value in rows
+            ],
+        )
+        return [(v, m, value) for v, m, value in result]
+
+    async def remove_many(self, keys: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Delete votes; returns those really deleted."""
+        removed = []
+        for venue_id, member_id, value in keys:
+            result = await self.session.execute(
+                delete(Vote)
+                .where(Vote.venue_id == venue_id, Vote.member_id == member_id, Vote.value == value)
+                .returning(Vote.id)
+            )
+            if result.first() is not None:
+                removed.append((venue_id, member_id, value))
+        return removed
+
+    async def shift_net(self, deltas: dict[int, int]) -> None:
+        for venue_id, delta in deltas.items():
+            if delta:
+                await self._shift(venue_id, delta)
 
     async def counts(self, venue_id: int) -> tuple[int, int]:
         rows = await self.session.execute(

@@ -15,6 +15,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.guilds import validate_timezone
 from bot.domain.ranking import GuildPrior, RatingSample, rank
 from bot.domain.schedule import Due, IsoWeek, next_due, pending_due, streaks, week_of
+from bot.domain.votes import NUMBER_EMOJIS
 from bot.i18n import number, t
 from db.digests import DigestRepository, DigestRunRecord, RoutineRepository, StatsRepository
 from db.engine import Database
@@ -22,7 +23,6 @@ from db.repositories import (
     GuildSettingsRepository,
     RatingRepository,
     VenueRepository,
-    VoteRepository,
 )
 
 TOP_VENUES = 5
@@ -31,7 +31,6 @@ ROUTINES = 6
 STREAKS = 3
 HISTORY_WEEKS = 8
 QUESTIONS = 6
-NUMBER_EMOJIS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣")
 MAX_ATTEMPTS = 3
 LEASE = dt.timedelta(minutes=10)
 MANUAL_LEASE = dt.timedelta(minutes=2)
@@ -489,25 +488,3 @@ class DigestService:
             streaks=[(m, n) for m, n in streak_list if n > 0][:STREAKS],
             history=history,
         )
-
-    async def record_vote(
-        self, guild_id: int, message_id: int, member_id: int, emoji: str, *, added: bool
-    ) -> bool | None:
-        """A numbered reaction on a digest votes 👍 for the venue listed at that number.
-        None when the message is no digest."""
-        if emoji not in NUMBER_EMOJIS:
-            return False
-        index = NUMBER_EMOJIS.index(emoji)
-        async with self.db.write() as session:
-            run = await DigestRepository(session).by_message(guild_id, message_id)
-            if run is None:
-                return None
-            if index >= len(run.venue_ids):
-                return False
-            venue = await VenueRepository(session).get(guild_id, run.venue_ids[index])
-            if venue is None or venue.status != "active" or venue.proposer_id == member_id:
-                return False
-            votes = VoteRepository(session)
-            if added:
-                return await votes.add(guild_id, venue.id, member_id, 1)
-            return await votes.remove(venue.id, member_id, 1)

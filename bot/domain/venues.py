@@ -34,8 +34,6 @@ AUTOCOMPLETE_LIMIT = 25
 #: rapidfuzz score (0-100) from which two names in one city are "probably the same venue".
 SIMILARITY_THRESHOLD = 85
 
-VOTE_EMOJIS = {"👍": 1, "👎": -1}
-
 
 @dataclass(frozen=True, slots=True)
 class VenueDraft:
@@ -406,26 +404,3 @@ class VenueService:
         query = normalize_name(text)
         async with self.db.read() as session:
             return await VenueRepository(session).search_names(guild_id, query, limit)
-
-    async def record_vote(
-        self, guild_id: int, message_id: int, member_id: int, emoji: str, *, added: bool
-    ) -> bool | None:
-        """Store or remove one reaction vote: True when a vote changed, False when not,
-        None when the message is no venue's announcement.
-
-        Reactions that are not votes, on a venue that is not active, or by the venue's own
-        proposer, change nothing.
-        """
-        value = VOTE_EMOJIS.get(emoji)
-        if value is None:
-            return False
-        async with self.db.write() as session:
-            venue = await VenueRepository(session).by_announcement(guild_id, message_id)
-            if venue is None:
-                return None
-            if venue.status != "active" or venue.proposer_id == member_id:
-                return False
-            votes = VoteRepository(session)
-            if added:
-                return await votes.add(guild_id, venue.id, member_id, value)
-            return await votes.remove(venue.id, member_id, value)

@@ -16,6 +16,7 @@ from bot.domain.ratings import RatingService, validate_rating
 from bot.domain.routines import RoutineService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
+from bot.domain.votes import VoteService
 from db.engine import Database
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
@@ -110,6 +111,7 @@ async def test_digest_votes_follow_the_numbers(db: Database) -> None:
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
     await service.posted(run, channel_id=5, message_id=99, venue_ids=[second.id, first.id], now=NOW)
+    service = VoteService(db)  # type: ignore[assignment]
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is True
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
     assert await service.record_vote(GUILD, 99, BOB, "3️⃣", added=True) is False

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.state import BotStateService
 from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.votes import VoteService
 from db.engine import Database
 from db.models import Venue, VenueTag, Vote
 
 GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
-ALICE, BOB = 10_000_000_000_000_001, 10_000_000_000_000_002
+ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
 
 
 async def make(
@@ -67,7 +68,7 @@ async def test_exact_duplicates_refused_whatever_the_spelling(db: Database) -> N
 async def test_votes_once_per_member_and_direction(db: Database) -> None:
     service = VenueService(db)
     venue = await make(service, message_id=1234)
-    vote = service.record_vote
+    vote = VoteService(db).record_vote
     assert await vote(GUILD, 1234, BOB, "👍", added=True) is True
     assert await vote(GUILD, 1234, BOB, "👍", added=True) is False
     assert await vote(GUILD, 1234, BOB, "👎", added=True) is True
@@ -86,8 +87,9 @@ async def test_votes_once_per_member_and_direction(db: Database) -> None:
 async def test_concurrent_duplicate_votes_store_one_row(db: Database) -> None:
     service = VenueService(db)
     await make(service, message_id=4321)
+    votes = VoteService(db)
     results = await asyncio.gather(
-        *(service.record_vote(GUILD, 4321, BOB, "👍", added=True) for _ in range(30))
+        *(votes.record_vote(GUILD, 4321, BOB, "👍", added=True) for _ in range(30))
     )
     assert results.count(True) == 1
     async with db.read() as session:
@@ -134,3 +136,27 @@ async def test_bot_state_upsert(db: Database) -> None:
     await state.put("commands.global.1", "abc")
     await state.put("commands.global.1", "def")
     assert await state.get("commands.global.1") == "def"
+
+
+async def test_a_batch_applies_events_in_order_per_member(db: Database) -> None:
+    """The writer's batches give the same result as applying events one by one."""
+    from bot.domain.votes import VoteEvent
+
+    service = VenueService(db)
+    await make(service, message_id=555)
+    other = await make(service, name="Autre", message_id=556)
+    events = [
+        VoteEvent(GUILD, 555, BOB, "👍", True),
+        VoteEvent(GUILD, 555, BOB, "👍", False),
+        VoteEvent(GUILD, 555, BOB, "👍", True),  # BOB ends with 👍
+        VoteEvent(GUILD, 555, CAROL, "👎", True),
+        VoteEvent(GUILD, 555, CAROL, "👎", False),  # CAROL ends with nothing
+        VoteEvent(GUILD, 556, CAROL, "👎", True),
+        VoteEvent(GUILD, 999, CAROL, "👎", True),  # not an announcement
+        VoteEvent(GUILD, 555, ALICE, "👍", True),  # the proposer
+    ]
+    outcomes = await VoteService(db).apply(events)
+    assert outcomes == [False, False, True, False, False, True, None, False]
+    details = await service.details(GUILD, "Café des Devs")
+    assert (details.upvotes, details.downvotes, details.venue.net_votes) == (1, 0, 1)
+    assert (await service.details(GUILD, str(other.id))).venue.net_votes == -1
