@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Insert, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -282,11 +282,6 @@ class VoteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _shift(self, venue_id: int, delta: int) -> None:
-        await self.session.execute(
-            update(Venue).where(Venue.id == venue_id).values(net_votes=Venue.net_votes + delta)
-        )
-
     async def existing(self, keys: Sequence[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
         """Which (venue, member, value) votes are stored."""
         if not keys:
@@ -309,10 +304,11 @@ class VoteRepository:
         if not rows:
             return []
         now = dt.datetime.now(dt.UTC)
+        table = Vote.__table__  # Core, not the ORM's bulk machinery: this is the hot path
         stmt = (
-            dialect_insert(self.session, Vote)
+            dialect_insert(self.session, table)
             .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
-            .returning(Vote.venue_id, Vote.member_id, Vote.value)
+            .returning(table.c.venue_id, table.c.member_id, table.c.value)
         )
         result = await self.session.execute(
             stmt,
@@ -337,9 +333,17 @@ class VoteRepository:
         return removed
 
     async def shift_net(self, deltas: dict[int, int]) -> None:
-        for venue_id, delta in deltas.items():
-            if delta:
-                await self._shift(venue_id, delta)
+        """Move each venue's net votes by its delta: one Core executemany."""
+        rows = [{"venue": venue_id, "delta": d} for venue_id, d in deltas.items() if d]
+        if not rows:
+            return
+        table = Venue.__table__
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("venue"))
+            .values(net_votes=table.c.net_votes + bindparam("delta"))
+        )
+        await self.session.execute(stmt, rows)
 
     async def counts(self, venue_id: int) -> tuple[int, int]:
         rows = await self.session.execute(
