@@ -100,6 +100,7 @@ class Bench:
                 self.result.rss_ready_mb = rss_mb(process.pid)
                 await self._latencies()
                 await self._votes()
+                await self._digest_posting()
                 self.result.rss_end_mb = rss_mb(process.pid)
             finally:
                 process.send_signal(signal.SIGTERM)
@@ -332,6 +333,39 @@ class Bench:
         }
         print(f"  {self.backend} votes: {self.result.votes}", flush=True)
 
+    async def _digest_posting(self, count: int = 100) -> None:
+        """`count` guilds due at once: how fast the scheduler posts their digests."""
+        db = Database(self.url)
+        service = DigestService(db)
+        guilds = self.seeded.guild_ids[:count]
+        now = dt.datetime.now(dt.UTC)
+        try:
+            for guild_id in guilds:
+                await service.configure(
+                    guild_id,
+                    channel_id=guild_id + 1,
+                    weekday=now.weekday(),
+                    hour=0,
+                    timezone="UTC",
+                    now=now - dt.timedelta(days=8),
+                )
+        finally:
+            await db.dispose()
+        began = time.perf_counter()
+        stamps: list[float] = []
+        deadline = began + 120
+        while time.perf_counter() < deadline:
+            posted = [m for g in guilds for m in self.fake.channel_messages(g + 1) if m.attachments]
+            if len(posted) >= count:
+                stamps = sorted(dt.datetime.fromisoformat(m.created_at).timestamp() for m in posted)
+                break
+            await asyncio.sleep(0.2)
+        span = stamps[-1] - stamps[0] if len(stamps) > 1 else float("nan")
+        self.result.digest["posted"] = len(stamps)
+        self.result.digest["posting_seconds"] = span
+        self.result.digest["posts_per_second"] = (len(stamps) - 1) / span if span else 0.0
+        print(f"  {self.backend} digest posting: {len(stamps)} in {span:.1f} s", flush=True)
+
     async def _digest_composition(self) -> None:
         db = Database(self.url)
         service = DigestService(db)
@@ -344,12 +378,12 @@ class Bench:
                 timings.append((time.perf_counter() - begin) * 1000)
         finally:
             await db.dispose()
-        self.result.digest = {
-            "guilds": len(timings),
-            "p50_ms": statistics.median(timings),
-            "p99_ms": percentile(timings, 99),
-            "total_s": sum(timings) / 1000,
-        }
+        self.result.digest.update(
+            guilds=len(timings),
+            p50_ms=statistics.median(timings),
+            p99_ms=percentile(timings, 99),
+            total_s=sum(timings) / 1000,
+        )
         print(f"  {self.backend} digest: {self.result.digest}", flush=True)
 
     async def _plans(self) -> None:
@@ -436,7 +470,10 @@ def markdown(results: list[Result], args: argparse.Namespace, seconds: float) ->
             "",
             f"Digest composition (gather + compose, no chart): {result.digest['guilds']} "
             f"guilds, p50 {result.digest['p50_ms']:.1f} ms, p99 "
-            f"{result.digest['p99_ms']:.1f} ms per guild.",
+            f"{result.digest['p99_ms']:.1f} ms per guild. Posting, {result.digest['posted']} "
+            f"guilds due at once: {result.digest['posting_seconds']:.1f} s, "
+            f"{result.digest['posts_per_second']:.1f} digests/s (target at most 20/s; "
+            "charts drawn in a worker process).",
             "",
         ]
         for name, plan in result.plans.items():

@@ -1,19 +1,27 @@
-"""The digest's chart: the guild's IRL hours per week, as a PNG (matplotlib, no screen)."""
+"""The digest's chart: the guild's IRL hours per week, as a PNG.
+
+matplotlib (with numpy) adds about 55 MB to a process, more than the rest of the bot needs
+at rest, so charts are drawn in a short-lived worker process: off the event loop, and the
+memory is returned when the digests of a round are posted.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import multiprocessing
 from collections.abc import Sequence
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from concurrent.futures import ProcessPoolExecutor
+from types import TracebackType
 
 BAR_COLOUR = "#2e8b57"
 
 
 def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
-    """A small bar chart; the object API (no pyplot) is safe to use off the main thread."""
+    """A small bar chart. Runs in the worker; imports matplotlib there only."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6, 2.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -31,6 +39,33 @@ def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float
     return buffer.getvalue()
 
 
-async def hours_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
-    """Render in a worker thread so the event loop keeps serving the gateway."""
-    return await asyncio.to_thread(render_hours_chart, title, list(labels), list(values))
+class ChartRenderer:
+    """`async with ChartRenderer() as charts: png = await charts.hours(...)`: one worker
+    process for as many charts as the block draws."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def __aenter__(self) -> ChartRenderer:
+        return self
+
+    async def hours(self, title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, render_hours_chart, title, list(labels), list(values)
+        )
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            # Don't block the event loop joining the worker: it exits once idle.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -18,7 +18,7 @@ from bot.domain.digest import NUMBER_EMOJIS, Digest, DigestStatus, compose_diges
 from bot.domain.errors import DomainError
 from bot.domain.guilds import suggest_timezones
 from bot.i18n import language_of, t
-from cogs.chart import hours_chart
+from cogs.chart import ChartRenderer
 from cogs.render import plain
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ FAILURE_MESSAGES = {
 }
 CHART_FILE = "irl-hours.png"
 SHUTDOWN_GRACE_SECONDS = 20.0
+#: At most 20 digests per second from one process.
+POST_INTERVAL_SECONDS = 0.05
 
 WEEKDAY_CHOICES = [
     Choice(name=_("Monday"), value=0),
@@ -110,11 +112,13 @@ class DigestCog(
     def _language(self, guild: discord.Guild, configured: str | None) -> str:
         return configured or language_of(guild.preferred_locale)
 
-    async def _compose(self, guild: discord.Guild, now: dt.datetime) -> tuple[Digest, discord.File]:
+    async def _compose(
+        self, guild: discord.Guild, now: dt.datetime, charts: ChartRenderer
+    ) -> tuple[Digest, discord.File]:
         config = await self.bot.services.guilds.config(guild.id)
         data = await self.service.gather(guild.id, now)
         digest = compose_digest(data, self._language(guild, config.language), escape=plain)
-        png = await hours_chart(digest.chart_title, digest.chart_labels, digest.chart_values)
+        png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
         return digest, discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
 
     def _channel(self, guild: discord.Guild, channel_id: int) -> discord.TextChannel:
@@ -129,7 +133,11 @@ class DigestCog(
         return channel
 
     async def post(
-        self, guild: discord.Guild, run: DigestRunRecord, now: dt.datetime
+        self,
+        guild: discord.Guild,
+        run: DigestRunRecord,
+        now: dt.datetime,
+        charts: ChartRenderer,
     ) -> discord.Message:
         """Send the claimed digest; on failure record it and raise."""
         status = await self.service.status(guild.id, now)
@@ -137,7 +145,7 @@ class DigestCog(
             if status.schedule is None:
                 raise DomainError("error.digest_not_set_up")
             channel = self._channel(guild, status.schedule.channel_id)
-            digest, chart = await self._compose(guild, now)
+            digest, chart = await self._compose(guild, now, charts)
             message = await channel.send(embed=digest_embed(digest, with_chart=True), file=chart)
         except (DomainError, discord.HTTPException) as exc:
             reason = exc.key if isinstance(exc, DomainError) else f"{exc.status} {exc.text}"
@@ -193,16 +201,23 @@ class DigestCog(
         except Exception:
             log.exception("could not read the digest schedule")
             return
-        for guild_id, entry in due:
-            run = await self.service.claim(guild_id, entry.week, now)
-            if run is None:
-                continue  # another process has it, or it is backing off
-            try:
-                await self.post(guilds[guild_id], run, now)
-            except (DomainError, discord.HTTPException):
-                continue
-            except Exception:
-                log.exception("digest of guild %s failed unexpectedly", guild_id)
+        if not due:
+            return
+        async with ChartRenderer() as charts:
+            for guild_id, entry in due:
+                started = asyncio.get_running_loop().time()
+                run = await self.service.claim(guild_id, entry.week, now)
+                if run is None:
+                    continue  # another process has it, or it is backing off
+                try:
+                    await self.post(guilds[guild_id], run, now, charts)
+                except (DomainError, discord.HTTPException):
+                    pass
+                except Exception:
+                    log.exception("digest of guild %s failed unexpectedly", guild_id)
+                # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
+                elapsed = asyncio.get_running_loop().time() - started
+                await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
 
     @scheduler.before_loop
     async def _wait_until_ready(self) -> None:
@@ -275,7 +290,8 @@ class DigestCog(
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = dt.datetime.now(dt.UTC)
         status = await self.service.status(interaction.guild.id, now)
-        digest, chart = await self._compose(interaction.guild, now)
+        async with ChartRenderer() as charts:
+            digest, chart = await self._compose(interaction.guild, now, charts)
         await interaction.followup.send(
             self._status_text(language_of(interaction.locale), status),
             embed=digest_embed(digest, with_chart=True),
@@ -340,7 +356,8 @@ class DigestCog(
         run = await self.service.claim(guild.id, week, now, manual=True)
         if run is None:
             raise DomainError("error.digest_in_progress")
-        message = await self.post(guild, run, now)
+        async with ChartRenderer() as charts:
+            message = await self.post(guild, run, now, charts)
         await interaction.followup.send(
             t(language, "digest.sent", link=message.jump_url), ephemeral=True
         )
