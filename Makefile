@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,6 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+bench: $(VENV)/.installed-test
+	$(PY) -m benchmarks.run $(BENCH_ARGS)

@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import random
+import re
 import secrets
 import signal
 import statistics
@@ -422,6 +423,9 @@ class Bench:
             await db.dispose()
 
 
+HISTORY = Path(__file__).with_name("history.md")
+
+
 def markdown(results: list[Result], args: argparse.Namespace, seconds: float) -> str:
     lines = [
         "# Benchmarks",
@@ -442,6 +446,7 @@ def markdown(results: list[Result], args: argparse.Namespace, seconds: float) ->
         "![latencies](benchmarks.png)",
         "",
     ]
+    lines += targets(results)
     for result in results:
         lines += [
             f"## {result.backend}",
@@ -478,7 +483,73 @@ def markdown(results: list[Result], args: argparse.Namespace, seconds: float) ->
         ]
         for name, plan in result.plans.items():
             lines += [f"Query plan, {name}:", "", "```", plan, "```", ""]
+    if HISTORY.exists():
+        lines += ["", HISTORY.read_text()]
     return "\n".join(lines)
+
+
+def targets(results: list[Result]) -> list[str]:
+    """The issue's targets, each met or not, per backend, from this run's figures."""
+    rows = [
+        "## Targets",
+        "",
+        "| target | " + " | ".join(r.backend for r in results) + " |",
+        "|---|" + "---|" * len(results),
+    ]
+
+    def row(label: str, check: Callable[[Result], tuple[bool, str]]) -> None:
+        cells = []
+        for result in results:
+            ok, figure = check(result)
+            cells.append(f"{'✅' if ok else '❌'} {figure}")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    for name in ("/venue show", "/venue rate", "/venue propose"):
+        row(
+            f"{name}: p50 <= 10 ms, p99 <= 50 ms",
+            lambda r, n=name: (
+                r.summary(n)[0] <= 10 and r.summary(n)[1] <= 50,
+                f"{r.summary(n)[0]:.1f} / {r.summary(n)[1]:.1f} ms",
+            ),
+        )
+    row(
+        "autocomplete: p99 <= 30 ms",
+        lambda r: (r.summary("autocomplete")[1] <= 30, f"{r.summary('autocomplete')[1]:.1f} ms"),
+    )
+    row(
+        "/venue search: p99 <= 30 ms, no full-table scan",
+        lambda r: (
+            r.summary("/venue search")[1] <= 30
+            and not re.search(r"^SCAN venue\b|Seq Scan on venue", r.plans.get("search", ""), re.M),
+            f"{r.summary('/venue search')[1]:.1f} ms, plans below",
+        ),
+    )
+    row(
+        "votes: >= 2,000/s for 30 s, p99 <= 100 ms, exact",
+        lambda r: (
+            r.votes["committed_per_second"] >= 1990
+            and r.votes["p99_ms"] <= 100
+            and r.votes["committed"] == r.votes["sent"],
+            f"{r.votes['committed_per_second']:.0f}/s, p99 {r.votes['p99_ms']:.0f} ms, "
+            f"{r.votes['committed']}/{r.votes['sent']}",
+        ),
+    )
+    row(
+        "digest composition <= 20 ms per guild; posting <= 20/s",
+        lambda r: (
+            r.digest["p99_ms"] <= 20 and r.digest.get("posts_per_second", 0) <= 20,
+            f"p99 {r.digest['p99_ms']:.1f} ms; {r.digest.get('posts_per_second', 0):.1f}/s",
+        ),
+    )
+    row(
+        "RSS <= 150 MB with 1,000 guilds",
+        lambda r: (
+            max(r.rss_ready_mb, r.rss_end_mb) <= 150,
+            f"{r.rss_ready_mb:.0f} MB ready, {r.rss_end_mb:.0f} MB after",
+        ),
+    )
+    row("start -> ready <= 3 s", lambda r: (r.start_seconds <= 3, f"{r.start_seconds:.2f} s"))
+    return [*rows, ""]
 
 
 def chart(results: list[Result], path: Path) -> None:
@@ -549,7 +620,15 @@ async def main_async(args: argparse.Namespace) -> None:
     chart(results, DOCS / "benchmarks.png")
     (DOCS / "benchmarks.md").write_text(markdown(results, args, seconds))
     (DOCS / "benchmarks.json").write_text(
-        json.dumps([r.__dict__ for r in results], default=str, indent=1)
+        json.dumps(
+            {
+                "scale": args.scale,
+                "repeats": args.repeats,
+                "seconds": seconds,
+                "results": [r.__dict__ for r in results],
+            },
+            default=str,
+        )
     )
     print(f"done in {seconds:.0f} s: docs/benchmarks.md")
 
@@ -559,7 +638,19 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeats", type=int, default=300)
-    asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite docs/benchmarks.md from docs/benchmarks.json",
+    )
+    args = parser.parse_args()
+    if args.report_only:
+        stored = json.loads((DOCS / "benchmarks.json").read_text())
+        results = [Result(**entry) for entry in stored["results"]]
+        args.scale, args.repeats = stored["scale"], stored["repeats"]
+        (DOCS / "benchmarks.md").write_text(markdown(results, args, stored["seconds"]))
+        return
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":
