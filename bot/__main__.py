@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import discord
 
 from bot.app import BonnesPlaces
 from bot.discord_endpoints import point_discord_at
 from bot.services import Services
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_database_settings, load_settings
 from db.engine import Database
 from db.migrate import upgrade
 
@@ -74,7 +77,41 @@ async def _run_until_signal(settings: Settings) -> None:
     await serve(settings, stop=stop)
 
 
-def main() -> int:
+def operator_command(argv: list[str]) -> int:
+    """`backup PATH` or `export --guild ID [--out DIR]`."""
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    backup_parser = commands.add_parser("backup", help="online copy of the SQLite database")
+    backup_parser.add_argument("path", type=Path)
+    export_parser = commands.add_parser("export", help="a server's data as CSV files")
+    export_parser.add_argument("--guild", type=int, required=True)
+    export_parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    try:
+        url = load_database_settings().database_url
+    except SettingsError as exc:
+        print(f"bonnes-places: {exc}", file=sys.stderr)
+        return 2
+    from bot import operator
+
+    if args.command == "backup":
+        try:
+            print(operator.backup(url, args.path))
+        except (OSError, sqlite3.Error) as exc:
+            print(f"bonnes-places: backup failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    folder = args.out or Path(f"export-{args.guild}")
+    asyncio.run(upgrade(url))
+    for path in operator.export_guild(url, args.guild, folder):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv:
+        return operator_command(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:

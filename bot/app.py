@@ -28,6 +28,7 @@ EXTENSIONS = (
     "cogs.digest",
     "cogs.routines",
     "cogs.profile",
+    "cogs.privacy",
 )
 
 

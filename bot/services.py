@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.digest import DigestService
 from bot.domain.guilds import GuildService
+from bot.domain.privacy import PrivacyService
 from bot.domain.profiles import ProfileService
 from bot.domain.ratings import RatingService
 from bot.domain.routines import RoutineService
@@ -30,6 +31,7 @@ class Services:
     routines: RoutineService
     profiles: ProfileService
     votes: VoteService
+    privacy: PrivacyService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -45,4 +47,5 @@ class Services:
             routines=RoutineService(db),
             profiles=ProfileService(db),
             votes=VoteService(db),
+            privacy=PrivacyService(db),
         )

@@ -51,11 +51,21 @@ def normalize_database_url(raw: str) -> URL:
     return url.set(drivername=driver)
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """What the operator commands (backup, export) need: the database only."""
+
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    discord_token: SecretStr
     database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: str) -> str:
+        return normalize_database_url(value).render_as_string(hide_password=False)
+
+
+class Settings(DatabaseSettings):
+    discord_token: SecretStr
     dev_guild_id: int | None = None
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
@@ -77,11 +87,6 @@ class Settings(BaseSettings):
         if not value.get_secret_value().strip():
             raise ValueError("is empty")
         return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _valid_database_url(cls, value: str) -> str:
-        return normalize_database_url(value).render_as_string(hide_password=False)
 
     @field_validator("shard_ids", mode="before")
     @classmethod
@@ -125,8 +130,16 @@ _HINTS = {
 
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning validation failures into one actionable line."""
+    return _load(Settings, overrides)  # type: ignore[return-value]
+
+
+def load_database_settings(**overrides: object) -> DatabaseSettings:
+    return _load(DatabaseSettings, overrides)
+
+
+def _load(kind: type[BaseSettings], overrides: dict[str, object]) -> BaseSettings:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return kind(**overrides)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else ""

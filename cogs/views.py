@@ -113,7 +113,7 @@ class Confirm(OwnedView):
     async def cancel(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content=t(language_of(interaction.locale), "duplicate.cancelled"), view=None
+            content=t(language_of(interaction.locale), "confirm.cancelled"), view=None
         )
 
 

@@ -98,7 +98,6 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "duplicate.similar": "“{name}” looks like a venue that is already here:\n{venues}\nIs yours a different one?",
     "duplicate.create_anyway": "It's a different venue",
     "duplicate.cancel": "Cancel",
-    "duplicate.cancelled": "Cancelled: nothing was added.",
     "duplicate.creating": "Adding it…",
     "rate.button": "Rate",
     "rate.modal.title": "Rate this venue",
@@ -248,4 +247,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "profile.ratings": "Ratings given",
     "profile.public": "Members can see this profile.",
     "profile.private": "Only you can see this profile.",
+    "confirm.cancelled": "Cancelled: nothing was changed.",
+    "privacy.exported": "Everything stored about you, in every server where you used the bot.",
+    "privacy.delete.question": "Erase your ratings, votes, visits, routine memberships and profile choice in every server? Venues and routines you created stay, without your name. This cannot be undone.",
+    "privacy.confirm": "Erase my data",
+    "privacy.deleted": "Done: {ratings} ratings, {votes} votes, {visits} visits and {routine_memberships} routine memberships erased; {proposals_anonymized} proposals and {routines_anonymized} routines no longer carry your name.",
 }

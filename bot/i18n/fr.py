@@ -103,7 +103,6 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "duplicate.similar": "« {name} » ressemble à un lieu déjà présent :\n{venues}\nLe vôtre est-il différent ?",
     "duplicate.create_anyway": "C'est un autre lieu",
     "duplicate.cancel": "Annuler",
-    "duplicate.cancelled": "Annulé : rien n'a été ajouté.",
     "duplicate.creating": "Ajout en cours…",
     "rate.button": "Noter",
     "rate.modal.title": "Noter ce lieu",
@@ -253,4 +252,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "profile.ratings": "Notes données",
     "profile.public": "Les membres peuvent voir ce profil.",
     "profile.private": "Vous seul voyez ce profil.",
+    "confirm.cancelled": "Annulé : rien n'a été modifié.",
+    "privacy.exported": "Tout ce qui est enregistré sur vous, dans chaque serveur où vous avez utilisé le bot.",
+    "privacy.delete.question": "Effacer vos notes, votes, visites, participations aux rendez-vous et choix de profil dans tous les serveurs ? Les lieux et rendez-vous que vous avez créés restent, sans votre nom. C'est irréversible.",
+    "privacy.confirm": "Effacer mes données",
+    "privacy.deleted": "C'est fait : notes effacées : {ratings}, votes : {votes}, visites : {visits}, participations : {routine_memberships} ; propositions anonymisées : {proposals_anonymized}, rendez-vous : {routines_anonymized}.",
 }

@@ -159,6 +159,12 @@ COMMANDS_FR: dict[str, str] = {
     "Who can see your own profile": "Qui peut voir votre profil",
     "Public: members can see it": "Public : les membres peuvent le voir",
     "Private: only you": "Privé : vous seul",
+    "privacy": "confidentialité",
+    "Your data: get a copy, or erase it": "Vos données : en obtenir une copie, ou les effacer",
+    "export": "exporter",
+    "Get a file with everything stored about you": "Obtenir un fichier de tout ce qui est enregistré sur vous",
+    "delete": "effacer",
+    "Erase your ratings, votes and visits": "Effacer vos notes, votes et visites",
 }
 
 

@@ -191,7 +191,7 @@ async def test_close_name_cancelled_adds_nothing(running: Harness) -> None:
     assert (await other.reply()).content.startswith("These buttons belong to")
     click = await h.fake.click(question, ids[1], user=h.bob)
     await click.response()
-    assert question.content == "Cancelled: nothing was added."
+    assert question.content == "Cancelled: nothing was changed."
     assert await count(h, Venue) == 1
 
 

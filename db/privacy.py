@@ -1,0 +1,126 @@
+"""Everything stored about one member, to export or erase (all guilds)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    MemberProfile,
+    Rating,
+    Routine,
+    RoutineMember,
+    Venue,
+    Visit,
+    Vote,
+)
+
+#: Who a proposal or routine belongs to once its author asked to be forgotten.
+ANONYMOUS = 0
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _rows(objects: Any, columns: list[str]) -> list[dict[str, Any]]:
+    return [{c: _plain(getattr(o, c)) for c in columns} for o in objects]
+
+
+class PrivacyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        s = self.session
+        return {
+            "proposals": _rows(
+                await s.scalars(select(Venue).where(Venue.proposer_id == member_id)),
+                [
+                    "guild_id",
+                    "id",
+                    "name",
+                    "kind",
+                    "city",
+                    "address",
+                    "url",
+                    "description",
+                    "status",
+                    "created_at",
+                ],
+            ),
+            "ratings": _rows(
+                await s.scalars(select(Rating).where(Rating.member_id == member_id)),
+                [
+                    "guild_id",
+                    "venue_id",
+                    "worth",
+                    "substance",
+                    "experience",
+                    "connections",
+                    "hours",
+                    "comment",
+                    "created_at",
+                    "updated_at",
+                ],
+            ),
+            "votes": _rows(
+                await s.scalars(select(Vote).where(Vote.member_id == member_id)),
+                ["guild_id", "venue_id", "value", "created_at"],
+            ),
+            "visits": _rows(
+                await s.scalars(select(Visit).where(Visit.member_id == member_id)),
+                ["guild_id", "venue_id", "visited_on", "hours", "created_at"],
+            ),
+            "routines_created": _rows(
+                await s.scalars(select(Routine).where(Routine.creator_id == member_id)),
+                ["guild_id", "id", "venue_id", "weekday", "local_time", "title", "created_at"],
+            ),
+            "routine_memberships": _rows(
+                await s.scalars(select(RoutineMember).where(RoutineMember.member_id == member_id)),
+                ["guild_id", "routine_id", "joined_at"],
+            ),
+            "profile": _rows(
+                await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
+                ["guild_id", "public", "updated_at"],
+            ),
+        }
+
+    async def erase(self, member_id: int) -> dict[str, int]:
+        """Delete the member's ratings, votes, visits, memberships and profile; keep their
+        proposals and routines for the community, without their name."""
+        s = self.session
+        voted = list(
+            await s.scalars(select(Vote.venue_id).where(Vote.member_id == member_id).distinct())
+        )
+        counts = {}
+        for name, model in (
+            ("ratings", Rating),
+            ("votes", Vote),
+            ("visits", Visit),
+            ("routine_memberships", RoutineMember),
+            ("profile", MemberProfile),
+        ):
+            result = await s.execute(delete(model).where(model.member_id == member_id))
+            counts[name] = result.rowcount or 0
+        if voted:
+            net = (
+                select(func.coalesce(func.sum(Vote.value), 0))
+                .where(Vote.venue_id == Venue.id)
+                .scalar_subquery()
+            )
+            await s.execute(update(Venue).where(Venue.id.in_(voted)).values(net_votes=net))
+        result = await s.execute(
+            update(Venue).where(Venue.proposer_id == member_id).values(proposer_id=ANONYMOUS)
+        )
+        counts["proposals_anonymized"] = result.rowcount or 0
+        result = await s.execute(
+            update(Routine).where(Routine.creator_id == member_id).values(creator_id=ANONYMOUS)
+        )
+        counts["routines_anonymized"] = result.rowcount or 0
+        return counts
