@@ -206,7 +206,11 @@ class DigestCog(
         async with ChartRenderer() as charts:
             for guild_id, entry in due:
                 started = asyncio.get_running_loop().time()
-                run = await self.service.claim(guild_id, entry.week, now)
+                try:
+                    run = await self.service.claim(guild_id, entry.week, now)
+                except Exception as exc:  # the next round tries again
+                    log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
+                    continue
                 if run is None:
                     continue  # another process has it, or it is backing off
                 try:

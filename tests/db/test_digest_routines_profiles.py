@@ -7,6 +7,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.domain.digest import MAX_ATTEMPTS, DigestService
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,6 +18,7 @@ from bot.domain.routines import RoutineService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from bot.domain.votes import VoteService
+from db.digests import DigestRunRecord
 from db.engine import Database
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
@@ -37,12 +39,15 @@ async def test_one_claim_per_guild_and_week_among_concurrent_claimers(
     databases = [Database(database_url) for _ in range(4)]
     try:
         results = await asyncio.gather(
-            *(DigestService(db).claim(GUILD, WEEK, NOW) for db in databases for _ in range(3))
+            *(DigestService(db).claim(GUILD, WEEK, NOW) for db in databases for _ in range(3)),
+            return_exceptions=True,
         )
     finally:
         for db in databases:
             await db.dispose()
-    assert sum(1 for r in results if r is not None) == 1
+    # Under SQLite a claimer may give up waiting for the lock: it then simply did not claim.
+    assert all(not isinstance(r, Exception) or isinstance(r, OperationalError) for r in results)
+    assert sum(1 for r in results if isinstance(r, DigestRunRecord)) == 1
 
 
 async def test_posted_week_is_never_claimed_again(db: Database) -> None:

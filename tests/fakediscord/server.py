@@ -420,6 +420,9 @@ class FakeDiscord:
         if retry_after is not None:
             body.update(retry_after=retry_after, **{"global": False})
             headers["Retry-After"] = str(retry_after)
+            headers["X-RateLimit-Scope"] = "user"
+            # discord.py takes a 429 without Discord's proxy header for a Cloudflare ban.
+            headers["Via"] = "1.1 google"
         self.faults.append(Fault(method, re.compile(path), status, body, times, headers))
 
     # -- REST -------------------------------------------------------------------------
