@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -262,9 +263,11 @@ def _bot_env(fake: FakeDiscord, url: str, **extra: str) -> dict[str, str]:
     }
 
 
-async def _run_processes(
-    envs: list[dict[str, str]], tmp_path: Path, fake: FakeDiscord, until: list[Channel]
+async def _run_processes_until(
+    envs: list[dict[str, str]], tmp_path: Path, scenario: Callable[[], Awaitable[None]]
 ) -> list[str]:
+    """Start one `python -m bot` per environment, run `scenario`, then SIGTERM them all
+    and return their output; each must exit cleanly."""
     processes = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -278,9 +281,7 @@ async def _run_processes(
         for env in envs
     ]
     try:
-        for channel in until:
-            await fake.wait_for_message(channel, timeout=60)
-        await asyncio.sleep(2.0)  # several more scheduler rounds in every process
+        await scenario()
         for process in processes:
             process.send_signal(signal.SIGTERM)
         outputs = [(await asyncio.wait_for(p.communicate(), 30))[0].decode() for p in processes]
@@ -293,6 +294,17 @@ async def _run_processes(
         assert process.returncode == 0, output
         assert "Traceback" not in output, output
     return outputs
+
+
+async def _run_processes(
+    envs: list[dict[str, str]], tmp_path: Path, fake: FakeDiscord, until: list[Channel]
+) -> list[str]:
+    async def digests_posted() -> None:
+        for channel in until:
+            await fake.wait_for_message(channel, timeout=60)
+        await asyncio.sleep(2.0)  # several more scheduler rounds in every process
+
+    return await _run_processes_until(envs, tmp_path, digests_posted)
 
 
 async def test_two_processes_sharing_the_database_post_one_digest_per_guild(

@@ -364,6 +364,20 @@ class FakeDiscord:
         guild.members[user.id] = member
         return member
 
+    def add_message(
+        self, channel: Channel, *, author: User | None = None, content: str = ""
+    ) -> Message:
+        """A message already in a channel (posted before the test, e.g. by the bot)."""
+        message = Message(
+            id=self.ids.next(),
+            channel_id=channel.id,
+            guild_id=channel.guild_id,
+            author=author or self.bot_user,
+            content=content,
+        )
+        self.messages[message.id] = message
+        return message
+
     def bot_role(self, guild: Guild) -> Role:
         return guild.roles[guild.members[self.bot_user.id].roles[0]]
 
