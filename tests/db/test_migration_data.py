@@ -12,7 +12,7 @@ from bot.domain.search import SearchService
 from db.engine import Database
 from db.migrate import upgrade_sync
 
-NOW = dt.datetime(2026, 11, 1, 12, 0)
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 
 
 async def _execute(url: str, *statements: tuple[str, dict]) -> None:
@@ -34,8 +34,8 @@ async def _scalar(url: str, sql: str) -> object:
         await engine.dispose()
 
 
-def test_upgrade_from_the_first_migration_keeps_everything(tmp_path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
+def test_upgrade_from_the_first_migration_keeps_everything(empty_database_url: str) -> None:
+    url = empty_database_url
     upgrade_sync(url, "0001")
     venue = (
         "INSERT INTO venue (id, guild_id, name, normalized_name, kind, city, description, "
@@ -56,14 +56,14 @@ def test_upgrade_from_the_first_migration_keeps_everything(tmp_path) -> None:
         ],
         (
             "INSERT INTO rating (guild_id, venue_id, member_id, worth, hours, show_author, "
-            "created_at, updated_at) VALUES (7, 1, 10, 4, 2.0, 0, :now, :now)",
-            {"now": NOW},
+            "created_at, updated_at) VALUES (7, 1, 10, 4, 2.0, :no, :now, :now)",
+            {"now": NOW, "no": False},
         ),
         *[
             (
                 "INSERT INTO visit (guild_id, venue_id, member_id, visited_on, hours, created_at) "
-                "VALUES (7, 1, 10, '2026-10-01', :h, :now)",
-                {"h": h, "now": NOW},
+                "VALUES (7, 1, 10, :day, :h, :now)",
+                {"h": h, "now": NOW, "day": dt.date(2026, 10, 1)},
             )
             for h in (1.0, 3.0)
         ],
