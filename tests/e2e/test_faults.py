@@ -110,3 +110,37 @@ async def test_sigterm_during_a_vote_burst_loses_no_vote(harness: Harness) -> No
     await h.stop()  # what SIGTERM does: the signal handler sets the same stop event
     assert stored_before < len(voters), "the burst was already stored: nothing was tested"
     assert await count(h, Vote) == len(voters)
+
+
+async def test_postgresql_connections_cut_are_replaced_without_a_restart(
+    running: Harness,
+) -> None:
+    """What the bot sees when PostgreSQL restarts: every connection dies at once."""
+    h = running
+    if not h.database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    venue = venue_id_of(await propose(h))
+    url = make_url(h.database_url)
+    admin = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, database=url.database
+    )
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 1
+    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+    assert reply.content.startswith("Thanks! Your rating")
+    announcement = h.fake.channel_messages(h.general)[0]
+    await h.fake.react(announcement, "👍", h.bob)
+
+    async def voted() -> bool:
+        return await count(h, Vote) == 1
+
+    await eventually(voted)
