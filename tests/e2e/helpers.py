@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -9,7 +15,9 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import Rating
 from tests.e2e.conftest import Harness
-from tests.fakediscord import FakeInteraction, Message, User
+from tests.fakediscord import FakeDiscord, FakeInteraction, Message, User
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EPHEMERAL = 64
 
@@ -87,3 +95,53 @@ async def count(h: Harness, model: type) -> int:
 
 async def rating_count(h: Harness) -> int:
     return await count(h, Rating)
+
+
+def bot_env(fake: FakeDiscord, url: str, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD"))
+    }
+    return {
+        **env,
+        **fake.env(),
+        "DATABASE_URL": url,
+        "GUILD_READY_TIMEOUT": "0.05",
+        "DIGEST_CHECK_SECONDS": "0.2",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+async def run_processes_until(
+    envs: list[dict[str, str]], tmp_path: Path, scenario: Callable[[], Awaitable[None]]
+) -> list[str]:
+    """Start one `python -m bot` per environment, run `scenario`, then SIGTERM them all
+    and return their output; each must exit cleanly."""
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        for env in envs
+    ]
+    try:
+        await scenario()
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        outputs = [(await asyncio.wait_for(p.communicate(), 30))[0].decode() for p in processes]
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    for process, output in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, output
+        assert "Traceback" not in output, output
+    return outputs

@@ -13,8 +13,7 @@ from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.models import Venue, Vote
 from tests.e2e.conftest import Harness, eventually
-from tests.e2e.helpers import propose
-from tests.e2e.test_digest import _bot_env, _run_processes_until
+from tests.e2e.helpers import bot_env, propose, run_processes_until
 from tests.fakediscord import FakeDiscord, Message, User
 
 EVENTS = 1000
@@ -143,8 +142,8 @@ async def test_two_shard_processes_sharing_the_database(database_url: str, tmp_p
 
             await eventually(matches, timeout=30)
 
-        await _run_processes_until(
-            [_bot_env(fake, database_url, SHARD_COUNT="2", SHARD_IDS=str(s)) for s in (0, 1)],
+        await run_processes_until(
+            [bot_env(fake, database_url, SHARD_COUNT="2", SHARD_IDS=str(s)) for s in (0, 1)],
             tmp_path,
             scenario,
         )

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
-import signal
-import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -18,10 +14,18 @@ from bot.domain.digest import DigestService
 from db.engine import Database
 from db.models import DigestRun
 from tests.e2e.conftest import Harness, eventually
-from tests.e2e.helpers import EPHEMERAL, propose, refused, run, show, venue_id_of
+from tests.e2e.helpers import (
+    EPHEMERAL,
+    bot_env,
+    propose,
+    refused,
+    run,
+    run_processes_until,
+    show,
+    venue_id_of,
+)
 from tests.fakediscord import Channel, FakeDiscord, Message, Permissions
 
-ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -246,56 +250,6 @@ async def test_failed_scheduled_digest_is_retried_then_reported(
     assert len(h.fake.channel_messages(channel)) == 1
 
 
-def _bot_env(fake: FakeDiscord, url: str, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD"))
-    }
-    return {
-        **env,
-        **fake.env(),
-        "DATABASE_URL": url,
-        "GUILD_READY_TIMEOUT": "0.05",
-        "DIGEST_CHECK_SECONDS": "0.2",
-        "PYTHONPATH": str(ROOT),
-        **extra,
-    }
-
-
-async def _run_processes_until(
-    envs: list[dict[str, str]], tmp_path: Path, scenario: Callable[[], Awaitable[None]]
-) -> list[str]:
-    """Start one `python -m bot` per environment, run `scenario`, then SIGTERM them all
-    and return their output; each must exit cleanly."""
-    processes = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tmp_path,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        for env in envs
-    ]
-    try:
-        await scenario()
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        outputs = [(await asyncio.wait_for(p.communicate(), 30))[0].decode() for p in processes]
-    finally:
-        for process in processes:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-    for process, output in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, output
-        assert "Traceback" not in output, output
-    return outputs
-
-
 async def _run_processes(
     envs: list[dict[str, str]], tmp_path: Path, fake: FakeDiscord, until: list[Channel]
 ) -> list[str]:
@@ -304,7 +258,7 @@ async def _run_processes(
             await fake.wait_for_message(channel, timeout=60)
         await asyncio.sleep(2.0)  # several more scheduler rounds in every process
 
-    return await _run_processes_until(envs, tmp_path, digests_posted)
+    return await run_processes_until(envs, tmp_path, digests_posted)
 
 
 async def test_two_processes_sharing_the_database_post_one_digest_per_guild(
@@ -319,7 +273,7 @@ async def test_two_processes_sharing_the_database_post_one_digest_per_guild(
         channels = [fake.add_channel(g, "digest") for g in guilds]
         for guild, channel in zip(guilds, channels, strict=True):
             await schedule_now(database_url, guild.id, channel.id)
-        env = _bot_env(fake, database_url)
+        env = bot_env(fake, database_url)
         await _run_processes([env, env], tmp_path, fake, channels)
         for channel in channels:
             assert len(fake.channel_messages(channel)) == 1, channel.name
@@ -342,7 +296,7 @@ async def test_each_shard_process_posts_its_own_guilds_digests(
         for guild, channel in zip(guilds, channels, strict=True):
             await schedule_now(database_url, guild.id, channel.id)
         outputs = await _run_processes(
-            [_bot_env(fake, database_url, SHARD_COUNT="2", SHARD_IDS=str(s)) for s in (0, 1)],
+            [bot_env(fake, database_url, SHARD_COUNT="2", SHARD_IDS=str(s)) for s in (0, 1)],
             tmp_path,
             fake,
             channels,
