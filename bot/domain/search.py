@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import GuildPrior, RatingSample, Score, rank
-from bot.domain.text import fold, normalize_name
+from bot.domain.text import clean_line, fold, normalize_name
 from db.engine import Database
 from db.models import VENUE_KINDS
 from db.repositories import (
@@ -55,7 +55,7 @@ class SearchService:
         if kind is not None and kind not in VENUE_KINDS:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         words = query_words(fold(query or ""))
-        tag_key = (tag or "").strip().lstrip("#").lower().replace(" ", "-") or None
+        tag_key = clean_line(tag or "").lstrip("#").strip().lower().replace(" ", "-") or None
         async with self.db.read() as session:
             venues = await VenueRepository(session).search(
                 guild_id,

@@ -170,3 +170,13 @@ async def test_fuzzy_similarity_same_city_only(db: Database) -> None:
     assert [v.name for v in await venues.similar(GUILD, near)] == ["Café des Développeurs"]
     assert await venues.similar(GUILD, elsewhere) == []
     assert await venues.similar(GUILD, different) == []
+
+
+async def test_filters_with_control_characters_are_cleaned(db: Database) -> None:
+    """PostgreSQL refuses NUL in text: a filter typed with one must still work (found by
+    the fuzzer)."""
+    await add(db, "Café des Devs", tags="rust")
+    search = SearchService(db)
+    assert await names(await search.search(GUILD, tag="ru\x00st")) == []
+    assert await names(await search.search(GUILD, tag="\x00rust\x07")) == ["Café des Devs"]
+    assert await names(await search.search(GUILD, city="Pa\x00ris", query="caf\x00e")) == []
