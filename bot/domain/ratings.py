@@ -72,7 +72,7 @@ def parse_criteria(text: str | None) -> tuple[str | None, str | None, str | None
         return (None, None, None)
     parts = re.split(r"[\s/;,]+", raw) if re.search(r"[\s/;,]", raw) else list(raw)
     parts = [p for p in parts if p]
-    if len(parts) > 3 or not all(p.isdigit() for p in parts):
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise InvalidInput("error.criteria_format")
     padded: list[str | None] = [*parts, None, None, None]
     return (padded[0], padded[1], padded[2])

@@ -34,7 +34,7 @@ def parse_time(text: str) -> dt.time:
 
 def parse_routine_ref(value: str) -> int:
     text = value.strip()
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # not '²'
         raise NotFound("error.routine_not_found", query=clean_line(value)[:100])
     return int(text)
 

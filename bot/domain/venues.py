@@ -205,7 +205,7 @@ def apply_changes(draft: VenueDraft, changes: dict[str, str | None]) -> VenueDra
 def parse_venue_ref(value: str) -> int | str:
     """An autocomplete choice carries the venue id; a typed value is a name to look up."""
     text = value.strip()
-    if text.isdigit() and len(text) < 19:
+    if text.isascii() and text.isdigit() and len(text) < 19:  # not '²'
         return int(text)
     return text
 

@@ -110,6 +110,17 @@ def test_venue_reference() -> None:
     assert parse_venue_ref(" 42 ") == 42
     assert parse_venue_ref("Café 42") == "Café 42"
     assert parse_venue_ref("9" * 30) == "9" * 30
+    assert parse_venue_ref("²") == "²"  # a digit to str.isdigit, not to int() (fuzzer)
+
+
+def test_routine_reference() -> None:
+    from bot.domain.errors import NotFound
+    from bot.domain.routines import parse_routine_ref
+
+    assert parse_routine_ref(" 12 ") == 12
+    for bad in ("¹", "１２", "1.5", "", "9" * 19):
+        with pytest.raises(NotFound):
+            parse_routine_ref(bad)
 
 
 def test_criteria_as_typed_in_the_rate_modal() -> None:
@@ -119,6 +130,6 @@ def test_criteria_as_typed_in_the_rate_modal() -> None:
     assert parse_criteria("4/5") == ("4", "5", None)
     assert parse_criteria("453") == ("4", "5", "3")
     assert parse_criteria("  ") == (None, None, None)
-    for bad in ("4 5 3 2", "a b", "4-5"):
+    for bad in ("4 5 3 2", "a b", "4-5", "²"):
         with pytest.raises(InvalidInput):
             parse_criteria(bad)
