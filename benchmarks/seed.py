@@ -18,7 +18,7 @@ from sqlalchemy import insert, text
 from bot.domain.text import fold, normalize_name
 from db.engine import Database
 from db.migrate import upgrade
-from db.models import Rating, Venue, VenueTag, Visit, Vote
+from db.models import VENUE_KINDS, Rating, Venue, VenueTag, Visit, Vote
 
 DISCORD_EPOCH_MS = 1420070400000
 CHUNK = 5000
@@ -90,16 +90,6 @@ CITIES = [
     "Saint-Étienne",
     "Besançon",
     "Nîmes",
-]
-KINDS = [
-    "meetup",
-    "conference",
-    "seminar",
-    "afterwork",
-    "coworking",
-    "association",
-    "workshop",
-    "other",
 ]
 TAGS = [
     "ia",
@@ -185,7 +175,7 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
                     "guild_id": guild,
                     "name": name,
                     "normalized_name": normalize_name(name),
-                    "kind": rng.choice(KINDS),
+                    "kind": rng.choice(VENUE_KINDS),
                     "city": city,
                     "city_key": normalize_name(city),
                     "address": None,

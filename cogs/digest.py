@@ -91,8 +91,11 @@ class DigestCog(
         self._busy = asyncio.Lock()  # held while the scheduler checks and posts
         super().__init__()
 
-    async def cog_load(self) -> None:
-        self.scheduler.start()
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Schedule once connected (on_ready also follows a fresh reconnection)."""
+        if not self.scheduler.is_running():
+            self.scheduler.start()
 
     async def cog_unload(self) -> None:
         """Let a digest being posted finish (its claim and outcome are recorded), then stop."""
@@ -222,10 +225,6 @@ class DigestCog(
                 # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
                 elapsed = asyncio.get_running_loop().time() - started
                 await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
-
-    @scheduler.before_loop
-    async def _wait_until_ready(self) -> None:
-        await self.bot.wait_until_ready()
 
     # -- commands ---------------------------------------------------------------------
 

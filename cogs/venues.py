@@ -68,6 +68,27 @@ PERIOD_CHOICES = [
     Choice(name=_("All time"), value="all"),
 ]
 
+#: The fields of a venue, as /venue propose and /venue edit name and describe them.
+VENUE_OPTIONS = {
+    field: _(field) for field in ("name", "kind", "city", "address", "url", "description", "tags")
+}
+VENUE_DESCRIPTIONS = {
+    "name": _("The venue's name"),
+    "kind": _("What kind of venue it is"),
+    "city": _("The city it is in"),
+    "address": _("Street address"),
+    "url": _("Web page (http or https)"),
+    "description": _("What makes it worth the time"),
+    "tags": _("Up to 5 tags, separated by commas"),
+}
+EDIT_DESCRIPTIONS = {
+    **VENUE_DESCRIPTIONS,
+    "address": _("Street address (a single space clears it)"),
+    "url": _("Web page (a single space clears it)"),
+    "description": _("What makes it worth the time (a single space clears it)"),
+    "tags": _("Up to 5 tags, separated by commas (a single space clears them)"),
+}
+
 ANNOUNCE_PERMISSIONS = (
     "view_channel",
     "send_messages",
@@ -235,24 +256,8 @@ class Venues(
     @app_commands.command(
         name=_("propose"), description=_("Propose a venue or gathering worth the time")
     )
-    @app_commands.rename(
-        name=_("name"),
-        kind=_("kind"),
-        city=_("city"),
-        address=_("address"),
-        url=_("url"),
-        description=_("description"),
-        tags=_("tags"),
-    )
-    @app_commands.describe(
-        name=_("The venue's name"),
-        kind=_("What kind of venue it is"),
-        city=_("The city it is in"),
-        address=_("Street address"),
-        url=_("Web page (http or https)"),
-        description=_("What makes it worth the time"),
-        tags=_("Up to 5 tags, separated by commas"),
-    )
+    @app_commands.rename(**VENUE_OPTIONS)
+    @app_commands.describe(**VENUE_DESCRIPTIONS)
     @app_commands.choices(kind=KIND_CHOICES)
     async def propose(
         self,
@@ -504,26 +509,8 @@ class Venues(
     # -- /venue edit and /venue remove ------------------------------------------------
 
     @app_commands.command(name=_("edit"), description=_("Edit a venue you proposed"))
-    @app_commands.rename(
-        venue=_("venue"),
-        name=_("name"),
-        kind=_("kind"),
-        city=_("city"),
-        address=_("address"),
-        url=_("url"),
-        description=_("description"),
-        tags=_("tags"),
-    )
-    @app_commands.describe(
-        venue=_("The venue (start typing to search)"),
-        name=_("The venue's name"),
-        kind=_("What kind of venue it is"),
-        city=_("The city it is in"),
-        address=_("Street address (a single space clears it)"),
-        url=_("Web page (a single space clears it)"),
-        description=_("What makes it worth the time (a single space clears it)"),
-        tags=_("Up to 5 tags, separated by commas (a single space clears them)"),
-    )
+    @app_commands.rename(venue=_("venue"), **VENUE_OPTIONS)
+    @app_commands.describe(venue=_("The venue (start typing to search)"), **EDIT_DESCRIPTIONS)
     @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(venue=venue_choices)
     async def edit(
