@@ -100,14 +100,6 @@ class DigestRepository:
         )
         return DigestRunRecord.of(row) if row else None
 
-    async def by_message(self, guild_id: int, message_id: int) -> DigestRunRecord | None:
-        row = await self.session.scalar(
-            select(DigestRun).where(
-                DigestRun.message_id == message_id, DigestRun.guild_id == guild_id
-            )
-        )
-        return DigestRunRecord.of(row) if row else None
-
     async def by_messages(self, message_ids: Sequence[int]) -> dict[int, DigestRunRecord]:
         if not message_ids:
             return {}

@@ -7,7 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -143,14 +153,6 @@ class VenueRepository:
             select(Venue).where(Venue.guild_id == guild_id, Venue.id.in_(list(ids)))
         )
         return {row.id: VenueRecord.of(row) for row in rows}
-
-    async def by_announcement(self, guild_id: int, message_id: int) -> VenueRecord | None:
-        row = await self.session.scalar(
-            select(Venue).where(
-                Venue.announcement_message_id == message_id, Venue.guild_id == guild_id
-            )
-        )
-        return VenueRecord.of(row) if row else None
 
     async def by_announcements(self, message_ids: Sequence[int]) -> dict[int, VenueRecord]:
         if not message_ids:
@@ -320,17 +322,17 @@ class VoteRepository:
         return [(v, m, value) for v, m, value in result]
 
     async def remove_many(self, keys: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Delete votes; returns those really deleted."""
-        removed = []
-        for venue_id, member_id, value in keys:
-            result = await self.session.execute(
-                delete(Vote)
-                .where(Vote.venue_id == venue_id, Vote.member_id == member_id, Vote.value == value)
-                .returning(Vote.id)
-            )
-            if result.first() is not None:
-                removed.append((venue_id, member_id, value))
-        return removed
+        """Delete (venue, member, value) votes in one statement; returns those really
+        deleted."""
+        if not keys:
+            return []
+        columns = tuple_(Vote.venue_id, Vote.member_id, Vote.value)
+        result = await self.session.execute(
+            delete(Vote)
+            .where(columns.in_(list(keys)))
+            .returning(Vote.venue_id, Vote.member_id, Vote.value)
+        )
+        return [(v, m, value) for v, m, value in result]
 
     async def shift_net(self, deltas: dict[int, int]) -> None:
         """Move each venue's net votes by its delta: one Core executemany."""

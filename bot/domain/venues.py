@@ -375,13 +375,6 @@ class VenueService:
             venue = await resolve_venue(session, guild_id, ref)
             return await self._details(session, venue)
 
-    async def details_of(self, guild_id: int, venue_id: int) -> VenueDetails:
-        async with self.db.read() as session:
-            venue = await VenueRepository(session).get(guild_id, venue_id)
-            if venue is None:
-                raise NotFound("error.venue_not_found", query=f"#{venue_id}")
-            return await self._details(session, venue)
-
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
         up, down = await VoteRepository(session).counts(venue.id)
         ratings = RatingRepository(session)

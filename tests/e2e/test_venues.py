@@ -19,8 +19,8 @@ async def vote_counts(h: Harness, announcement: Message) -> tuple[int, int]:
         async with db.read() as session:
             from db.repositories import VenueRepository
 
-            venue = await VenueRepository(session).by_announcement(h.guild.id, announcement.id)
-            assert venue is not None
+            found = await VenueRepository(session).by_announcements([announcement.id])
+            venue = found[announcement.id]
             return await VoteRepository(session).counts(venue.id)
     finally:
         await db.dispose()
