@@ -1,89 +1,17 @@
-"""Run the real bot (`bot.__main__.serve`, configured by environment) against the fake."""
+"""Fixtures that run the real bot against the fake Discord (see harness.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.__main__ import serve
-from bot.app import BonnesPlaces
-from bot.settings import load_settings
-from tests.fakediscord import Channel, FakeDiscord, Guild, User
+from tests.e2e.harness import Harness, assert_nobody_pinged, eventually
+from tests.fakediscord import FakeDiscord
 
-READY_TIMEOUT = 15.0
-
-
-@dataclass
-class Harness:
-    """A fake Discord with one guild and two members, and the bot once started."""
-
-    fake: FakeDiscord
-    database_url: str
-    monkeypatch: pytest.MonkeyPatch
-    guild: Guild
-    general: Channel
-    alice: User
-    bob: User
-    env: dict[str, str] = field(default_factory=dict)
-    #: Substrings of ERROR log lines a test provokes on purpose.
-    expected_errors: list[str] = field(default_factory=list)
-    bot: BonnesPlaces | None = None
-    _stop: asyncio.Event | None = None
-    _task: asyncio.Task[None] | None = None
-
-    async def start(self, **env: str) -> BonnesPlaces:
-        values = {
-            **self.fake.env(),
-            "DATABASE_URL": self.database_url,
-            "GUILD_READY_TIMEOUT": "0.05",
-            "LOG_LEVEL": "INFO",
-            **self.env,
-            **env,
-        }
-        for name in ("DEV_GUILD_ID", "SHARD_COUNT", "SHARD_IDS"):
-            if name not in values:
-                self.monkeypatch.delenv(name, raising=False)
-        for name, value in values.items():
-            self.monkeypatch.setenv(name, value)
-        settings = load_settings(_env_file=None)
-        self._stop = asyncio.Event()
-        started: asyncio.Future[BonnesPlaces] = asyncio.get_running_loop().create_future()
-        self._task = asyncio.create_task(
-            serve(settings, stop=self._stop, on_bot=started.set_result)
-        )
-        bot = await asyncio.wait_for(asyncio.shield(started), READY_TIMEOUT)
-        ready = asyncio.create_task(bot.wait_until_ready())
-        done, _ = await asyncio.wait(
-            {ready, self._task}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
-        )
-        if self._task in done:
-            ready.cancel()
-            self._task.result()
-            raise AssertionError("the bot stopped before it was ready")
-        if ready not in done:
-            raise AssertionError("the bot was not ready in time")
-        self.bot = bot
-        return bot
-
-    async def stop(self) -> None:
-        if self._task is None or self._stop is None:
-            return
-        self._stop.set()
-        try:
-            await asyncio.wait_for(self._task, 15)
-        finally:
-            self._task = None
-            self.bot = None
-
-    async def restart(self, **env: str) -> BonnesPlaces:
-        await self.stop()
-        return await self.start(**env)
+__all__ = ["Harness", "eventually"]
 
 
 @pytest.fixture
@@ -125,42 +53,3 @@ async def harness(
 async def running(harness: Harness) -> Harness:
     await harness.start()
     return harness
-
-
-MESSAGE_ROUTES = (
-    ("POST", r"^/channels/\d+/messages$"),
-    ("PATCH", r"^/channels/\d+/messages/\d+$"),
-    ("POST", r"^/interactions/\d+/[^/]+/callback$"),
-    ("POST", r"^/webhooks/\d+/[^/]+$"),
-    ("PATCH", r"^/webhooks/\d+/[^/]+/messages/"),
-)
-
-
-def assert_nobody_pinged(fake: FakeDiscord) -> None:
-    """Every message the bot sent or edited carried allowed_mentions that ping no one."""
-    for method, pattern in MESSAGE_ROUTES:
-        for request in fake.requests_to(method, pattern):
-            data = request.data
-            if not data or not data.get("content"):
-                continue  # embeds never ping: only message text can
-            mentions = data.get("allowed_mentions")
-            assert mentions is not None, f"{request.method} {request.path} has no allowed_mentions"
-            assert mentions.get("parse") == [], f"{request.path} may ping: {mentions}"
-            assert not mentions.get("users") and not mentions.get("roles"), mentions
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], *, timeout: float = 5.0, settle: float = 0.2
-) -> Any:
-    """Poll `check` until it returns a truthy value, then make sure it stays so."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            await asyncio.sleep(settle)
-            again = await check()
-            if again:
-                return again
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not met in {timeout} s (last: {result!r})")
-        await asyncio.sleep(0.02)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Rating
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.fakediscord import FakeDiscord, FakeInteraction, Message, User
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import unicodedata
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import GuildSettings, Rating, Routine, Venue, VenueTag, Visit
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import propose, venue_id_of
-from tests.fakediscord import Permissions
+from tests.fakediscord import Message, Permissions, User
 
 CASES = int(os.environ.get("FUZZ_CASES", "0")) or None
 SLOW = {"digest preview", "digest send"}  # draw a chart in a worker process: tested elsewhere
@@ -220,8 +221,20 @@ async def check_stored_data(url: str) -> None:
         assert row.language in (None, "fr", "en")
 
 
+@dataclass
+class FuzzWorld:
+    """What the fuzzer draws from: who acts, which venue and routine references exist,
+    announcements carrying a Rate button, a venue of another guild."""
+
+    harness: Harness
+    users: list[User]
+    refs: list[str]
+    announcements: list[Message]
+    other_venue: int
+
+
 @pytest.fixture
-async def fuzz_world(running: Harness) -> AsyncIterator[Harness]:
+async def fuzz_world(running: Harness) -> AsyncIterator[FuzzWorld]:
     """Venues, routines, a moderator, a second guild's venue; checked after the fuzzing."""
     h = running
     mods = await h.fake.create_role(h.guild, "Mods")
@@ -246,18 +259,13 @@ async def fuzz_world(running: Harness) -> AsyncIterator[Harness]:
             routine_ids = list(await session.scalars(select(Routine.id)))
     finally:
         await db.dispose()
-    h.env_users = [h.alice, h.bob, moderator, admin, h.fake.owner]  # type: ignore[attr-defined]
-    h.env_refs = [
-        *refs,
-        str(elsewhere.id),
-        *map(str, routine_ids),
-        "1",
-        "0",  # type: ignore[attr-defined]
-        "99999999999999999999",
-    ]
-    h.env_announcements = announcements  # type: ignore[attr-defined]
-    h.env_other_venue = elsewhere.id  # type: ignore[attr-defined]
-    yield h
+    yield FuzzWorld(
+        harness=h,
+        users=[h.alice, h.bob, moderator, admin, h.fake.owner],
+        refs=[*refs, str(elsewhere.id), *map(str, routine_ids), "1", "0", "99999999999999999999"],
+        announcements=announcements,
+        other_venue=elsewhere.id,
+    )
     await check_stored_data(h.database_url)
 
 
@@ -278,24 +286,25 @@ async def fuzz_world(running: Harness) -> AsyncIterator[Harness]:
     phases=[Phase.generate],
 )
 @given(data=st.data())
-async def test_hostile_interactions(fuzz_world: Harness, data: st.DataObject) -> None:
-    h = fuzz_world
+async def test_hostile_interactions(fuzz_world: FuzzWorld, data: st.DataObject) -> None:
+    world = fuzz_world
+    h = world.harness
     commands = leaf_commands(h.fake.global_commands)
     action = data.draw(st.sampled_from(["command"] * 9 + ["modal", "button"]))
-    user = data.draw(st.sampled_from(h.env_users))  # type: ignore[attr-defined]
+    user = data.draw(st.sampled_from(world.users))
     locale = data.draw(st.sampled_from(["en-US", "fr", "de"]))
     if action == "command":
         name, options = data.draw(st.sampled_from(commands))
         values = {}
         for option in options:
             if option.get("required") or data.draw(st.booleans()):
-                values[option["name"]] = option_value(data, h, option, h.env_refs)  # type: ignore[attr-defined]
+                values[option["name"]] = option_value(data, h, option, world.refs)
         interaction = await h.fake.slash(
             name, guild=h.guild, user=user, locale=locale, validate=False, **values
         )
         await interaction.response(timeout=3)
     elif action == "modal":
-        announcement = data.draw(st.sampled_from(h.env_announcements))  # type: ignore[attr-defined]
+        announcement = data.draw(st.sampled_from(world.announcements))
         typed = [hostile_text(data, h)[:600] for _ in range(4)]  # drawn whatever happens next
         venue = venue_id_of(announcement)
         buttons = [c.get("custom_id") for row in announcement.components for c in row["components"]]
@@ -314,7 +323,7 @@ async def test_hostile_interactions(fuzz_world: Harness, data: st.DataObject) ->
             st.sampled_from(
                 [
                     "bp:rate:999999",
-                    f"bp:rate:{h.env_other_venue}",  # type: ignore[attr-defined]
+                    f"bp:rate:{world.other_venue}",
                     "bp:review:approve:1",
                     "bp:review:reject:999999",
                 ]

@@ -1,67 +1,16 @@
-"""The fake's world: users, guilds, roles, channels, messages, as Discord serializes them."""
+"""Users, guilds, roles, channels and threads, members, as Discord serializes them."""
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-DISCORD_EPOCH_MS = 1420070400000
+from tests.fakediscord.state.clock import iso
+from tests.fakediscord.state.events import ScheduledEvent
+from tests.fakediscord.state.permissions import Permissions
 
-
-class Snowflakes:
-    """Increasing Discord ids whose timestamp part is the current time."""
-
-    def __init__(self) -> None:
-        self._counter = itertools.count()
-        self._lock = threading.Lock()
-        self._last = 0
-
-    def next(self) -> int:
-        with self._lock:
-            now = int(dt.datetime.now(dt.UTC).timestamp() * 1000) - DISCORD_EPOCH_MS
-            candidate = (now << 22) | (next(self._counter) & 0xFFF)
-            self._last = max(candidate, self._last + 1)
-            return self._last
-
-
-def iso(moment: dt.datetime | None = None) -> str:
-    return (moment or dt.datetime.now(dt.UTC)).isoformat()
-
-
-class Permissions:
-    """Discord permission bits used by the bot and its tests."""
-
-    CREATE_INSTANT_INVITE = 1 << 0
-    ADMINISTRATOR = 1 << 3
-    MANAGE_CHANNELS = 1 << 4
-    MANAGE_GUILD = 1 << 5
-    ADD_REACTIONS = 1 << 6
-    VIEW_CHANNEL = 1 << 10
-    SEND_MESSAGES = 1 << 11
-    MANAGE_MESSAGES = 1 << 13
-    EMBED_LINKS = 1 << 14
-    ATTACH_FILES = 1 << 15
-    READ_MESSAGE_HISTORY = 1 << 16
-    MENTION_EVERYONE = 1 << 17
-    USE_EXTERNAL_EMOJIS = 1 << 18
-    MANAGE_ROLES = 1 << 28
-    USE_APPLICATION_COMMANDS = 1 << 31
-
-    ALL = (1 << 50) - 1
-    MEMBER_DEFAULT = (
-        VIEW_CHANNEL
-        | SEND_MESSAGES
-        | ADD_REACTIONS
-        | EMBED_LINKS
-        | ATTACH_FILES
-        | READ_MESSAGE_HISTORY
-        | USE_EXTERNAL_EMOJIS
-        | USE_APPLICATION_COMMANDS
-        | CREATE_INSTANT_INVITE
-    )
+GUILD_TEXT, PUBLIC_THREAD, PRIVATE_THREAD = 0, 11, 12
+THREAD_TYPES = (PUBLIC_THREAD, PRIVATE_THREAD)
 
 
 @dataclass
@@ -126,15 +75,28 @@ class Overwrite:
 
 @dataclass
 class Channel:
+    """A guild text channel, or a thread (type 11 or 12) whose `parent_id` is set."""
+
     id: int
     guild_id: int
     name: str
-    type: int = 0  # GUILD_TEXT
+    type: int = GUILD_TEXT
     position: int = 0
     overwrites: list[Overwrite] = field(default_factory=list)
+    parent_id: int | None = None
+    owner_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 4320
+    created_at: str = field(default_factory=iso)
+    message_count: int = 0
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREAD_TYPES
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": str(self.id),
             "guild_id": str(self.guild_id),
             "name": self.name,
@@ -143,11 +105,28 @@ class Channel:
             "permission_overwrites": [o.to_dict() for o in self.overwrites],
             "topic": None,
             "nsfw": False,
-            "parent_id": None,
+            "parent_id": str(self.parent_id) if self.parent_id else None,
             "rate_limit_per_user": 0,
             "last_message_id": None,
             "flags": 0,
         }
+        if self.is_thread:
+            del data["permission_overwrites"], data["position"]
+            data.update(
+                owner_id=str(self.owner_id),
+                message_count=self.message_count,
+                total_message_sent=self.message_count,
+                member_count=1,
+                thread_metadata={
+                    "archived": self.archived,
+                    "locked": self.locked,
+                    "auto_archive_duration": self.auto_archive_duration,
+                    "archive_timestamp": self.created_at,
+                    "create_timestamp": self.created_at,
+                    "invitable": self.type == PUBLIC_THREAD,
+                },
+            )
+        return data
 
     def deny(self, target_id: int, bits: int, *, member: bool = False) -> None:
         self.overwrites.append(Overwrite(id=target_id, type=1 if member else 0, deny=bits))
@@ -191,6 +170,9 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    #: threads, by id; a thread's permissions are its parent channel's
+    threads: dict[int, Channel] = field(default_factory=dict)
+    scheduled_events: dict[int, ScheduledEvent] = field(default_factory=dict)
 
     @property
     def everyone(self) -> Role:
@@ -210,6 +192,8 @@ class Guild:
             return Permissions.ALL
         if channel is None:
             return base
+        if channel.is_thread and channel.parent_id in self.channels:
+            channel = self.channels[channel.parent_id]
         perms = base
         by_target = {(o.type, o.id): o for o in channel.overwrites}
         everyone = by_target.get((0, self.id))
@@ -240,7 +224,7 @@ class Guild:
             "emojis": [],
             "stickers": [],
             "channels": [c.to_dict() for c in self.channels.values()],
-            "threads": [],
+            "threads": [t.to_dict() for t in self.threads.values() if not t.archived],
             "members": [m.to_dict() for m in self.members.values() if m.user.bot],
             "member_count": len(self.members),
             "large": False,
@@ -249,7 +233,7 @@ class Guild:
             "voice_states": [],
             "presences": [],
             "stage_instances": [],
-            "guild_scheduled_events": [],
+            "guild_scheduled_events": [e.to_dict() for e in self.scheduled_events.values()],
             "soundboard_sounds": [],
             "premium_tier": 0,
             "verification_level": 0,
@@ -259,81 +243,3 @@ class Guild:
             "nsfw_level": 0,
             "system_channel_flags": 0,
         }
-
-
-@dataclass
-class Message:
-    id: int
-    channel_id: int
-    guild_id: int | None
-    author: User
-    content: str = ""
-    embeds: list[dict[str, Any]] = field(default_factory=list)
-    components: list[dict[str, Any]] = field(default_factory=list)
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    flags: int = 0
-    allowed_mentions: dict[str, Any] | None = None
-    interaction_id: int | None = None
-    webhook_id: int | None = None
-    #: emoji -> ordered user ids
-    reactions: dict[str, list[int]] = field(default_factory=dict)
-    edited_at: str | None = None
-    deleted: bool = False
-    created_at: str = field(default_factory=iso)
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.flags & 64)
-
-    def to_dict(self, *, me: int | None = None) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": str(self.id),
-            "channel_id": str(self.channel_id),
-            "type": 0 if self.interaction_id is None else 20,
-            "author": self.author.to_dict(),
-            "content": self.content,
-            "embeds": self.embeds,
-            "components": self.components,
-            "attachments": self.attachments,
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "flags": self.flags,
-            "timestamp": self.created_at,
-            "edited_timestamp": self.edited_at,
-            "reactions": [
-                {
-                    "emoji": {"id": None, "name": emoji},
-                    "count": len(users),
-                    "count_details": {"burst": 0, "normal": len(users)},
-                    "burst_colors": [],
-                    "me": me in users,
-                    "me_burst": False,
-                    "burst_me": False,
-                }
-                for emoji, users in self.reactions.items()
-                if users
-            ],
-        }
-        if self.guild_id is not None:
-            data["guild_id"] = str(self.guild_id)
-        if self.webhook_id is not None:
-            data["webhook_id"] = str(self.webhook_id)
-        return data
-
-    @property
-    def embed(self) -> dict[str, Any]:
-        """The first embed (tests read announcements and venue cards this way)."""
-        return self.embeds[0] if self.embeds else {}
-
-    def embed_text(self) -> str:
-        """Every visible text of the embeds, for assertions."""
-        parts: list[str] = []
-        for embed in self.embeds:
-            parts += [embed.get("title", ""), embed.get("description", "")]
-            for f in embed.get("fields", []):
-                parts += [f.get("name", ""), f.get("value", "")]
-            parts.append(embed.get("footer", {}).get("text", ""))
-        return "\n".join(p for p in parts if p)

@@ -1,0 +1,1 @@
+"""What tests do through the fake (members' actions, the clock) and read back from it."""

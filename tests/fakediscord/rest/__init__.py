@@ -1,0 +1,1 @@
+"""Discord's REST API, one module per resource; `core` routes, records and injects faults."""

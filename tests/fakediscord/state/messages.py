@@ -1,0 +1,98 @@
+"""Messages, with their reactions, as Discord serializes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.fakediscord.state.clock import iso
+from tests.fakediscord.state.guilds import User
+
+EPHEMERAL, LOADING, IS_COMPONENTS_V2 = 1 << 6, 1 << 7, 1 << 15
+
+
+@dataclass
+class Message:
+    id: int
+    channel_id: int
+    guild_id: int | None
+    author: User
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    flags: int = 0
+    allowed_mentions: dict[str, Any] | None = None
+    interaction_id: int | None = None
+    webhook_id: int | None = None
+    #: emoji -> ordered user ids
+    reactions: dict[str, list[int]] = field(default_factory=dict)
+    edited_at: str | None = None
+    deleted: bool = False
+    created_at: str = field(default_factory=iso)
+    nonce: str | int | None = None
+    #: the thread started from this message, if any
+    thread: dict[str, Any] | None = None
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    def to_dict(self, *, me: int | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "channel_id": str(self.channel_id),
+            "type": 0 if self.interaction_id is None else 20,
+            "author": self.author.to_dict(),
+            "content": self.content,
+            "embeds": self.embeds,
+            "components": self.components,
+            "attachments": [
+                {k: v for k, v in a.items() if k != "content"} for a in self.attachments
+            ],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "flags": self.flags,
+            "timestamp": self.created_at,
+            "edited_timestamp": self.edited_at,
+            "reactions": [
+                {
+                    "emoji": {"id": None, "name": emoji},
+                    "count": len(users),
+                    "count_details": {"burst": 0, "normal": len(users)},
+                    "burst_colors": [],
+                    "me": me in users,
+                    "me_burst": False,
+                    "burst_me": False,
+                }
+                for emoji, users in self.reactions.items()
+                if users
+            ],
+        }
+        if self.guild_id is not None:
+            data["guild_id"] = str(self.guild_id)
+        if self.webhook_id is not None:
+            data["webhook_id"] = str(self.webhook_id)
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
+        if self.thread is not None:
+            data["thread"] = self.thread
+        return data
+
+    @property
+    def embed(self) -> dict[str, Any]:
+        """The first embed (tests read announcements and venue cards this way)."""
+        return self.embeds[0] if self.embeds else {}
+
+    def embed_text(self) -> str:
+        """Every visible text of the embeds, for assertions."""
+        parts: list[str] = []
+        for embed in self.embeds:
+            parts += [embed.get("title", ""), embed.get("description", "")]
+            for f in embed.get("fields", []):
+                parts += [f.get("name", ""), f.get("value", "")]
+            parts.append(embed.get("footer", {}).get("text", ""))
+        return "\n".join(p for p in parts if p)

@@ -1,0 +1,1 @@
+"""What Discord refuses, by kind of request body."""
