@@ -272,3 +272,48 @@ async def test_a_moved_clock_makes_a_start_time_past(world: World, raw: Raw) -> 
     world.fake.advance_clock(hours=2)
     status, answer, _ = await raw("POST", f"/guilds/{world.guild.id}/scheduled-events", body)
     assert status == 400 and form_error(answer, "scheduled_start_time")
+
+
+async def test_recurrence_rule_through_discord_py_http_route(
+    world: World, client: discord.Client
+) -> None:
+    """discord.py 2.7 drops `recurrence_rule` from its scheduled-event calls; a bot sends
+    it with a Route of its own, which the fake accepts and echoes as Discord does."""
+    start = world.fake.now() + HOUR
+    rule = {
+        "start": start.isoformat(),
+        "frequency": 2,
+        "interval": 1,
+        "by_weekday": [start.weekday()],
+    }
+    route = discord.http.Route(
+        "POST", "/guilds/{guild_id}/scheduled-events", guild_id=world.guild.id
+    )
+    created = await client.http.request(
+        route,
+        json=external(
+            world,
+            scheduled_start_time=start.isoformat(),
+            scheduled_end_time=(start + HOUR).isoformat(),
+            recurrence_rule=rule,
+        ),
+    )
+    assert created["recurrence_rule"] == rule
+    guild = client.get_guild(world.guild.id)
+    assert guild is not None
+    await wait_until(lambda: guild.get_scheduled_event(int(created["id"])) is not None)
+    moved = start + 2 * HOUR
+    edit = discord.http.Route(
+        "PATCH",
+        "/guilds/{guild_id}/scheduled-events/{event_id}",
+        guild_id=world.guild.id,
+        event_id=created["id"],
+    )
+    changed = await client.http.request(
+        edit,
+        json={
+            "scheduled_start_time": moved.isoformat(),
+            "scheduled_end_time": (moved + HOUR).isoformat(),
+        },
+    )
+    assert changed["recurrence_rule"]["start"] == moved.isoformat()

@@ -167,6 +167,7 @@ class Guild:
     name: str
     owner_id: int
     preferred_locale: str = "en-US"
+    created_at: str = field(default_factory=iso)
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
@@ -229,7 +230,7 @@ class Guild:
             "member_count": len(self.members),
             "large": False,
             "unavailable": False,
-            "joined_at": iso(),
+            "joined_at": self.created_at,
             "voice_states": [],
             "presences": [],
             "stage_instances": [],

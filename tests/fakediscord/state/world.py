@@ -55,7 +55,13 @@ class World:
         if shard is not None:
             while (guild_id >> 22) % shard[1] != shard[0]:
                 guild_id += 1 << 22
-        guild = Guild(id=guild_id, name=name, owner_id=self.owner.id, preferred_locale=locale)
+        guild = Guild(
+            id=guild_id,
+            name=name,
+            owner_id=self.owner.id,
+            preferred_locale=locale,
+            created_at=self.clock.iso(),
+        )
         guild.roles[guild_id] = Role(
             id=guild_id, name="@everyone", permissions=Permissions.MEMBER_DEFAULT
         )
@@ -64,9 +70,11 @@ class World:
         )
         guild.roles[bot_role.id] = bot_role
         guild.members[self.bot_user.id] = Member(
-            user=self.bot_user, guild_id=guild_id, roles=[bot_role.id]
+            user=self.bot_user, guild_id=guild_id, roles=[bot_role.id], joined_at=guild.created_at
         )
-        guild.members[self.owner.id] = Member(user=self.owner, guild_id=guild_id)
+        guild.members[self.owner.id] = Member(
+            user=self.owner, guild_id=guild_id, joined_at=guild.created_at
+        )
         self.guilds[guild_id] = guild
         self.add_channel(guild, "general", channel_id=general_id)
         return guild
@@ -115,7 +123,12 @@ class World:
     ) -> Member:
         if isinstance(user, str):
             user = self.add_user(user)
-        member = Member(user=user, guild_id=guild.id, roles=[r.id for r in roles or []])
+        member = Member(
+            user=user,
+            guild_id=guild.id,
+            roles=[r.id for r in roles or []],
+            joined_at=self.clock.iso(),
+        )
         guild.members[user.id] = member
         return member
 
