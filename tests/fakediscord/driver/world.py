@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from tests.fakediscord.gateway import Session
 from tests.fakediscord.state import Channel, Guild, Message, Role, User, World
 
 INTENT_GUILDS = 1 << 0
@@ -17,6 +18,8 @@ INTENT_MESSAGE_CONTENT = 1 << 15
 
 class WorldChanges(World):
     dispatch: Callable[..., Awaitable[None]]
+    sessions: dict[str, Session]
+    _send: Callable[[Session, str, dict[str, Any]], Awaitable[None]]
     message_created: asyncio.Condition
 
     async def create_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
@@ -120,10 +123,10 @@ class WorldChanges(World):
             channel.message_count += 1
         data = message.to_dict()
         data["member"] = {k: v for k, v in member.to_dict().items() if k != "user"}
-        for session in list(self.sessions.values()):  # type: ignore[attr-defined]
+        for session in list(self.sessions.values()):
             if session.owns(guild.id) and session.intents & INTENT_GUILD_MESSAGES:
                 visible = dict(data)
                 if not session.intents & INTENT_MESSAGE_CONTENT:
                     visible.update(content="", embeds=[], components=[], attachments=[])
-                await self._send(session, "MESSAGE_CREATE", visible)  # type: ignore[attr-defined]
+                await self._send(session, "MESSAGE_CREATE", visible)
         return message

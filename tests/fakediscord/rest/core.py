@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakediscord.rest.errors import HTTPError
+from tests.fakediscord.rest.errors import FormError, HTTPError
 
 log = logging.getLogger("fakediscord")
 
@@ -61,6 +61,21 @@ class Call:
     @property
     def body(self) -> dict[str, Any]:
         return self.json if isinstance(self.json, dict) else {}
+
+    def int_param(self, name: str, default: int, low: int, high: int) -> int:
+        """A query parameter Discord reads as an integer in `low..high`."""
+        raw = self.query.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise FormError((name,), "Value is not int.", "NUMBER_TYPE_COERCE") from None
+        if not low <= value <= high:
+            raise FormError(
+                (name,), f"int value should be between {low} and {high}.", "NUMBER_TYPE_MAX"
+            )
+        return value
 
 
 @dataclass

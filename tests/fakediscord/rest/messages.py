@@ -102,7 +102,7 @@ class MessageRoutes(World):
         around a message id."""
         guild, channel = self._guild_channel(cid)
         self._require(guild, channel, Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY)
-        limit = _int_param(call, "limit", 50, 1, 100)
+        limit = call.int_param("limit", 50, 1, 100)
         anchors = [k for k in ("before", "after", "around") if k in call.query]
         if len(anchors) > 1:
             raise FormError(
@@ -117,7 +117,7 @@ class MessageRoutes(World):
             key=lambda m: m.id,
         )
         anchor = anchors[0] if anchors else "before"
-        pivot = _int_param(call, anchor, 1 << 63, 0, 1 << 64) if anchors else 1 << 63
+        pivot = call.int_param(anchor, 1 << 63, 0, 1 << 64) if anchors else 1 << 63
         if anchor == "before":
             page = [m for m in history if m.id < pivot][-limit:]
         elif anchor == "after":
@@ -231,18 +231,3 @@ class MessageRoutes(World):
 def _filenames(data: dict[str, Any], files: list[dict[str, Any]]) -> set[str]:
     """The names attachment:// may refer to: the files uploaded with the request."""
     return {f["filename"] for f in files}
-
-
-def _int_param(call: Call, name: str, default: int, low: int, high: int) -> int:
-    raw = call.query.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise FormError((name,), "Value is not int.", "NUMBER_TYPE_COERCE") from None
-    if not low <= value <= high:
-        raise FormError(
-            (name,), f"int value should be between {low} and {high}.", "NUMBER_TYPE_MAX"
-        )
-    return value

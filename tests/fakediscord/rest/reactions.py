@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.fakediscord.rest.core import Call, route
 from tests.fakediscord.rest.errors import FormError, HTTPError
-from tests.fakediscord.rest.messages import MessageRoutes, _int_param
+from tests.fakediscord.rest.messages import MessageRoutes
 from tests.fakediscord.state import Permissions
 
 NORMAL, BURST = 0, 1
@@ -42,9 +42,9 @@ class ReactionRoutes(MessageRoutes):
         after the user id `after`; `type` 0 normal (default) or 1 burst."""
         guild, channel, message = self._channel_message(cid, mid)
         self._require(guild, channel, Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY)
-        limit = _int_param(call, "limit", 25, 1, 100)
-        after = _int_param(call, "after", 0, 0, 1 << 64)
-        kind = _int_param(call, "type", NORMAL, 0, 1)
+        limit = call.int_param("limit", 25, 1, 100)
+        after = call.int_param("after", 0, 0, 1 << 64)
+        kind = call.int_param("type", NORMAL, 0, 1)
         name = urllib.parse.unquote(emoji)
         if not name:
             raise FormError(("emoji",), "Unknown Emoji", "BASE_TYPE_REQUIRED")

@@ -5,11 +5,12 @@ GUILD_SCHEDULED_EVENTS intent."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.fakediscord.rest.core import Call, route
 from tests.fakediscord.rest.errors import FormError, HTTPError, missing_permissions
-from tests.fakediscord.rest.messages import MessageRoutes, _int_param
+from tests.fakediscord.rest.messages import MessageRoutes
 from tests.fakediscord.state import Guild, Permissions, ScheduledEvent
 from tests.fakediscord.state.events import (
     ACTIVE,
@@ -43,10 +44,10 @@ EDITABLE = (
 
 
 class ScheduledEventRoutes(MessageRoutes):
+    dispatch: Callable[..., Awaitable[None]]
+
     async def _announce_event(self, event: ScheduledEvent, name: str) -> None:
-        await self.dispatch(  # type: ignore[attr-defined]
-            event.guild_id, name, event.to_dict(), INTENT_GUILD_SCHEDULED_EVENTS
-        )
+        await self.dispatch(event.guild_id, name, event.to_dict(), INTENT_GUILD_SCHEDULED_EVENTS)
 
     def _guild(self, guild_id: str) -> Guild:
         guild = self.guilds.get(int(guild_id))
@@ -202,14 +203,14 @@ class ScheduledEventRoutes(MessageRoutes):
         `with_member`."""
         found = self._guild(guild)
         target = self._event(found, event)
-        limit = _int_param(call, "limit", 100, 1, 100)
+        limit = call.int_param("limit", 100, 1, 100)
         with_member = call.query.get("with_member") in ("1", "true", "True")
         ids = sorted(target.interested)
         if "before" in call.query:
-            before = _int_param(call, "before", 0, 0, 1 << 64)
+            before = call.int_param("before", 0, 0, 1 << 64)
             ids = [u for u in ids if u < before][-limit:]
         else:
-            after = _int_param(call, "after", 0, 0, 1 << 64)
+            after = call.int_param("after", 0, 0, 1 << 64)
             ids = [u for u in ids if u > after][:limit]
         result = []
         for user_id in ids:

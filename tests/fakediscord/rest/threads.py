@@ -3,6 +3,7 @@ on the gateway with THREAD_CREATE and THREAD_UPDATE."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.fakediscord.rest.core import Call, route
@@ -16,8 +17,10 @@ INTENT_GUILDS = 1 << 0
 
 
 class ThreadRoutes(MessageRoutes):
+    dispatch: Callable[..., Awaitable[None]]
+
     async def _announce_thread(self, thread: Channel, event: str, **extra: Any) -> None:
-        await self.dispatch(thread.guild_id, event, {**thread.to_dict(), **extra}, INTENT_GUILDS)  # type: ignore[attr-defined]
+        await self.dispatch(thread.guild_id, event, {**thread.to_dict(), **extra}, INTENT_GUILDS)
 
     def _thread_fields(self, payload: dict[str, Any]) -> tuple[str, int]:
         name = payload.get("name")
