@@ -145,3 +145,27 @@ async def test_bot_reactions_reach_the_message(
     sent = await text_channel(client, world).send("x")
     await sent.add_reaction(emoji)
     assert world.fake.messages[sent.id].reactions[emoji] == [client.user.id]  # type: ignore[union-attr]
+
+
+async def test_transcript_reads_as_a_member_would(world: World, client: discord.Client) -> None:
+    channel = text_channel(client, world)
+    embed = discord.Embed(title="Nouveau lieu", description="Café des Devs")
+    embed.add_field(name="Ville", value="Paris")
+    embed.set_footer(text="#12")
+    view = discord.ui.View()
+    view.add_item(discord.ui.Button(label="Noter", custom_id="bp:rate:12"))
+    sent = await channel.send(embed=embed, view=view)
+    await world.fake.react(world.fake.messages[sent.id], "👍", world.alice)
+    world.fake.add_message(world.general, author=world.alice, content="Merci !")
+    assert world.fake.transcript(world.general) == (
+        "Bonnes Places:\n"
+        "  ┃ Nouveau lieu\n"
+        "  ┃ Café des Devs\n"
+        "  ┃ Ville: Paris\n"
+        "  ┃ — #12\n"
+        "  [Noter]\n"
+        "  👍 1\n"
+        "\n"
+        "alice:\n"
+        "  Merci !"
+    )

@@ -100,3 +100,12 @@ async def test_thread_names_and_parents_are_checked(
         "POST", f"/channels/{thread['id']}/threads", {"name": "nested", "type": 11}
     )
     assert (status, body["code"]) == (400, 50024)
+
+
+async def test_editing_a_channel_is_not_pretended(world: World, raw: Raw) -> None:
+    """Only threads are edited by the fake: editing a channel is reported as unimplemented,
+    as a request to an unknown route is, so the e2e suite notices."""
+    status, _, _ = await raw("PATCH", f"/channels/{world.general.id}", {"name": "renamed"})
+    assert status == 404
+    assert [r.path for r in world.fake.unimplemented()] == [f"/channels/{world.general.id}"]
+    world.fake.requests.clear()

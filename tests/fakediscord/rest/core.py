@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fakediscord.rest.errors import FormError, HTTPError
+from tests.fakediscord.rest.errors import FormError, HTTPError, Unimplemented
 
 log = logging.getLogger("fakediscord")
 
@@ -210,6 +210,8 @@ class RestCore:
                     status, body = await handler(Call(request, payload, files), **match.groupdict())
                 except HTTPError as exc:
                     status, body = exc.status, exc.body()
+                except Unimplemented:
+                    break
                 record.status = status
                 if status == 204:
                     return web.Response(status=204, headers=headers)

@@ -23,6 +23,11 @@ class HTTPError(Exception):
         return body
 
 
+class Unimplemented(Exception):
+    """A request on a known route that asks for something the fake does not do: it is
+    answered and recorded like a request to an unknown route."""
+
+
 class FormError(HTTPError):
     """400 Invalid Form Body, naming the field as Discord does: `where` is the path to
     it (`("components", 0, "components", 1)`), `error_code` Discord's error kind."""

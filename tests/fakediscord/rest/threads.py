@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.fakediscord.rest.core import Call, route
-from tests.fakediscord.rest.errors import FormError, HTTPError, missing_permissions
+from tests.fakediscord.rest.errors import FormError, HTTPError, Unimplemented, missing_permissions
 from tests.fakediscord.rest.messages import MessageRoutes
 from tests.fakediscord.state import Channel, Guild, Permissions
 from tests.fakediscord.state.guilds import PRIVATE_THREAD, PUBLIC_THREAD
@@ -88,7 +88,7 @@ class ThreadRoutes(MessageRoutes):
         a thread it owns; anything else needs Manage Threads."""
         guild, thread = self._guild_channel(cid)
         if not thread.is_thread:
-            raise HTTPError(400, 50024, "fake: only threads are edited through this route")
+            raise Unimplemented
         payload = call.body
         perms = guild.permissions_of(self.bot_user.id, thread)
         manages = bool(perms & Permissions.MANAGE_THREADS)
