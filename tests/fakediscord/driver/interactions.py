@@ -322,7 +322,9 @@ class Interactions(World):
         }
         if resolved:
             data["resolved"] = resolved
-        interaction = self._base_interaction(2, guild, channel, user, locale, data)
+        interaction = self._base_interaction(
+            APPLICATION_COMMAND, guild, channel, user, locale, data
+        )
         await self.dispatch(guild.id, "INTERACTION_CREATE", interaction.payload)
         return interaction
 
@@ -345,7 +347,9 @@ class Interactions(World):
             root, sub_path, {**others, option: text}, focused=option, validate=False
         )
         data = {"id": root["id"], "name": root["name"], "type": 1, "options": built}
-        interaction = self._base_interaction(4, guild, channel, user, locale, data)
+        interaction = self._base_interaction(
+            APPLICATION_COMMAND_AUTOCOMPLETE, guild, channel, user, locale, data
+        )
         await self.dispatch(guild.id, "INTERACTION_CREATE", interaction.payload)
         callback = await interaction.response()
         assert callback["type"] == AUTOCOMPLETE, callback
@@ -371,7 +375,9 @@ class Interactions(World):
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
         if values is not None:
             data["values"] = values
-        interaction = self._base_interaction(3, guild, channel, user, locale, data, message)
+        interaction = self._base_interaction(
+            MESSAGE_COMPONENT, guild, channel, user, locale, data, message
+        )
         await self.dispatch(guild.id, "INTERACTION_CREATE", interaction.payload)
         return interaction
 
