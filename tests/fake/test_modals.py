@@ -208,3 +208,21 @@ async def test_malformed_modals_are_refused(world: World, raw: Raw) -> None:
         assert status == 400, data
         assert form_error(body, *where), (data, body)
         assert click.modal is None
+
+
+async def test_interaction_tokens_expire_after_15_minutes(world: World, raw: Raw) -> None:
+    message = world.fake.add_message(world.general, content="x")
+    message.components = [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "open"}]}
+    ]
+    click = await world.fake.click(message, "open", user=world.alice)
+    callback = f"/interactions/{click.id}/{click.token}/callback"
+    status, _, _ = await raw("POST", callback, {"type": 5})
+    assert status == 200
+    followup = f"/webhooks/{world.fake.application_id}/{click.token}"
+    world.fake.advance_clock(minutes=14)
+    status, _, _ = await raw("POST", followup, {"content": "still here"})
+    assert status == 200
+    world.fake.advance_clock(minutes=2)
+    status, body, _ = await raw("PATCH", f"{followup}/messages/@original", {"content": "too late"})
+    assert (status, body["code"]) == (401, 50027)

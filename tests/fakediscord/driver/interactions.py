@@ -4,6 +4,7 @@ buttons and selects (in classic rows or Components V2 layouts), modal submits.""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,8 @@ class FakeInteraction:
     #: messages created for this interaction: the response first, then followups
     messages: list[Message] = field(default_factory=list)
     original_id: int | None = None
+    #: by the fake's clock; the token answers followups and edits for 15 minutes
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     responded: asyncio.Event = field(default_factory=asyncio.Event)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -290,6 +293,7 @@ class Interactions(World):
             user=user,
             locale=locale,
             payload=payload,
+            created_at=self.clock.now(),
         )
         self.interactions[token] = interaction
         return interaction

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tests.fakediscord.driver.interactions import (
@@ -20,6 +21,9 @@ from tests.fakediscord.state import Message
 from tests.fakediscord.state.messages import EPHEMERAL, LOADING
 from tests.fakediscord.validation.modals import check_modal
 
+#: How long an interaction token answers followups and edits.
+TOKEN_LIFETIME = dt.timedelta(minutes=15)
+
 
 class InteractionRoutes(MessageRoutes):
     interactions: dict[str, FakeInteraction]
@@ -28,6 +32,8 @@ class InteractionRoutes(MessageRoutes):
         interaction = self.interactions.get(token)
         if interaction is None:
             raise HTTPError(404, 10015, "Unknown Webhook")
+        if self.clock.now() - interaction.created_at > TOKEN_LIFETIME:
+            raise HTTPError(401, 50027, "Invalid Webhook Token")
         return interaction
 
     @route("POST", "/interactions/{iid}/{token}/callback")
