@@ -114,10 +114,6 @@ class Settings(DatabaseSettings):
                 raise ValueError(f"SHARD_IDS {bad} are outside 0..{self.shard_count - 1}")
         return self
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 _HINTS = {
     "discord_token": (

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.domain.digest import MAX_ATTEMPTS, DigestService
+from bot.domain.digest import MAX_ATTEMPTS, DigestFailure, DigestPosted, DigestService
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.guilds import GuildService
 from bot.domain.profiles import ProfileService
@@ -18,8 +18,8 @@ from bot.domain.routines import RoutineService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from bot.domain.votes import VoteService
-from db.digests import DigestRunRecord
 from db.engine import Database
+from db.repositories import DigestRunRecord
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
@@ -54,7 +54,7 @@ async def test_posted_week_is_never_claimed_again(db: Database) -> None:
     service = DigestService(db)
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=6, venue_ids=[1, 2], now=NOW)
+    await service.record(run, DigestPosted(5, 6, (1, 2)), NOW)
     later = NOW + dt.timedelta(days=2)
     assert await service.claim(GUILD, WEEK, later) is None
     assert await service.claim(GUILD, WEEK, later, manual=True) is None
@@ -72,8 +72,11 @@ async def test_failed_attempts_back_off_then_stop(db: Database) -> None:
             now += dt.timedelta(hours=1)
             continue
         attempts += 1
-        exhausted = await service.failed(
-            run, "403 Missing Permissions", now, retry_after=dt.timedelta(minutes=5)
+        exhausted = await service.record(
+            run,
+            DigestFailure.discord(403, 50013, "Missing Permissions"),
+            now,
+            retry_after=dt.timedelta(minutes=5),
         )
         assert exhausted == (attempts == MAX_ATTEMPTS)
         assert await service.claim(GUILD, WEEK, now) is None  # backing off
@@ -104,7 +107,7 @@ async def test_due_guilds_follow_their_schedule(db: Database) -> None:
     assert await service.due([OTHER], NOW) == []
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=7, venue_ids=[], now=NOW)
+    await service.record(run, DigestPosted(5, 7, ()), NOW)
     assert await service.due([GUILD], NOW) == []
     assert await service.disable(GUILD)
     assert await service.due([GUILD], NOW + dt.timedelta(days=7)) == []
@@ -115,7 +118,7 @@ async def test_digest_votes_follow_the_numbers(db: Database) -> None:
     service = DigestService(db)
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=99, venue_ids=[second.id, first.id], now=NOW)
+    await service.record(run, DigestPosted(5, 99, (second.id, first.id)), NOW)
     service = VoteService(db)  # type: ignore[assignment]
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is True
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
@@ -178,8 +181,8 @@ async def test_routines_create_join_leave_and_refusals(db: Database) -> None:
     with pytest.raises(NotFound):
         await routines.join(GUILD, "not a routine", CAROL)
     assert (await routines.leave(GUILD, str(created.id), CAROL))[1]
-    assert [r.id for r in await routines.list(GUILD, BOB)] == [created.id]
-    assert await routines.list(GUILD, CAROL) == []
+    assert [r.id for r in await routines.find_all(GUILD, BOB)] == [created.id]
+    assert await routines.find_all(GUILD, CAROL) == []
     assert [r.id for r in await routines.autocomplete(GUILD, "caf")] == [created.id]
 
 
