@@ -156,4 +156,4 @@ class RoutineService:
             event.add("dtstamp", now)
             calendar.add_component(event)
         calendar.add_missing_timezones()
-        return calendar.to_ical()
+        return bytes(calendar.to_ical())

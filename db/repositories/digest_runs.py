@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.guild_config import GuildConfig
 from db.models import DigestRun, GuildConfigRow
 from db.repositories.guild_config import config_of
-from db.repositories.sql import dialect_insert
+from db.repositories.sql import affected, dialect_insert
 
 #: Guild ids per statement when reading the schedule of many guilds.
 CHUNK = 1000
@@ -173,7 +173,7 @@ class DigestRunRepository:
             )
             .on_conflict_do_nothing(index_elements=["guild_id", "iso_year", "iso_week"])
         )
-        if not inserted.rowcount:
+        if not affected(inserted):
             conditions: list[Any] = [
                 DigestRun.guild_id == guild_id,
                 DigestRun.iso_year == week[0],
@@ -192,7 +192,7 @@ class DigestRunRepository:
                 .where(and_(*conditions))
                 .values(claimed_at=now, attempts=DigestRun.attempts + 1)
             )
-            if not retried.rowcount:
+            if not affected(retried):
                 return None
         return await self.get(guild_id, week)
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Routine, RoutineMember, Venue
-from db.repositories.sql import dialect_insert, escape_like
+from db.repositories.sql import affected, dialect_insert, escape_like
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ class RoutineRepository:
             .values(routine_id=routine_id, member_id=member_id, guild_id=guild_id, joined_at=now)
             .on_conflict_do_nothing(index_elements=["routine_id", "member_id"])
         )
-        return bool(result.rowcount)
+        return bool(affected(result))
 
     async def leave(self, routine_id: int, member_id: int) -> bool:
         result = await self.session.execute(
@@ -125,7 +125,7 @@ class RoutineRepository:
                 RoutineMember.routine_id == routine_id, RoutineMember.member_id == member_id
             )
         )
-        return bool(result.rowcount)
+        return bool(affected(result))
 
     async def joined_since(self, guild_id: int, since: dt.datetime) -> list[tuple[int, int]]:
         """(routine id, member id) of the members who joined a routine since `since`."""

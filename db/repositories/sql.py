@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Insert
+from sqlalchemy import CursorResult, Result
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def dialect_insert(session: AsyncSession, table: Any) -> Insert:
+def dialect_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sqlite.Insert:
     """`INSERT` that knows `ON CONFLICT` on both backends."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -18,3 +18,9 @@ def dialect_insert(session: AsyncSession, table: Any) -> Insert:
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def affected(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE changed."""
+    assert isinstance(result, CursorResult)  # what executing such a statement returns
+    return result.rowcount

@@ -87,7 +87,7 @@ class VoteRepository:
         rows = [{"venue": venue_id, "delta": d} for venue_id, d in deltas.items() if d]
         if not rows:
             return
-        table = Venue.__table__
+        table = Venue.metadata.tables[Venue.__tablename__]
         stmt = (
             update(table)
             .where(table.c.id == bindparam("venue"))
