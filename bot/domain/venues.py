@@ -244,7 +244,7 @@ def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> Non
 
 
 class VenueService:
-    """Proposals, edits, look-ups and votes. Each method is one transaction."""
+    """Proposals, edits, reviews and look-ups. Each method is one transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
