@@ -226,12 +226,16 @@ class VoteWriter:
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                await self._apply_or_isolate(batch)
+                await self._apply_or_isolate(
+                    [e for e in batch if not self._queued_behind_settling(e)]
+                )
             finally:
                 for _ in batch:
                     self.queue.task_done()
 
     async def _apply_or_isolate(self, batch: list[VoteEvent]) -> None:
+        if not batch:
+            return
         try:
             await self._apply(batch)
         except Exception:
@@ -243,9 +247,6 @@ class VoteWriter:
                 await self._apply_or_isolate([event])
 
     async def _apply(self, batch: list[VoteEvent]) -> None:
-        batch = [e for e in batch if not self._queued_behind_settling(e)]
-        if not batch:
-            return
         outcomes = await self._with_retries(batch)
         unknown = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome is None]
         if unknown and self.settle is not None:
