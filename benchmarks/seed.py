@@ -218,7 +218,6 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
                     "connections": rng.choice([None, 2, 4]),
                     "hours": rng.choice([0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 8.0]),
                     "comment": rng.choice([None, None, "Très utile", "Worth it"]),
-                    "show_author": False,
                     "created_at": moment,
                     "updated_at": moment,
                 }

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import secrets
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -71,11 +71,11 @@ def _leaf_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def check_option_types(interaction: discord.Interaction) -> None:
     """Refuse option values whose JSON type does not match the command's schema."""
     command = interaction.command
-    data = interaction.data or {}
+    data = cast("dict[str, Any]", interaction.data or {})
     if not isinstance(command, app_commands.Command) or "options" not in data:
         return
     parameters = {p.display_name: p for p in command.parameters}
-    for option in _leaf_options(data["options"]):  # type: ignore[arg-type]
+    for option in _leaf_options(data["options"]):
         parameter = parameters.get(option.get("name", ""))
         if parameter is None or option.get("focused"):
             continue
@@ -163,6 +163,8 @@ class BonnesPlaces(commands.AutoShardedBot):
     connect to the gateway URL Discord returns, bypassing DISCORD_GATEWAY_URL."""
 
     def __init__(self, settings: Settings, services: Services) -> None:
+        shard_count = settings.shard_count or 1
+        shard_ids = settings.shard_ids
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -173,8 +175,8 @@ class BonnesPlaces(commands.AutoShardedBot):
             max_messages=None,
             guild_ready_timeout=settings.guild_ready_timeout,
             tree_cls=Tree,
-            shard_count=settings.shard_count or 1,
-            shard_ids=settings.shard_ids,
+            shard_count=shard_count,
+            shard_ids=list(range(shard_count)) if shard_ids is None else shard_ids,
         )
         self.settings = settings
         self.services = services

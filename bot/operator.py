@@ -6,6 +6,7 @@ import asyncio
 import csv
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -73,15 +74,17 @@ def backup(database_url: str, target: Path) -> str:
     return f"backed up {source} to {target} (integrity: {status})"
 
 
-async def guild_rows(database_url: str, guild_id: int) -> dict[str, list[tuple]]:
+async def guild_rows(database_url: str, guild_id: int) -> dict[str, list[tuple[Any, ...]]]:
     """The guild's rows of each exported table."""
     db = Database(database_url)
-    found: dict[str, list[tuple]] = {}
+    found: dict[str, list[tuple[Any, ...]]] = {}
     try:
         async with db.read() as session:
             for name, (model, columns) in EXPORTS.items():
                 rows = await session.execute(
-                    select(*(getattr(model, c) for c in columns)).where(model.guild_id == guild_id)
+                    select(*(getattr(model, c) for c in columns)).where(
+                        model.__table__.c.guild_id == guild_id
+                    )
                 )
                 found[name] = [tuple(row) for row in rows]
     finally:

@@ -20,7 +20,6 @@ from db.engine import Database
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    db: Database
     venues: VenueService
     guilds: GuildService
     state: BotStateService
@@ -36,7 +35,6 @@ class Services:
     @classmethod
     def build(cls, db: Database) -> Services:
         return cls(
-            db=db,
             venues=VenueService(db),
             guilds=GuildService(db),
             state=BotStateService(db),

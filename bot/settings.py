@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -114,10 +114,6 @@ class Settings(DatabaseSettings):
                 raise ValueError(f"SHARD_IDS {bad} are outside 0..{self.shard_count - 1}")
         return self
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 _HINTS = {
     "discord_token": (
@@ -128,16 +124,19 @@ _HINTS = {
 }
 
 
+_Settings = TypeVar("_Settings", bound=BaseSettings)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build settings, turning validation failures into one actionable line."""
-    return _load(Settings, overrides)  # type: ignore[return-value]
+    return _load(Settings, overrides)
 
 
 def load_database_settings(**overrides: object) -> DatabaseSettings:
     return _load(DatabaseSettings, overrides)
 
 
-def _load(kind: type[BaseSettings], overrides: dict[str, object]) -> BaseSettings:
+def _load(kind: type[_Settings], overrides: dict[str, Any]) -> _Settings:
     try:
         return kind(**overrides)
     except ValidationError as exc:

@@ -14,7 +14,16 @@ from discord.app_commands import Choice, Range
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from bot.domain.digest import NUMBER_EMOJIS, Digest, DigestStatus, compose_digest
+from bot.domain.digest import (
+    NUMBER_EMOJIS,
+    Digest,
+    DigestFailure,
+    DigestPosted,
+    DigestStatus,
+    PreparedDigest,
+    compose_digest,
+    failure_text,
+)
 from bot.domain.errors import DomainError
 from bot.domain.guilds import suggest_timezones
 from bot.i18n import language_of, t
@@ -23,7 +32,6 @@ from cogs.render import plain
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
-    from db.digests import DigestRunRecord
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +44,6 @@ DIGEST_PERMISSIONS = (
     "read_message_history",
 )
 DIGEST_COLOUR = discord.Colour(0x2E8B57)
-FAILURE_MESSAGES = {
-    "error.bot_missing_permissions": "digest.error.permissions",
-    "error.digest_channel_gone": "digest.error.channel",
-    "error.digest_not_set_up": "digest.status.off",
-}
 CHART_FILE = "irl-hours.png"
 SHUTDOWN_GRACE_SECONDS = 20.0
 #: At most 20 digests per second from one process.
@@ -112,19 +115,16 @@ class DigestCog(
 
     # -- composing and posting ------------------------------------------------------
 
-    def _language(self, guild: discord.Guild, configured: str | None) -> str:
-        return configured or language_of(guild.preferred_locale)
-
-    async def _compose(
-        self, guild: discord.Guild, now: dt.datetime, charts: ChartRenderer
-    ) -> tuple[Digest, discord.File]:
-        config = await self.bot.services.guilds.config(guild.id)
-        data = await self.service.gather(guild.id, now)
-        digest = compose_digest(data, self._language(guild, config.language), escape=plain)
+    async def _render(
+        self, digest: Digest, charts: ChartRenderer
+    ) -> tuple[discord.Embed, discord.File]:
         png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
-        return digest, discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
+        chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
+        return digest_embed(digest, with_chart=True), chart
 
-    def _channel(self, guild: discord.Guild, channel_id: int) -> discord.TextChannel:
+    def _channel(self, guild: discord.Guild, channel_id: int | None) -> discord.TextChannel:
+        if channel_id is None:
+            raise DomainError("error.digest_not_set_up")
         channel = guild.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise DomainError("error.digest_channel_gone")
@@ -138,56 +138,34 @@ class DigestCog(
     async def post(
         self,
         guild: discord.Guild,
-        run: DigestRunRecord,
+        prepared: PreparedDigest,
         now: dt.datetime,
         charts: ChartRenderer,
     ) -> discord.Message:
-        """Send the claimed digest; on failure record it and raise."""
-        status = await self.service.status(guild.id, now)
+        """Send the claimed digest and record the outcome; on failure, raise."""
+        run = prepared.run
         try:
-            if status.schedule is None:
-                raise DomainError("error.digest_not_set_up")
-            channel = self._channel(guild, status.schedule.channel_id)
-            digest, chart = await self._compose(guild, now, charts)
-            message = await channel.send(embed=digest_embed(digest, with_chart=True), file=chart)
+            channel = self._channel(guild, prepared.config.digest_channel_id)
+            language = prepared.config.post_language(guild.preferred_locale)
+            digest = compose_digest(prepared.data, language, escape=plain)
+            embed, chart = await self._render(digest, charts)
+            message = await channel.send(embed=embed, file=chart)
         except (DomainError, discord.HTTPException) as exc:
-            reason = exc.key if isinstance(exc, DomainError) else f"{exc.status} {exc.text}"
-            exhausted = await self.service.failed(
-                run,
-                reason,
-                now,
-                retry_after=dt.timedelta(seconds=self.bot.settings.digest_retry_seconds),
+            failure = (
+                DigestFailure.refused(exc)
+                if isinstance(exc, DomainError)
+                else DigestFailure.discord(exc.status, exc.code, exc.text)
             )
-            if exhausted:
-                log.error(
-                    "digest of guild %s for week %s-W%s failed %d times, giving up: %s",
-                    guild.id,
-                    run.iso_year,
-                    run.iso_week,
-                    run.attempts,
-                    reason,
-                )
-            else:
-                log.warning(
-                    "digest of guild %s for week %s-W%s failed (attempt %d): %s",
-                    guild.id,
-                    run.iso_year,
-                    run.iso_week,
-                    run.attempts,
-                    reason,
-                )
+            retry_after = dt.timedelta(seconds=self.bot.settings.digest_retry_seconds)
+            await self.service.record(run, failure, now, retry_after=retry_after)
             raise
-        await self.service.posted(
-            run, channel_id=channel.id, message_id=message.id, venue_ids=digest.venue_ids, now=now
-        )
+        posted = DigestPosted(channel.id, message.id, digest.venue_ids)
+        await self.service.record(run, posted, now)
         for emoji in NUMBER_EMOJIS[: len(digest.venue_ids)]:
             try:
                 await message.add_reaction(emoji)
             except discord.HTTPException as exc:
                 log.warning("could not add %s to digest %s: %s", emoji, message.id, exc)
-        log.info(
-            "posted the digest of guild %s for week %s-W%s", guild.id, run.iso_year, run.iso_week
-        )
         return message
 
     @tasks.loop(seconds=60)
@@ -210,14 +188,14 @@ class DigestCog(
             for guild_id, entry in due:
                 started = asyncio.get_running_loop().time()
                 try:
-                    run = await self.service.claim(guild_id, entry.week, now)
+                    prepared = await self.service.prepare(guild_id, now, week=entry.week)
                 except Exception as exc:  # the next round tries again
                     log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
                     continue
-                if run is None:
+                if prepared is None:
                     continue  # another process has it, or it is backing off
                 try:
-                    await self.post(guilds[guild_id], run, now, charts)
+                    await self.post(guilds[guild_id], prepared, now, charts)
                 except (DomainError, discord.HTTPException):
                     pass
                 except Exception:
@@ -291,13 +269,16 @@ class DigestCog(
     async def preview(self, interaction: discord.Interaction[BonnesPlaces]) -> None:
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
+        guild = interaction.guild
         now = dt.datetime.now(dt.UTC)
-        status = await self.service.status(interaction.guild.id, now)
+        preview = await self.service.preview(guild.id, now)
+        language = preview.config.post_language(guild.preferred_locale)
+        digest = compose_digest(preview.data, language, escape=plain)
         async with ChartRenderer() as charts:
-            digest, chart = await self._compose(interaction.guild, now, charts)
+            embed, chart = await self._render(digest, charts)
         await interaction.followup.send(
-            self._status_text(language_of(interaction.locale), status),
-            embed=digest_embed(digest, with_chart=True),
+            self._status_text(language_of(interaction.locale), preview.status),
+            embed=embed,
             file=chart,
             ephemeral=True,
         )
@@ -319,7 +300,7 @@ class DigestCog(
         if run is not None and run.posted_at is not None:
             lines.append(t(language, "digest.status.posted", link=run.jump_url or "—"))
         latest = status.latest
-        if latest is not None and latest.posted_at is None and latest.last_error:
+        if latest is not None and latest.posted_at is None and latest.failure_key:
             lines.append(
                 t(
                     language,
@@ -327,19 +308,10 @@ class DigestCog(
                     year=latest.iso_year,
                     week=latest.iso_week,
                     attempts=latest.attempts,
-                    error=self._error_text(language, latest.last_error),
+                    error=failure_text(language, latest),
                 )
             )
         return "\n".join(lines)
-
-    def _error_text(self, language: str, error: str) -> str:
-        if error.startswith("error."):
-            return (
-                t(language, "digest.error.permissions")
-                if "permission" in error
-                else t(language, "digest.error.channel")
-            )
-        return error
 
     @app_commands.command(name=_("send"), description=_("Post this week's digest now"))
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -347,20 +319,14 @@ class DigestCog(
         assert interaction.guild is not None
         guild = interaction.guild
         language = language_of(interaction.locale)
-        now = dt.datetime.now(dt.UTC)
-        status = await self.service.status(guild.id, now)
-        if status.schedule is None:
-            raise DomainError("error.digest_not_set_up")
-        self._channel(guild, status.schedule.channel_id)  # refuse before claiming the week
-        week, existing = await self.service.this_week(guild.id, now)
-        if existing is not None and existing.posted_at is not None:
-            raise DomainError("error.digest_already_posted", link=existing.jump_url or "—")
+        config = await self.service.scheduled(guild.id)
+        self._channel(guild, config.digest_channel_id)  # refuse before claiming the week
         await interaction.response.defer(ephemeral=True, thinking=True)
-        run = await self.service.claim(guild.id, week, now, manual=True)
-        if run is None:
-            raise DomainError("error.digest_in_progress")
+        now = dt.datetime.now(dt.UTC)
+        prepared = await self.service.prepare(guild.id, now)
+        assert prepared is not None  # a manual claim is granted or refused
         async with ChartRenderer() as charts:
-            message = await self.post(guild, run, now, charts)
+            message = await self.post(guild, prepared, now, charts)
         await interaction.followup.send(
             t(language, "digest.sent", link=message.jump_url), ephemeral=True
         )

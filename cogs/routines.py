@@ -16,7 +16,7 @@ from bot.i18n import language_of, t
 from cogs.digest import WEEKDAY_CHOICES
 from cogs.render import clip, plain
 from cogs.venues import venue_choices
-from db.digests import RoutineRecord
+from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -137,7 +137,7 @@ class Routines(
     @app_commands.command(name=_("list"), description=_("The weekly routines of this server"))
     async def list(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        routines = await self.routines.list(interaction.guild_id)
+        routines = await self.routines.find_all(interaction.guild_id)
         language = language_of(interaction.locale)
         if not routines:
             await interaction.response.send_message(t(language, "routine.none"), ephemeral=True)

@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.vocabulary import VENUE_KINDS, VENUE_STATUSES
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -38,18 +40,6 @@ NAMING_CONVENTION = {
 
 #: Surrogate keys: BIGINT on PostgreSQL, INTEGER (rowid alias) on SQLite.
 Id = BigInteger().with_variant(Integer(), "sqlite")
-
-VENUE_KINDS = (
-    "meetup",
-    "conference",
-    "seminar",
-    "afterwork",
-    "coworking",
-    "association",
-    "workshop",
-    "other",
-)
-VENUE_STATUSES = ("active", "pending", "removed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -159,7 +149,6 @@ class Rating(Base):
     connections: Mapped[int | None] = mapped_column(SmallInteger)
     hours: Mapped[float] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(String(500))
-    show_author: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
@@ -229,7 +218,9 @@ class RoutineMember(Base):
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
-class GuildSettings(Base):
+class GuildConfigRow(Base):
+    """What a guild configured; read as a `GuildConfig` record."""
+
     __tablename__ = "guild_settings"
     __table_args__ = (
         CheckConstraint("language IS NULL OR language IN ('fr', 'en')", name="language"),
@@ -284,7 +275,11 @@ class DigestRun(Base):
     #: JSON list of the venue ids behind the digest's numbered reactions, in order.
     venue_ids: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    #: The last failure as the logs tell it (for operators, never shown to members).
     last_error: Mapped[str | None] = mapped_column(String(300))
+    #: The last failure as members read it: a message key and its parameters (JSON).
+    failure_key: Mapped[str | None] = mapped_column(String(64))
+    failure_params: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue
@@ -34,7 +34,7 @@ class VenueSearch(Protocol):
 class Fts5Search:
     def matches(self, words: list[str]) -> ColumnElement[bool]:
         expression = " ".join(f'"{word}"*' for word in words)
-        matching = (
+        matching: Select[tuple[int]] = (
             select(literal_column("rowid"))
             .select_from(text("venue_fts"))
             .where(text("venue_fts MATCH :fts_query").bindparams(fts_query=expression))

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import InvalidInput
-from bot.i18n import language_of
+from bot.domain.guild_config import GuildConfig
+from bot.domain.vocabulary import LANGUAGES
 from db.engine import Database
-from db.repositories import GuildSettingsRepository
+from db.repositories import GuildConfigRepository
 
-LANGUAGES = ("fr", "en")
-
-
-@dataclass(frozen=True, slots=True)
-class GuildConfig:
-    guild_id: int
-    language: str | None = None
-    timezone: str = "UTC"
-    venue_channel_id: int | None = None
-    digest_channel_id: int | None = None
-    moderation: bool = False
-    moderator_role_id: int | None = None
-
-    def post_language(self, guild_locale: object) -> str:
-        """Guild posts use the configured language, else the guild's Discord locale."""
-        return self.language or language_of(guild_locale)
+__all__ = ["GuildConfig", "GuildService", "suggest_timezones", "validate_timezone"]
 
 
 @cache
@@ -62,18 +47,7 @@ class GuildService:
 
     async def config(self, guild_id: int) -> GuildConfig:
         async with self.db.read() as session:
-            row = await GuildSettingsRepository(session).get(guild_id)
-        if row is None:
-            return GuildConfig(guild_id=guild_id)
-        return GuildConfig(
-            guild_id=guild_id,
-            language=row.language,
-            timezone=row.timezone,
-            venue_channel_id=row.venue_channel_id,
-            digest_channel_id=row.digest_channel_id,
-            moderation=row.moderation,
-            moderator_role_id=row.moderator_role_id,
-        )
+            return await GuildConfigRepository(session).get(guild_id)
 
     async def update(
         self,
@@ -99,7 +73,9 @@ class GuildService:
             changes["moderation"] = moderation
         if moderator_role_id is not None:
             changes["moderator_role_id"] = moderator_role_id
-        if changes:
-            async with self.db.write() as session:
-                await GuildSettingsRepository(session).upsert(guild_id, **changes)
-        return await self.config(guild_id)
+        if not changes:
+            return await self.config(guild_id)
+        async with self.db.write() as session:
+            configs = GuildConfigRepository(session)
+            await configs.upsert(guild_id, **changes)
+            return await configs.get(guild_id)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from db.engine import Database
-from db.privacy import PrivacyRepository
+from db.repositories import PrivacyRepository
 
 
 class PrivacyService:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from bot.domain.errors import Forbidden
 from bot.domain.schedule import streaks, week_of
-from db.digests import ProfileRepository, StatsRepository
 from db.engine import Database
-from db.repositories import GuildSettingsRepository
+from db.repositories import GuildConfigRepository, ProfileRepository, StatsRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +46,15 @@ class ProfileService:
             public = await ProfileRepository(session).is_public(guild_id, member_id)
             if viewer_id != member_id and not public:
                 raise Forbidden("error.profile_private")
-            settings = await GuildSettingsRepository(session).get(guild_id)
-            zone = ZoneInfo(settings.timezone if settings else "UTC")
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
             stats = StatsRepository(session)
             visits = await stats.visits(guild_id, member_id=member_id)
             last_good = await stats.last_good_moment(guild_id, member_id)
             ratings = await stats.ratings_count(guild_id, member_id)
         today = now.astimezone(zone).date()
         month_start = today.replace(day=1)
-        weeks = {tuple(v.visited_on.isocalendar())[:2] for v in visits}
-        current, best = streaks(weeks, week_of(now, zone))  # type: ignore[arg-type]
+        weeks = {(v.visited_on.isocalendar()[0], v.visited_on.isocalendar()[1]) for v in visits}
+        current, best = streaks(weeks, week_of(now, zone))
         return Profile(
             member_id=member_id,
             public=public,

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.errors import Forbidden, InvalidInput
-from bot.domain.ranking import GuildPrior, RatingSample, Score, score
+from bot.domain.ranking import Score
+from bot.domain.scores import guild_scores
 from bot.domain.text import clean_block
 from bot.domain.venues import resolve_venue
 from db.engine import Database
@@ -94,8 +95,10 @@ def validate_rating(
         )
     if hours is None or hours == "":
         raise InvalidInput("error.field_required", field="hours")
+    grade = _grade(worth, "worth", required=True)
+    assert grade is not None  # required
     return RatingInput(
-        worth=_grade(worth, "worth", required=True),  # type: ignore[arg-type]
+        worth=grade,
         hours=parse_hours(hours),
         substance=_grade(substance, "substance", required=False),
         experience=_grade(experience, "experience", required=False),
@@ -135,7 +138,6 @@ class RatingService:
                 connections=rating.connections,
                 comment=rating.comment,
             )
-            rows = await ratings.rows(guild_id)
-        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in rows)
-        own = [RatingSample(r.worth, r.hours) for r in rows if r.venue_id == venue.id]
-        return RateOutcome(venue=venue, created=created, score=score(venue.id, own, prior))
+        async with self.db.read() as session:  # scored after the commit, off the write lock
+            scores = await guild_scores(session, guild_id)
+        return RateOutcome(venue=venue, created=created, score=scores.score(venue.id))

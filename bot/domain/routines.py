@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import icalendar
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import resolve_venue
-from db.digests import RoutineRecord, RoutineRepository
 from db.engine import Database
-from db.repositories import GuildSettingsRepository, RatingRepository, VenueRepository
+from db.repositories import (
+    GuildConfigRepository,
+    RatingRepository,
+    RoutineRecord,
+    RoutineRepository,
+    VenueRepository,
+)
 
 TITLE_MAX = 100
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
@@ -79,11 +84,11 @@ class RoutineService:
                 created_at=now or dt.datetime.now(dt.UTC),
             )
             await routines.join(guild_id, routine_id, creator_id, now or dt.datetime.now(dt.UTC))
-            (record,) = await routines.list(guild_id, ids=[routine_id])
+            (record,) = await routines.find_all(guild_id, ids=[routine_id])
         return record
 
-    async def _get(self, session, guild_id: int, ref: str) -> RoutineRecord:  # type: ignore[no-untyped-def]
-        found = await RoutineRepository(session).list(guild_id, ids=[parse_routine_ref(ref)])
+    async def _get(self, session: AsyncSession, guild_id: int, ref: str) -> RoutineRecord:
+        found = await RoutineRepository(session).find_all(guild_id, ids=[parse_routine_ref(ref)])
         if not found:
             raise NotFound("error.routine_not_found", query=clean_line(ref)[:100])
         return found[0]
@@ -93,7 +98,7 @@ class RoutineService:
             routine = await self._get(session, guild_id, ref)
             routines = RoutineRepository(session)
             joined = await routines.join(guild_id, routine.id, member_id, dt.datetime.now(dt.UTC))
-            (routine,) = await routines.list(guild_id, ids=[routine.id])
+            (routine,) = await routines.find_all(guild_id, ids=[routine.id])
         return routine, joined
 
     async def leave(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
@@ -101,16 +106,16 @@ class RoutineService:
             routine = await self._get(session, guild_id, ref)
             routines = RoutineRepository(session)
             left = await routines.leave(routine.id, member_id)
-            (routine,) = await routines.list(guild_id, ids=[routine.id])
+            (routine,) = await routines.find_all(guild_id, ids=[routine.id])
         return routine, left
 
-    async def list(self, guild_id: int, member_id: int | None = None) -> list[RoutineRecord]:
+    async def find_all(self, guild_id: int, member_id: int | None = None) -> list[RoutineRecord]:
         async with self.db.read() as session:
-            return await RoutineRepository(session).list(guild_id, member_id=member_id)
+            return await RoutineRepository(session).find_all(guild_id, member_id=member_id)
 
     async def autocomplete(self, guild_id: int, text: str) -> list[RoutineRecord]:
         async with self.db.read() as session:
-            return await RoutineRepository(session).list(
+            return await RoutineRepository(session).find_all(
                 guild_id, text=normalize_name(text) or None, limit=25
             )
 
@@ -121,9 +126,8 @@ class RoutineService:
         guild's time zone, lasting the member's usual hours there (2 by default)."""
         now = now or dt.datetime.now(dt.UTC)
         async with self.db.read() as session:
-            settings = await GuildSettingsRepository(session).get(guild_id)
-            zone = ZoneInfo(settings.timezone if settings else "UTC")
-            routines = await RoutineRepository(session).list(guild_id, member_id=member_id)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+            routines = await RoutineRepository(session).find_all(guild_id, member_id=member_id)
             venues = await VenueRepository(session).many(guild_id, [r.venue_id for r in routines])
             ratings = RatingRepository(session)
             hours = {r.id: await ratings.hours_of(r.venue_id, member_id) for r in routines}
@@ -152,4 +156,4 @@ class RoutineService:
             event.add("dtstamp", now)
             calendar.add_component(event)
         calendar.add_missing_timezones()
-        return calendar.to_ical()
+        return bytes(calendar.to_ical())

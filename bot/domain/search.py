@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import InvalidInput
-from bot.domain.ranking import GuildPrior, RatingSample, Score, rank
+from bot.domain.ranking import Score
+from bot.domain.scores import GuildScores
 from bot.domain.text import clean_line, fold, normalize_name
+from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
-from db.models import VENUE_KINDS
 from db.repositories import (
     RatingRepository,
     RatingRow,
@@ -66,8 +67,8 @@ class SearchService:
                 order="votes" if sort == "votes" else "recent",
                 limit=RESULTS_MAX if sort != "rit" else 5000,
             )
-            rows = await RatingRepository(session).rows(guild_id)
-            hits = await self._hits(session, venues, rows, rows)
+            scores = GuildScores.of(await RatingRepository(session).rows(guild_id))
+            hits = await self._hits(session, venues, scores)
         if sort == "rit":
             hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
@@ -102,7 +103,7 @@ class SearchService:
                 and (city_key is None or normalize_name(v.city) == city_key)
                 and (kind is None or v.kind == kind)
             ]
-            hits = await self._hits(session, venues, everything, recent)
+            hits = await self._hits(session, venues, GuildScores.of(everything), recent)
         hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
 
@@ -110,23 +111,19 @@ class SearchService:
         self,
         session: AsyncSession,
         venues: Sequence[VenueRecord],
-        prior_rows: Sequence[RatingRow],
-        rating_rows: Sequence[RatingRow],
+        scores: GuildScores,
+        rows: Sequence[RatingRow] | None = None,
     ) -> list[VenueHit]:
-        """Score `venues` from `rating_rows` against the prior of `prior_rows`."""
-        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in prior_rows)
-        by_venue: dict[int, list[RatingSample]] = {v.id: [] for v in venues}
-        for row in rating_rows:
-            if row.venue_id in by_venue:
-                by_venue[row.venue_id].append(RatingSample(row.worth, row.hours))
-        scores = {s.venue_id: s for s in rank(by_venue, prior)}
+        """Score `venues` (from `rows` when given, say a period's) against the guild's
+        prior, with their votes and tags."""
         ids = [v.id for v in venues]
+        ranked = {s.venue_id: s for s in scores.rank(ids, rows=rows)}
         votes = await VoteRepository(session).counts_for(ids)
         tags = await VenueRepository(session).tags_for(ids)
         return [
             VenueHit(
                 venue=v,
-                score=scores[v.id],
+                score=ranked[v.id],
                 upvotes=votes.get(v.id, (0, 0))[0],
                 downvotes=votes.get(v.id, (0, 0))[1],
                 tags=tags.get(v.id, ()),

@@ -10,10 +10,11 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from bot.domain.ranking import GuildPrior, RatingSample, Score, score
+from bot.domain.ranking import Score
+from bot.domain.scores import guild_scores
 from bot.domain.text import clean_block, clean_line, fold, normalize_name
+from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
-from db.models import VENUE_KINDS
 from db.repositories import (
     RatingRepository,
     RatingSummary,
@@ -146,7 +147,7 @@ def parse_tags(value: str | None) -> tuple[str, ...]:
 
 
 def validate_kind(kind: str | None) -> str:
-    if kind not in VENUE_KINDS:
+    if kind is None or kind not in VENUE_KINDS:
         raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
     return kind
 
@@ -243,7 +244,7 @@ def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> Non
 
 
 class VenueService:
-    """Proposals, edits, look-ups and votes. Each method is one transaction."""
+    """Proposals, edits, reviews and look-ups. Each method is one transaction."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -378,16 +379,14 @@ class VenueService:
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
         up, down = await VoteRepository(session).counts(venue.id)
         ratings = RatingRepository(session)
-        rows = await ratings.rows(venue.guild_id)
-        prior = GuildPrior.of(RatingSample(r.worth, r.hours) for r in rows)
-        own = [RatingSample(r.worth, r.hours) for r in rows if r.venue_id == venue.id]
+        scores = await guild_scores(session, venue.guild_id)
         return VenueDetails(
             venue=venue,
             upvotes=up,
             downvotes=down,
             tags=await VenueRepository(session).tags(venue.id),
             ratings=await ratings.summary(venue.id),
-            score=score(venue.id, own, prior),
+            score=scores.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
         )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import DEFAULT_HOURS
@@ -12,7 +11,7 @@ from bot.domain.ratings import parse_hours
 from bot.domain.venues import resolve_venue
 from db.engine import Database
 from db.repositories import (
-    GuildSettingsRepository,
+    GuildConfigRepository,
     RatingRepository,
     VenueRecord,
     VisitRepository,
@@ -61,8 +60,7 @@ class VisitService:
         member's own rating of the venue gives them, else 2 hours."""
         now = now or dt.datetime.now(dt.UTC)
         async with self.db.write() as session:
-            settings = await GuildSettingsRepository(session).get(guild_id)
-            zone = ZoneInfo(settings.timezone if settings else "UTC")
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
             visited_on = parse_visit_date(date, now.astimezone(zone).date())
             venue = await resolve_venue(session, guild_id, ref)
             if hours is None or not str(hours).strip():

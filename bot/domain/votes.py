@@ -10,15 +10,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.digests import DigestRepository
 from db.engine import Database
-from db.repositories import VenueRecord, VenueRepository, VoteRepository
+from db.repositories import (
+    DigestRunRecord,
+    DigestRunRepository,
+    VenueRecord,
+    VenueRepository,
+    VoteRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +33,11 @@ VOTE_EMOJIS = {"👍": 1, "👎": -1}
 NUMBER_EMOJIS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣")
 MAX_BATCH = 500
 RETRY_MAX_SECONDS = 5.0
+#: Announcement and digest message ids remembered as vote targets (most recent kept).
+KNOWN_MESSAGES = 4096
+
+VoteKey = tuple[int, int, int]  # (venue, member, value)
+Target = tuple[VenueRecord, int] | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +53,62 @@ def is_vote_emoji(emoji: str) -> bool:
     return emoji in VOTE_EMOJIS or emoji in NUMBER_EMOJIS
 
 
+def _target(
+    event: VoteEvent,
+    announced: dict[int, VenueRecord],
+    digests: dict[int, DigestRunRecord],
+    listed_venues: dict[int, VenueRecord],
+) -> Target:
+    """(venue, value) the event votes for; False if it is no vote; None if unknown."""
+    venue: VenueRecord | None
+    if event.emoji in VOTE_EMOJIS:
+        venue = announced.get(event.message_id)
+        value = VOTE_EMOJIS[event.emoji]
+    elif event.emoji in NUMBER_EMOJIS:
+        run = digests.get(event.message_id)
+        if run is None or run.guild_id != event.guild_id:
+            return None
+        index = NUMBER_EMOJIS.index(event.emoji)
+        if index >= len(run.venue_ids):
+            return False
+        venue, value = listed_venues.get(run.venue_ids[index]), 1
+        if venue is None:
+            return False
+    else:
+        return False
+    if venue is None or venue.guild_id != event.guild_id:
+        return None
+    if venue.status != "active" or venue.proposer_id == event.member_id:
+        return False
+    return (venue, value)
+
+
+class KnownMessages:
+    """Message ids known to be announcements or digests, most recent kept.
+
+    Only ever a shortcut: an id is added once the database says so, and every vote is
+    checked again in its write transaction, so another process's changes cannot make a
+    remembered id give a wrong answer."""
+
+    def __init__(self, size: int = KNOWN_MESSAGES) -> None:
+        self.size = size
+        self._ids: OrderedDict[int, None] = OrderedDict()
+
+    def __contains__(self, message_id: object) -> bool:
+        return message_id in self._ids
+
+    def add(self, message_ids: set[int]) -> None:
+        for message_id in message_ids:
+            self._ids[message_id] = None
+            self._ids.move_to_end(message_id)
+        while len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+
+
 class VoteService:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.known = KnownMessages()
 
     async def record_vote(
         self, guild_id: int, message_id: int, member_id: int, emoji: str, *, added: bool
@@ -53,46 +118,38 @@ class VoteService:
         (outcome,) = await self.apply([VoteEvent(guild_id, message_id, member_id, emoji, added)])
         return outcome
 
+    async def vote_messages(self, message_ids: set[int]) -> set[int]:
+        """Which of these messages take votes, read without the write lock."""
+        unsure = {message_id for message_id in message_ids if message_id not in self.known}
+        if unsure:
+            async with self.db.read() as session:
+                self.known.add(await VoteRepository(session).vote_messages(sorted(unsure)))
+        return {message_id for message_id in message_ids if message_id in self.known}
+
     async def apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         """Apply `events` in order in one transaction; an outcome per event (see
         `record_vote`). For each (venue, member, value) the last event decides, exactly as
-        applying them one by one would."""
+        applying them one by one would. Reactions on other messages (most of a chat's)
+        are told apart first, in a read: they never wait for the write lock."""
+        known = await self.vote_messages({e.message_id for e in events})
+        votes = [e for e in events if e.message_id in known]
+        outcomes = iter(await self._apply(votes) if votes else [])
+        return [next(outcomes) if e.message_id in known else None for e in events]
+
+    async def _apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         async with self.db.write() as session:
-            venues = VenueRepository(session)
-            message_ids = sorted({e.message_id for e in events})
-            announced = await venues.by_announcements(message_ids)
-            digests = await DigestRepository(session).by_messages(message_ids)
-            listed = [vid for run in digests.values() for vid in run.venue_ids]
-            listed_venues = await venues.by_ids(listed)
-            targets: list[tuple[VenueRecord, int] | bool | None] = []
-            for e in events:
-                targets.append(self._target(e, announced, digests, listed_venues))
-            wanted: dict[tuple[int, int, int], bool] = {}
-            last: dict[tuple[int, int, int], int] = {}
+            targets = await self._targets(session, events)
+            wanted: dict[VoteKey, bool] = {}
+            last: dict[VoteKey, int] = {}
             for index, (event, target) in enumerate(zip(events, targets, strict=True)):
                 if isinstance(target, tuple):
                     key = (target[0].id, event.member_id, target[1])
                     wanted[key] = event.added
                     last[key] = index
-            votes = VoteRepository(session)
-            present = await votes.existing(list(wanted))
-            to_add = [k for k, want in wanted.items() if want and k not in present]
-            to_remove = [k for k, want in wanted.items() if not want and k in present]
-            guild_of = {t[0].id: t[0].guild_id for t in targets if isinstance(t, tuple)}
-            to_add = await votes.add_many([(guild_of[k[0]], *k) for k in to_add])
-            to_remove = await votes.remove_many(to_remove)
-            delta: dict[int, int] = {}
-            for venue_id, _, value in to_add:
-                delta[venue_id] = delta.get(venue_id, 0) + value
-            for venue_id, _, value in to_remove:
-                delta[venue_id] = delta.get(venue_id, 0) - value
-            await votes.shift_net(delta)
-        changed = set(to_add) | set(to_remove)
+            changed = await self._store(VoteRepository(session), wanted, targets)
         outcomes: list[bool | None] = []
         for index, (event, target) in enumerate(zip(events, targets, strict=True)):
-            if target is None:
-                outcomes.append(None)
-            elif isinstance(target, bool):
+            if target is None or isinstance(target, bool):
                 outcomes.append(target)
             else:
                 key = (target[0].id, event.member_id, target[1])
@@ -100,34 +157,46 @@ class VoteService:
         return outcomes
 
     @staticmethod
-    def _target(event, announced, digests, listed_venues):  # type: ignore[no-untyped-def]
-        """(venue, value) the event votes for; False if it is no vote; None if unknown."""
-        if event.emoji in VOTE_EMOJIS:
-            venue = announced.get(event.message_id)
-            value = VOTE_EMOJIS[event.emoji]
-        elif event.emoji in NUMBER_EMOJIS:
-            run = digests.get(event.message_id)
-            if run is None or run.guild_id != event.guild_id:
-                return None
-            index = NUMBER_EMOJIS.index(event.emoji)
-            if index >= len(run.venue_ids):
-                return False
-            venue, value = listed_venues.get(run.venue_ids[index]), 1
-            if venue is None:
-                return False
-        else:
-            return False
-        if venue is None or venue.guild_id != event.guild_id:
-            return None
-        if venue.status != "active" or venue.proposer_id == event.member_id:
-            return False
-        return (venue, value)
+    async def _targets(session: AsyncSession, events: Sequence[VoteEvent]) -> list[Target]:
+        venues = VenueRepository(session)
+        message_ids = sorted({e.message_id for e in events})
+        announced = await venues.by_announcements(message_ids)
+        digests = await DigestRunRepository(session).by_messages(message_ids)
+        listed = await venues.by_ids([vid for run in digests.values() for vid in run.venue_ids])
+        return [_target(e, announced, digests, listed) for e in events]
+
+    @staticmethod
+    async def _store(
+        votes: VoteRepository, wanted: dict[VoteKey, bool], targets: Sequence[Target]
+    ) -> set[VoteKey]:
+        """Add and remove the votes as `wanted` says; the keys really changed."""
+        present = await votes.existing(list(wanted))
+        guild_of = {t[0].id: t[0].guild_id for t in targets if isinstance(t, tuple)}
+        added = await votes.add_many(
+            [(guild_of[k[0]], *k) for k, want in wanted.items() if want and k not in present]
+        )
+        removed = await votes.remove_many(
+            [k for k, want in wanted.items() if not want and k in present]
+        )
+        delta: dict[int, int] = {}
+        for venue_id, _, value in added:
+            delta[venue_id] = delta.get(venue_id, 0) + value
+        for venue_id, _, value in removed:
+            delta[venue_id] = delta.get(venue_id, 0) - value
+        await votes.shift_net(delta)
+        return set(added) | set(removed)
 
 
 class VoteWriter:
     """One task per process applies the votes in the order the gateway delivered them,
     in batches of up to MAX_BATCH per transaction. Database errors are retried (the events
-    stay queued); `close()` waits until everything queued is stored."""
+    stay queued); an unexpected error retries the batch event by event, so only the
+    faulty event is dropped. `close()` waits until everything queued is stored.
+
+    A reaction can arrive before the bot has recorded the announcement it was posting:
+    such events wait, in a task of their guild's own, for the guild's announcements in
+    flight (`settle`), then are looked at again. Later events on the same messages queue
+    behind them, so a member's last reaction still wins; other guilds' votes go on."""
 
     def __init__(
         self,
@@ -139,6 +208,10 @@ class VoteWriter:
         self.settle = settle
         self.queue: asyncio.Queue[VoteEvent] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        #: Per guild: events waiting for its announcements to settle, in arrival order,
+        #: each with whether it was found on no known message (else it queued behind one).
+        self._waiting: dict[int, list[tuple[VoteEvent, bool]]] = {}
+        self._settling: set[asyncio.Task[None]] = set()
 
     def start(self) -> None:
         if self._task is None:
@@ -153,22 +226,76 @@ class VoteWriter:
             while len(batch) < MAX_BATCH and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
             try:
-                await self._apply(batch)
-            except Exception:
-                log.exception("could not store %d vote events", len(batch))
+                await self._apply_or_isolate(
+                    [e for e in batch if not self._queued_behind_settling(e)]
+                )
             finally:
                 for _ in batch:
                     self.queue.task_done()
+
+    async def _apply_or_isolate(self, batch: list[VoteEvent]) -> None:
+        if not batch:
+            return
+        try:
+            await self._apply(batch)
+        except Exception:
+            if len(batch) == 1:
+                log.exception("dropped vote event %s", batch[0])
+                return
+            log.warning("could not store %d vote events at once, one by one now", len(batch))
+            for event in batch:
+                await self._apply_or_isolate([event])
 
     async def _apply(self, batch: list[VoteEvent]) -> None:
         outcomes = await self._with_retries(batch)
         unknown = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome is None]
         if unknown and self.settle is not None:
-            # A reaction can arrive before the bot has recorded the announcement it was
-            # posting: wait for the guild's announcements in flight, then look again.
-            waited = [await self.settle(guild) for guild in sorted({e.guild_id for e in unknown})]
-            if any(waited):
-                await self._with_retries(unknown)
+            for event in unknown:
+                self._wait_for_settle(event)
+
+    def _queued_behind_settling(self, event: VoteEvent) -> bool:
+        waiting = self._waiting.get(event.guild_id)
+        if waiting is None or all(w.message_id != event.message_id for w, _ in waiting):
+            return False
+        waiting.append((event, False))
+        return True
+
+    def _wait_for_settle(self, event: VoteEvent) -> None:
+        waiting = self._waiting.get(event.guild_id)
+        if waiting is not None:
+            waiting.append((event, True))
+            return
+        self._waiting[event.guild_id] = [(event, True)]
+        task = asyncio.create_task(self._settle(event.guild_id), name="vote-settle")
+        self._settling.add(task)
+        task.add_done_callback(self._settling.discard)
+
+    async def _settle(self, guild_id: int) -> None:
+        """Wait for the guild's announcements in flight, then apply its waiting events
+        (and those that queued behind them meanwhile) in order. With nothing in flight,
+        an event found on no known message is no vote: only those behind it are left."""
+        assert self.settle is not None
+        try:
+            waited = await self.settle(guild_id)
+            while self._waiting[guild_id]:
+                waiting, self._waiting[guild_id] = self._waiting[guild_id], []
+                events = [event for event, unknown in waiting if waited or not unknown]
+                if events:
+                    await self._isolated(events)
+        except Exception:
+            log.exception("votes of guild %s waiting for an announcement were lost", guild_id)
+        finally:
+            del self._waiting[guild_id]
+
+    async def _isolated(self, events: list[VoteEvent]) -> None:
+        try:
+            await self._with_retries(events)
+        except Exception:
+            if len(events) == 1:
+                log.exception("dropped vote event %s", events[0])
+                return
+            for event in events:
+                await self._isolated([event])
 
     async def _with_retries(self, batch: list[VoteEvent]) -> list[bool | None]:
         delay = 0.1
@@ -186,13 +313,22 @@ class VoteWriter:
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
 
     async def close(self, timeout: float = 30.0) -> None:
-        """Store what is queued, then stop."""
+        """Store what is queued (and what waits for an announcement), then stop."""
         if self._task is None:
             return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         try:
             await asyncio.wait_for(self.queue.join(), timeout)
+            if self._settling:
+                await asyncio.wait_for(
+                    asyncio.gather(*self._settling), max(0.0, deadline - loop.time())
+                )
         except TimeoutError:
-            log.error("%d vote events were not stored before shutdown", self.queue.qsize())
+            log.error(
+                "%d vote events were not stored before shutdown",
+                self.queue.qsize() + sum(len(w) for w in self._waiting.values()),
+            )
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task

@@ -214,6 +214,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.status.failed": "Week {week} of {year}: {attempts} attempts failed. Last error: {error}",
     "digest.error.permissions": "the bot lacks a permission in the digest channel",
     "digest.error.channel": "the digest channel no longer exists",
+    "digest.error.off": "the digest was turned off",
+    "digest.error.discord": "{status} error from Discord",
+    "digest.error.discord.missing_permissions": "{status} Missing Permissions",
+    "digest.error.discord.missing_access": "{status} Missing Access",
+    "digest.error.discord.unknown_channel": "{status} Unknown Channel",
     "digest.sent": "This week's digest is posted: {link}",
     "digest.off": "The weekly digest is stopped. /digest setup starts it again.",
     "routine.line": {

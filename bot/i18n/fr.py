@@ -219,6 +219,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.status.failed": "Semaine {week} de {year} : {attempts} tentatives ont échoué. Dernière erreur : {error}",
     "digest.error.permissions": "il manque une permission au bot dans le salon du récapitulatif",
     "digest.error.channel": "le salon du récapitulatif n'existe plus",
+    "digest.error.off": "le récapitulatif a été désactivé",
+    "digest.error.discord": "erreur {status} de Discord",
+    "digest.error.discord.missing_permissions": "{status} : il manque des permissions au bot",
+    "digest.error.discord.missing_access": "{status} : le bot n'a pas accès au salon",
+    "digest.error.discord.unknown_channel": "{status} : salon inconnu",
     "digest.sent": "Le récapitulatif de la semaine est publié : {link}",
     "digest.off": "Le récapitulatif hebdomadaire est arrêté. /récap configurer le relance.",
     "routine.line": {

@@ -9,8 +9,14 @@ import icalendar
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.domain.digest import MAX_ATTEMPTS, DigestService
-from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.digest import (
+    MAX_ATTEMPTS,
+    DigestFailure,
+    DigestPosted,
+    DigestService,
+    failure_text,
+)
+from bot.domain.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from bot.domain.guilds import GuildService
 from bot.domain.profiles import ProfileService
 from bot.domain.ratings import RatingService, validate_rating
@@ -18,8 +24,8 @@ from bot.domain.routines import RoutineService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from bot.domain.votes import VoteService
-from db.digests import DigestRunRecord
 from db.engine import Database
+from db.repositories import DigestRunRecord, digest_runs
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
@@ -54,7 +60,7 @@ async def test_posted_week_is_never_claimed_again(db: Database) -> None:
     service = DigestService(db)
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=6, venue_ids=[1, 2], now=NOW)
+    await service.record(run, DigestPosted(5, 6, (1, 2)), NOW)
     later = NOW + dt.timedelta(days=2)
     assert await service.claim(GUILD, WEEK, later) is None
     assert await service.claim(GUILD, WEEK, later, manual=True) is None
@@ -72,8 +78,11 @@ async def test_failed_attempts_back_off_then_stop(db: Database) -> None:
             now += dt.timedelta(hours=1)
             continue
         attempts += 1
-        exhausted = await service.failed(
-            run, "403 Missing Permissions", now, retry_after=dt.timedelta(minutes=5)
+        exhausted = await service.record(
+            run,
+            DigestFailure.discord(403, 50013, "Missing Permissions"),
+            now,
+            retry_after=dt.timedelta(minutes=5),
         )
         assert exhausted == (attempts == MAX_ATTEMPTS)
         assert await service.claim(GUILD, WEEK, now) is None  # backing off
@@ -104,10 +113,69 @@ async def test_due_guilds_follow_their_schedule(db: Database) -> None:
     assert await service.due([OTHER], NOW) == []
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=7, venue_ids=[], now=NOW)
+    await service.record(run, DigestPosted(5, 7, ()), NOW)
     assert await service.due([GUILD], NOW) == []
     assert await service.disable(GUILD)
     assert await service.due([GUILD], NOW + dt.timedelta(days=7)) == []
+
+
+async def test_due_reads_many_guilds_in_chunks_and_each_guilds_own_week(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five guilds read two at a time; one of them is already in next week (UTC+14)."""
+    monkeypatch.setattr(digest_runs, "CHUNK", 2)
+    service = DigestService(db)
+    sunday = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)  # Monday 02:00 at Kiritimati
+    guilds = [GUILD + i for i in range(5)]
+    for guild in guilds[:4]:
+        await service.configure(guild, channel_id=5, weekday=6, hour=9, now=NOW)
+    await service.configure(
+        guilds[4], channel_id=5, weekday=0, hour=1, timezone="Pacific/Kiritimati", now=NOW
+    )
+    due = await service.due([*guilds, OTHER], sunday)
+    assert sorted((guild, d.week) for guild, d in due) == [
+        *((guild, WEEK) for guild in guilds[:4]),
+        (guilds[4], (2026, 49)),
+    ]
+    run = await service.claim(guilds[4], (2026, 49), sunday)
+    assert run is not None
+    await service.record(run, DigestPosted(5, 8, ()), sunday)
+    assert [guild for guild, _ in await service.due(guilds, sunday)] == guilds[:4]
+
+
+async def test_a_failure_reads_in_the_readers_language(db: Database) -> None:
+    service = DigestService(db)
+    await service.configure(GUILD, channel_id=5, weekday=0, hour=9, now=NOW)
+    failures = [
+        DigestFailure.refused(DomainError("error.digest_not_set_up")),
+        DigestFailure.refused(
+            DomainError(
+                "error.bot_missing_permissions", channel="<#5>", permissions=["embed_links"]
+            )
+        ),
+        DigestFailure.refused(DomainError("error.digest_channel_gone")),
+        DigestFailure.discord(403, 50013, "Missing Permissions"),
+        DigestFailure.discord(502, 0, "Bad Gateway"),
+    ]
+    seen = []
+    for week, failure in enumerate(failures, 40):
+        run = await service.claim(GUILD, (2026, week), NOW)
+        assert run is not None
+        await service.record(run, failure, NOW)
+        latest = (await service.status(GUILD, NOW)).latest
+        assert latest is not None and latest.week == (2026, week)
+        seen.append((failure_text("en", latest), failure_text("fr", latest)))
+    assert seen == [
+        ("the digest was turned off", "le récapitulatif a été désactivé"),
+        (
+            "the bot lacks a permission in the digest channel",
+            "il manque une permission au bot dans le salon du récapitulatif",
+        ),
+        ("the digest channel no longer exists", "le salon du récapitulatif n'existe plus"),
+        ("403 Missing Permissions", "403 : il manque des permissions au bot"),
+        ("502 error from Discord", "erreur 502 de Discord"),
+    ]
+    assert latest.last_error == "502 Bad Gateway"  # what the logs say
 
 
 async def test_digest_votes_follow_the_numbers(db: Database) -> None:
@@ -115,7 +183,7 @@ async def test_digest_votes_follow_the_numbers(db: Database) -> None:
     service = DigestService(db)
     run = await service.claim(GUILD, WEEK, NOW)
     assert run is not None
-    await service.posted(run, channel_id=5, message_id=99, venue_ids=[second.id, first.id], now=NOW)
+    await service.record(run, DigestPosted(5, 99, (second.id, first.id)), NOW)
     service = VoteService(db)  # type: ignore[assignment]
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is True
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
@@ -178,8 +246,8 @@ async def test_routines_create_join_leave_and_refusals(db: Database) -> None:
     with pytest.raises(NotFound):
         await routines.join(GUILD, "not a routine", CAROL)
     assert (await routines.leave(GUILD, str(created.id), CAROL))[1]
-    assert [r.id for r in await routines.list(GUILD, BOB)] == [created.id]
-    assert await routines.list(GUILD, CAROL) == []
+    assert [r.id for r in await routines.find_all(GUILD, BOB)] == [created.id]
+    assert await routines.find_all(GUILD, CAROL) == []
     assert [r.id for r in await routines.autocomplete(GUILD, "caf")] == [created.id]
 
 

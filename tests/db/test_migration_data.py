@@ -89,3 +89,45 @@ def test_upgrade_from_the_first_migration_keeps_everything(empty_database_url: s
             await db.dispose()
 
     assert asyncio.run(search()) == ["Café des Devs"]
+
+
+def test_failed_digests_stored_as_text_get_their_message_key(empty_database_url: str) -> None:
+    url = empty_database_url
+    upgrade_sync(url, "0003")
+    insert = (
+        "INSERT INTO digest_run (id, guild_id, iso_year, iso_week, claimed_at, attempts, "
+        "venue_ids, last_error) VALUES (:id, 7, 2026, :week, :now, 3, '[]', :error)"
+    )
+    errors = ["error.digest_not_set_up", "403 Missing Permissions", "500 Internal Server Error"]
+    asyncio.run(
+        _execute(
+            url,
+            *(
+                (insert, {"id": i, "week": i, "now": NOW, "error": e})
+                for i, e in enumerate(errors, 1)
+            ),
+            (insert.replace(":error", "NULL"), {"id": 4, "week": 4, "now": NOW}),
+        )
+    )
+
+    upgrade_sync(url)
+
+    async def failures() -> list[tuple[object, ...]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(
+                    text(
+                        "SELECT failure_key, failure_params, last_error FROM digest_run ORDER BY id"
+                    )
+                )
+                return [tuple(row) for row in rows]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(failures()) == [
+        ("digest.error.off", "{}", "error.digest_not_set_up"),
+        ("digest.error.discord.missing_permissions", '{"status": 403}', "403 Missing Permissions"),
+        ("digest.error.discord", '{"status": 500}', "500 Internal Server Error"),
+        (None, None, None),
+    ]

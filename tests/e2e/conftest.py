@@ -8,10 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.harness import Harness, assert_nobody_pinged, eventually
+from tests.e2e.harness import Harness, assert_nobody_pinged
 from tests.fakediscord import FakeDiscord
 
-__all__ = ["Harness", "eventually"]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.models import Venue, Vote
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import bot_env, propose, run_processes_until
 from tests.fakediscord import FakeDiscord, Message, User
 

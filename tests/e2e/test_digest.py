@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.domain.digest import DigestService
 from db.engine import Database
 from db.models import DigestRun
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import (
     EPHEMERAL,
     bot_env,

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from db.models import Rating, Venue, Vote
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import count, propose, refused, run, venue_id_of
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import GuildSettings, Rating, Routine, Venue, VenueTag, Visit
+from db.models import GuildConfigRow, Rating, Routine, Venue, VenueTag, Visit
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import propose, venue_id_of
 from tests.fakediscord import Message, Permissions, User
@@ -188,7 +188,7 @@ async def check_stored_data(url: str) -> None:
             ratings = list(await session.scalars(select(Rating)))
             visits = list(await session.scalars(select(Visit)))
             routines = list(await session.scalars(select(Routine)))
-            guilds = list(await session.scalars(select(GuildSettings)))
+            guilds = list(await session.scalars(select(GuildConfigRow)))
     finally:
         await db.dispose()
     invisible = ("Cc", "Cf")

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 from db.models import Venue, Visit
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import (
     EPHEMERAL,
     count,

@@ -10,7 +10,7 @@ import pytest
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.models import Vote
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import count, propose, run, venue_id_of
 from tests.fakediscord import Permissions
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from db.models import Rating, Visit, Vote
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import EPHEMERAL, count, propose, run, show, venue_id_of
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import icalendar
 
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import EPHEMERAL, propose, refused, run, venue_id_of
 
 

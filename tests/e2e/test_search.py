@@ -6,7 +6,7 @@ import asyncio
 
 from db.engine import Database
 from db.repositories import VenueRepository
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import EPHEMERAL, propose, refused, run, venue_id_of
 from tests.fakediscord import Message
 

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENT_GUILDS = 1 << 0

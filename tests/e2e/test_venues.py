@@ -8,7 +8,7 @@ import pytest
 
 from db.engine import Database
 from db.repositories import VoteRepository
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import propose, refused, show
 from tests.fakediscord import Message, Permissions
 

@@ -17,6 +17,7 @@ from db.models import (
     Visit,
     Vote,
 )
+from db.repositories.sql import affected
 
 #: Who a proposal or routine belongs to once its author asked to be forgotten.
 ANONYMOUS = 0
@@ -107,7 +108,7 @@ class PrivacyRepository:
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))
-            counts[name] = result.rowcount or 0
+            counts[name] = affected(result)
         if voted:
             net = (
                 select(func.coalesce(func.sum(Vote.value), 0))
@@ -118,9 +119,9 @@ class PrivacyRepository:
         result = await s.execute(
             update(Venue).where(Venue.proposer_id == member_id).values(proposer_id=ANONYMOUS)
         )
-        counts["proposals_anonymized"] = result.rowcount or 0
+        counts["proposals_anonymized"] = affected(result)
         result = await s.execute(
             update(Routine).where(Routine.creator_id == member_id).values(creator_id=ANONYMOUS)
         )
-        counts["routines_anonymized"] = result.rowcount or 0
+        counts["routines_anonymized"] = affected(result)
         return counts

@@ -1,0 +1,122 @@
+"""What the weekly digest reports: gathered from the database in one read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenue
+from bot.domain.guild_config import GuildConfig
+from bot.domain.schedule import IsoWeek, streaks, week_of
+from bot.domain.scores import guild_scores
+from db.repositories import RoutineRepository, StatsRepository, VenueRepository, VisitRow
+
+TOP_VENUES = 5
+NEW_VENUES = 5
+ROUTINES = 6
+STREAKS = 3
+HISTORY_WEEKS = 8
+
+
+async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.datetime) -> DigestData:
+    """Everything the digest reports, for the week ending `now`, in one read."""
+    guild_id = config.guild_id
+    since = now - dt.timedelta(days=7)
+    today = now.astimezone(config.zone).date()
+    week = week_of(now, config.zone)
+    stats = StatsRepository(session)
+    fresh = await stats.new_venues(guild_id, since, NEW_VENUES)
+    first_week = today - dt.timedelta(weeks=HISTORY_WEEKS + 52)
+    figures = _visit_figures(await stats.visits(guild_id, since=first_week), today, week)
+    return DigestData(
+        week=week,
+        week_start=dt.date.fromisocalendar(week[0], week[1], 1),
+        top=await _top(session, guild_id, since),
+        new_venues=[NewVenue(v.name, v.city, v.kind) for v in fresh],
+        new_venue_count=await stats.count_new_venues(guild_id, since),
+        routines=await _routines(session, guild_id, since),
+        irl_hours=figures.irl_hours,
+        irl_members=figures.irl_members,
+        streaks=figures.streaks,
+        history=figures.history,
+    )
+
+
+async def _top(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[TopVenue]:
+    best = (await guild_scores(session, guild_id)).rank()[:TOP_VENUES]
+    new_counts = await StatsRepository(session).new_ratings(guild_id, since)
+    venues = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
+    return [
+        TopVenue(
+            s.venue_id,
+            venues[s.venue_id].name,
+            venues[s.venue_id].city,
+            s.rit,
+            s.ratings,
+            new_counts.get(s.venue_id, 0),
+        )
+        for s in best
+        if s.venue_id in venues
+    ]
+
+
+async def _routines(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[RoutineLine]:
+    repository = RoutineRepository(session)
+    routines = await repository.find_all(guild_id, limit=ROUTINES)
+    joined: dict[int, list[int]] = defaultdict(list)
+    for routine_id, member_id in await repository.joined_since(guild_id, since):
+        joined[routine_id].append(member_id)
+    return [
+        RoutineLine(
+            r.weekday,
+            r.local_time,
+            r.venue_name,
+            r.title,
+            len(r.members),
+            tuple(joined.get(r.id, ())),
+        )
+        for r in routines
+    ]
+
+
+def _iso_week(day: dt.date) -> IsoWeek:
+    year, number, _ = day.isocalendar()
+    return (year, number)
+
+
+class VisitFigures(NamedTuple):
+    irl_hours: float
+    irl_members: int
+    streaks: list[tuple[int, int]]
+    history: list[tuple[IsoWeek, float]]
+
+
+def _visit_figures(visits: Sequence[VisitRow], today: dt.date, week: IsoWeek) -> VisitFigures:
+    """The week's hours and members, the longest current streaks, and the weekly hours
+    of the last HISTORY_WEEKS weeks (oldest first)."""
+    week_visits = [v for v in visits if today - dt.timedelta(days=6) <= v.visited_on <= today]
+    member_weeks: dict[int, set[IsoWeek]] = defaultdict(set)
+    hours_by_week: dict[IsoWeek, float] = defaultdict(float)
+    for v in visits:
+        member_weeks[v.member_id].add(_iso_week(v.visited_on))
+        hours_by_week[_iso_week(v.visited_on)] += v.hours
+    streak_list = sorted(
+        ((member, streaks(weeks, week)[0]) for member, weeks in member_weeks.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
+    history = [
+        (w, hours_by_week.get(w, 0.0))
+        for w in (
+            _iso_week(today - dt.timedelta(weeks=back)) for back in range(HISTORY_WEEKS - 1, -1, -1)
+        )
+    ]
+    return VisitFigures(
+        irl_hours=sum(v.hours for v in week_visits),
+        irl_members=len({v.member_id for v in week_visits}),
+        streaks=[(m, n) for m, n in streak_list if n > 0][:STREAKS],
+        history=history,
+    )

@@ -1,0 +1,36 @@
+"""Repositories: queries over one session, one module per aggregate. Callers own the
+transaction; every repository returns frozen records, never ORM objects."""
+
+from db.repositories.bot_state import BotStateRepository
+from db.repositories.digest_runs import DigestRunRecord, DigestRunRepository, ScheduledDigest
+from db.repositories.guild_config import GuildConfigRepository
+from db.repositories.privacy import ANONYMOUS, PrivacyRepository
+from db.repositories.profiles import ProfileRepository
+from db.repositories.ratings import RatingRepository, RatingRow, RatingSummary
+from db.repositories.routines import RoutineRecord, RoutineRepository
+from db.repositories.stats import StatsRepository, VisitRow
+from db.repositories.venues import VenueRecord, VenueRepository
+from db.repositories.visits import VisitRepository
+from db.repositories.votes import VoteRepository
+
+__all__ = [
+    "ANONYMOUS",
+    "BotStateRepository",
+    "DigestRunRecord",
+    "DigestRunRepository",
+    "GuildConfigRepository",
+    "PrivacyRepository",
+    "ProfileRepository",
+    "RatingRepository",
+    "RatingRow",
+    "RatingSummary",
+    "RoutineRecord",
+    "RoutineRepository",
+    "ScheduledDigest",
+    "StatsRepository",
+    "VenueRecord",
+    "VenueRepository",
+    "VisitRepository",
+    "VisitRow",
+    "VoteRepository",
+]

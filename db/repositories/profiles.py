@@ -1,0 +1,35 @@
+"""What members chose about their own profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import MemberProfile
+from db.repositories.sql import dialect_insert
+
+
+class ProfileRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def is_public(self, guild_id: int, member_id: int) -> bool:
+        value = await self.session.scalar(
+            select(MemberProfile.public).where(
+                MemberProfile.guild_id == guild_id, MemberProfile.member_id == member_id
+            )
+        )
+        return bool(value)
+
+    async def set_public(self, guild_id: int, member_id: int, public: bool) -> None:
+        now = dt.datetime.now(dt.UTC)
+        await self.session.execute(
+            dialect_insert(self.session, MemberProfile)
+            .values(guild_id=guild_id, member_id=member_id, public=public, updated_at=now)
+            .on_conflict_do_update(
+                index_elements=["guild_id", "member_id"],
+                set_={"public": public, "updated_at": now},
+            )
+        )

@@ -1,0 +1,137 @@
+"""Routines and the members who joined them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Routine, RoutineMember, Venue
+from db.repositories.sql import affected, dialect_insert, escape_like
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineRecord:
+    id: int
+    guild_id: int
+    venue_id: int
+    venue_name: str
+    weekday: int
+    local_time: dt.time
+    title: str | None
+    creator_id: int
+    members: tuple[int, ...] = ()
+
+
+class RoutineRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, **fields: Any) -> int:
+        routine = Routine(**fields)
+        self.session.add(routine)
+        await self.session.flush()
+        return routine.id
+
+    async def find(self, venue_id: int, weekday: int, local_time: dt.time) -> int | None:
+        return await self.session.scalar(
+            select(Routine.id).where(
+                Routine.venue_id == venue_id,
+                Routine.weekday == weekday,
+                Routine.local_time == local_time,
+            )
+        )
+
+    async def find_all(
+        self,
+        guild_id: int,
+        *,
+        ids: Sequence[int] | None = None,
+        member_id: int | None = None,
+        text: str | None = None,
+        limit: int = 200,
+    ) -> list[RoutineRecord]:
+        """Routines at active venues, by weekday and time, with their members."""
+        stmt = (
+            select(Routine, Venue.name)
+            .join(Venue, Venue.id == Routine.venue_id)
+            .where(Routine.guild_id == guild_id, Venue.status == "active")
+        )
+        if ids is not None:
+            stmt = stmt.where(Routine.id.in_(list(ids)))
+        if member_id is not None:
+            stmt = stmt.where(
+                Routine.id.in_(
+                    select(RoutineMember.routine_id).where(RoutineMember.member_id == member_id)
+                )
+            )
+        if text:
+            pattern = f"%{escape_like(text)}%"
+            stmt = stmt.where(
+                or_(
+                    Venue.normalized_name.like(pattern, escape="\\"),
+                    Routine.title.ilike(pattern, escape="\\"),
+                )
+            )
+        rows = (
+            await self.session.execute(
+                stmt.order_by(Routine.weekday, Routine.local_time, Routine.id).limit(limit)
+            )
+        ).all()
+        members = await self.members([routine.id for routine, _ in rows])
+        return [
+            RoutineRecord(
+                id=routine.id,
+                guild_id=routine.guild_id,
+                venue_id=routine.venue_id,
+                venue_name=name,
+                weekday=routine.weekday,
+                local_time=routine.local_time,
+                title=routine.title,
+                creator_id=routine.creator_id,
+                members=members.get(routine.id, ()),
+            )
+            for routine, name in rows
+        ]
+
+    async def members(self, routine_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        if not routine_ids:
+            return {}
+        rows = await self.session.execute(
+            select(RoutineMember.routine_id, RoutineMember.member_id)
+            .where(RoutineMember.routine_id.in_(list(routine_ids)))
+            .order_by(RoutineMember.joined_at, RoutineMember.member_id)
+        )
+        found: dict[int, list[int]] = {}
+        for routine_id, member_id in rows:
+            found.setdefault(routine_id, []).append(member_id)
+        return {key: tuple(value) for key, value in found.items()}
+
+    async def join(self, guild_id: int, routine_id: int, member_id: int, now: dt.datetime) -> bool:
+        result = await self.session.execute(
+            dialect_insert(self.session, RoutineMember)
+            .values(routine_id=routine_id, member_id=member_id, guild_id=guild_id, joined_at=now)
+            .on_conflict_do_nothing(index_elements=["routine_id", "member_id"])
+        )
+        return bool(affected(result))
+
+    async def leave(self, routine_id: int, member_id: int) -> bool:
+        result = await self.session.execute(
+            delete(RoutineMember).where(
+                RoutineMember.routine_id == routine_id, RoutineMember.member_id == member_id
+            )
+        )
+        return bool(affected(result))
+
+    async def joined_since(self, guild_id: int, since: dt.datetime) -> list[tuple[int, int]]:
+        """(routine id, member id) of the members who joined a routine since `since`."""
+        rows = await self.session.execute(
+            select(RoutineMember.routine_id, RoutineMember.member_id).where(
+                RoutineMember.guild_id == guild_id, RoutineMember.joined_at >= since
+            )
+        )
+        return [(routine_id, member_id) for routine_id, member_id in rows]

@@ -1,0 +1,264 @@
+"""Venues and their tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Venue, VenueTag
+from db.repositories.sql import escape_like
+from db.search import search_for
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRecord:
+    id: int
+    guild_id: int
+    name: str
+    kind: str
+    city: str
+    address: str | None
+    url: str | None
+    description: str
+    proposer_id: int
+    status: str
+    created_at: dt.datetime
+    announcement_channel_id: int | None
+    announcement_message_id: int | None
+    removed_reason: str | None = None
+    net_votes: int = 0
+
+    @classmethod
+    def of(cls, row: Venue) -> VenueRecord:
+        return cls(
+            id=row.id,
+            guild_id=row.guild_id,
+            name=row.name,
+            kind=row.kind,
+            city=row.city,
+            address=row.address,
+            url=row.url,
+            description=row.description,
+            proposer_id=row.proposer_id,
+            status=row.status,
+            created_at=row.created_at,
+            announcement_channel_id=row.announcement_channel_id,
+            announcement_message_id=row.announcement_message_id,
+            removed_reason=row.removed_reason,
+            net_votes=row.net_votes,
+        )
+
+    @property
+    def jump_url(self) -> str | None:
+        if self.announcement_channel_id is None or self.announcement_message_id is None:
+            return None
+        return (
+            f"https://discord.com/channels/{self.guild_id}/"
+            f"{self.announcement_channel_id}/{self.announcement_message_id}"
+        )
+
+
+class VenueRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, *, tags: Sequence[str], now: dt.datetime, **fields: Any) -> VenueRecord:
+        venue = Venue(created_at=now, updated_at=now, **fields)
+        self.session.add(venue)
+        await self.session.flush()
+        self.session.add_all(
+            VenueTag(venue_id=venue.id, guild_id=venue.guild_id, tag=tag, position=i)
+            for i, tag in enumerate(tags)
+        )
+        await self.session.flush()
+        return VenueRecord.of(venue)
+
+    async def get(self, guild_id: int, venue_id: int) -> VenueRecord | None:
+        row = await self.session.scalar(
+            select(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+        return VenueRecord.of(row) if row else None
+
+    async def find_by_name(self, guild_id: int, normalized_name: str) -> VenueRecord | None:
+        """The active venue with exactly this normalized name (oldest first)."""
+        row = await self.session.scalar(
+            select(Venue)
+            .where(
+                Venue.guild_id == guild_id,
+                Venue.normalized_name == normalized_name,
+                Venue.status == "active",
+            )
+            .order_by(Venue.id)
+            .limit(1)
+        )
+        return VenueRecord.of(row) if row else None
+
+    async def same_name_and_city(
+        self, guild_id: int, normalized_name: str, city_key: str, *, exclude: int | None = None
+    ) -> VenueRecord | None:
+        """A venue, not removed, with this normalized name in the same city."""
+        stmt = select(Venue).where(
+            Venue.guild_id == guild_id,
+            Venue.normalized_name == normalized_name,
+            Venue.city_key == city_key,
+            Venue.status != "removed",
+        )
+        if exclude is not None:
+            stmt = stmt.where(Venue.id != exclude)
+        row = await self.session.scalar(stmt.order_by(Venue.id).limit(1))
+        return VenueRecord.of(row) if row else None
+
+    async def names_in_city(
+        self, guild_id: int, city_key: str, *, exclude: int | None = None, limit: int = 5000
+    ) -> list[tuple[int, str]]:
+        """(id, normalized name) of the venues, not removed, in a city: fuzzy candidates."""
+        stmt = select(Venue.id, Venue.normalized_name).where(
+            Venue.guild_id == guild_id, Venue.city_key == city_key, Venue.status != "removed"
+        )
+        if exclude is not None:
+            stmt = stmt.where(Venue.id != exclude)
+        rows = await self.session.execute(stmt.limit(limit))
+        return [(venue_id, name) for venue_id, name in rows]
+
+    async def many(self, guild_id: int, ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Venue).where(Venue.guild_id == guild_id, Venue.id.in_(list(ids)))
+        )
+        return {row.id: VenueRecord.of(row) for row in rows}
+
+    async def by_announcements(self, message_ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not message_ids:
+            return {}
+        rows = await self.session.scalars(
+            select(Venue).where(Venue.announcement_message_id.in_(list(message_ids)))
+        )
+        venues = (VenueRecord.of(row) for row in rows)
+        return {
+            venue.announcement_message_id: venue
+            for venue in venues
+            if venue.announcement_message_id is not None
+        }
+
+    async def by_ids(self, ids: Sequence[int]) -> dict[int, VenueRecord]:
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(Venue).where(Venue.id.in_(list(ids))))
+        return {row.id: VenueRecord.of(row) for row in rows}
+
+    async def tags(self, venue_id: int) -> tuple[str, ...]:
+        rows = await self.session.scalars(
+            select(VenueTag.tag).where(VenueTag.venue_id == venue_id).order_by(VenueTag.position)
+        )
+        return tuple(rows)
+
+    async def tags_for(self, venue_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not venue_ids:
+            return {}
+        rows = await self.session.execute(
+            select(VenueTag.venue_id, VenueTag.tag)
+            .where(VenueTag.venue_id.in_(list(venue_ids)))
+            .order_by(VenueTag.venue_id, VenueTag.position)
+        )
+        found: dict[int, list[str]] = {}
+        for venue_id, tag in rows:
+            found.setdefault(venue_id, []).append(tag)
+        return {venue_id: tuple(tags) for venue_id, tags in found.items()}
+
+    async def update(
+        self, guild_id: int, venue_id: int, *, tags: Sequence[str] | None, **fields: Any
+    ) -> VenueRecord:
+        await self.session.execute(
+            update(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id).values(**fields)
+        )
+        if tags is not None:
+            await self.session.execute(delete(VenueTag).where(VenueTag.venue_id == venue_id))
+            self.session.add_all(
+                VenueTag(venue_id=venue_id, guild_id=guild_id, tag=tag, position=i)
+                for i, tag in enumerate(tags)
+            )
+            await self.session.flush()
+        row = await self.session.scalar(
+            select(Venue).where(Venue.id == venue_id).execution_options(populate_existing=True)
+        )
+        assert row is not None
+        return VenueRecord.of(row)
+
+    async def search(
+        self,
+        guild_id: int,
+        *,
+        words: list[str],
+        city_key: str | None = None,
+        kind: str | None = None,
+        tag: str | None = None,
+        order: str = "recent",
+        limit: int = 1000,
+    ) -> list[VenueRecord]:
+        """Active venues matching every filter, newest or most voted first."""
+        conditions: list[ColumnElement[bool]] = [
+            Venue.guild_id == guild_id,
+            Venue.status == "active",
+        ]
+        if words:
+            conditions.append(search_for(self.session).matches(words))
+        if city_key:
+            conditions.append(Venue.city_key == city_key)
+        if kind:
+            conditions.append(Venue.kind == kind)
+        if tag:
+            tagged = select(VenueTag.venue_id).where(
+                VenueTag.guild_id == guild_id, VenueTag.tag == tag
+            )
+            conditions.append(Venue.id.in_(tagged))
+        stmt = select(Venue).where(*conditions)
+        if order == "votes":
+            stmt = stmt.order_by(Venue.net_votes.desc(), Venue.id)
+        else:
+            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
+        rows = await self.session.scalars(stmt.limit(limit))
+        return [VenueRecord.of(row) for row in rows]
+
+    async def set_status(
+        self, guild_id: int, venue_id: int, status: str, reason: str | None = None
+    ) -> None:
+        await self.session.execute(
+            update(Venue)
+            .where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            .values(status=status, removed_reason=reason, updated_at=dt.datetime.now(dt.UTC))
+        )
+
+    async def set_announcement(
+        self, guild_id: int, venue_id: int, channel_id: int, message_id: int
+    ) -> None:
+        await self.session.execute(
+            update(Venue)
+            .where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            .values(announcement_channel_id=channel_id, announcement_message_id=message_id)
+        )
+
+    async def delete(self, guild_id: int, venue_id: int) -> None:
+        await self.session.execute(
+            delete(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+
+    async def search_names(self, guild_id: int, query: str, limit: int) -> list[VenueRecord]:
+        """Active venues whose name starts with `query`, then those with a word starting so."""
+        stmt = select(Venue).where(Venue.guild_id == guild_id, Venue.status == "active")
+        if query:
+            pattern = escape_like(query)
+            prefix = Venue.normalized_name.like(f"{pattern}%", escape="\\")
+            word = Venue.normalized_name.like(f"% {pattern}%", escape="\\")
+            stmt = stmt.where(or_(prefix, word)).order_by(
+                prefix.desc(), Venue.normalized_name, Venue.id
+            )
+        else:
+            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
+        rows = await self.session.scalars(stmt.limit(limit))
+        return [VenueRecord.of(row) for row in rows]

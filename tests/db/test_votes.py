@@ -1,0 +1,107 @@
+"""The reaction vote path: what takes the write lock, what waits, what a fault costs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.votes import VoteEvent, VoteService, VoteWriter
+from db.engine import Database
+from db.models import Vote
+
+GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
+ALICE, BOB, CAROL, DAVE = (10_000_000_000_000_001 + i for i in range(4))
+
+
+async def venue(db: Database, guild: int = GUILD, message_id: int | None = None) -> int:
+    service = VenueService(db)
+    draft = validate_proposal(name="Café des Devs", kind="meetup", city="Paris")
+    created = await service.propose(guild, ALICE, draft)
+    if message_id is not None:
+        await service.set_announcement(guild, created.id, 5, message_id)
+    return created.id
+
+
+async def stored(db: Database) -> set[tuple[int, int, int]]:
+    async with db.read() as session:
+        rows = await session.execute(select(Vote.venue_id, Vote.member_id, Vote.value))
+        return {(v, m, value) for v, m, value in rows}
+
+
+async def test_reactions_on_other_messages_never_wait_for_the_write_lock(db: Database) -> None:
+    """A 👍 on a chat message is told apart in a read, while another transaction holds
+    the write lock (and the vote table); a real vote waits for it."""
+    await venue(db, message_id=555)
+    votes = VoteService(db)
+    chat = [VoteEvent(GUILD, 900 + i, BOB, "👍", True) for i in range(20)]
+    async with db.write() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text("LOCK TABLE vote IN ACCESS EXCLUSIVE MODE"))
+        else:
+            await session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock
+        assert await asyncio.wait_for(votes.apply(chat), 5) == [None] * 20
+        real = asyncio.create_task(votes.record_vote(GUILD, 555, BOB, "👍", added=True))
+        done, _ = await asyncio.wait([real], timeout=0.5)
+        assert not done  # the real vote waits for the lock
+    assert await real is True
+
+
+async def test_a_guild_waiting_for_its_announcement_holds_up_no_other_guild(
+    db: Database,
+) -> None:
+    waiting_venue = await venue(db)  # its announcement is being posted
+    other_venue = await venue(db, OTHER_GUILD, message_id=556)
+    settled = asyncio.Event()
+
+    async def settle(guild_id: int) -> bool:
+        if guild_id != GUILD:
+            return False
+        await settled.wait()
+        return True
+
+    writer = VoteWriter(VoteService(db), settle=settle)
+    writer.start()
+    try:
+        writer.submit(VoteEvent(GUILD, 700, BOB, "👍", True))  # before the id is recorded
+        await writer.queue.join()
+        await VenueService(db).set_announcement(GUILD, waiting_venue, 5, 700)
+        writer.submit(VoteEvent(GUILD, 700, BOB, "👍", False))  # must stay behind the first
+        writer.submit(VoteEvent(GUILD, 700, CAROL, "👍", True))
+        writer.submit(VoteEvent(OTHER_GUILD, 556, BOB, "👍", True))
+        await writer.queue.join()
+        for _ in range(50):
+            if await stored(db):
+                break
+            await asyncio.sleep(0.05)
+        assert await stored(db) == {(other_venue, BOB, 1)}  # GUILD still settling
+        settled.set()
+    finally:
+        await writer.close(timeout=10)
+    assert await stored(db) == {(other_venue, BOB, 1), (waiting_venue, CAROL, 1)}
+
+
+class FaultyVotes(VoteService):
+    """Fails, as a bug would, on any batch with one of CAROL's reactions."""
+
+    async def apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
+        if any(event.member_id == CAROL for event in events):
+            raise RuntimeError("unexpected")
+        return await super().apply(events)
+
+
+async def test_an_unexpected_error_drops_only_the_faulty_event(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    venue_id = await venue(db, message_id=555)
+    writer = VoteWriter(FaultyVotes(db))
+    for member in (BOB, CAROL, DAVE):
+        writer.submit(VoteEvent(GUILD, 555, member, "👍", True))
+    writer.start()
+    await writer.close(timeout=10)
+    assert await stored(db) == {(venue_id, BOB, 1), (venue_id, DAVE, 1)}
+    dropped = [r for r in caplog.records if r.getMessage().startswith("dropped vote event")]
+    assert len(dropped) == 1 and str(CAROL) in dropped[0].getMessage()
