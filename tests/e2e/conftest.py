@@ -12,7 +12,6 @@ from tests.e2e.harness import Harness, assert_nobody_pinged
 from tests.fakediscord import FakeDiscord
 
 
-
 @pytest.fixture
 async def harness(
     database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
