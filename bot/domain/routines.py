@@ -7,11 +7,12 @@ import re
 from zoneinfo import ZoneInfo
 
 import icalendar
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
-from bot.domain.venues import resolve_venue
+from bot.domain.venues import load_venue
 from db.digests import RoutineRecord, RoutineRepository
 from db.engine import Database
 from db.repositories import GuildSettingsRepository, RatingRepository, VenueRepository
@@ -46,7 +47,7 @@ class RoutineService:
     async def create(
         self,
         guild_id: int,
-        venue_ref: str,
+        venue_id: int,
         creator_id: int,
         *,
         weekday: int,
@@ -63,7 +64,7 @@ class RoutineService:
                 "error.field_too_long", field="title", max=TITLE_MAX, length=len(clean_title)
             )
         async with self.db.write() as session:
-            venue = await resolve_venue(session, guild_id, venue_ref)
+            venue = await load_venue(session, guild_id, venue_id)
             routines = RoutineRepository(session)
             if await routines.find(venue.id, weekday, local_time) is not None:
                 raise Conflict(
@@ -82,23 +83,36 @@ class RoutineService:
             (record,) = await routines.list(guild_id, ids=[routine_id])
         return record
 
-    async def _get(self, session, guild_id: int, ref: str) -> RoutineRecord:  # type: ignore[no-untyped-def]
-        found = await RoutineRepository(session).list(guild_id, ids=[parse_routine_ref(ref)])
+    async def resolve(self, guild_id: int, text: str) -> RoutineRecord:
+        """The routine a member chose: autocomplete gives its id, in this guild only."""
+        routine_id = parse_routine_ref(text)
+        async with self.db.read() as session:
+            found = await RoutineRepository(session).list(guild_id, ids=[routine_id])
         if not found:
-            raise NotFound("error.routine_not_found", query=clean_line(ref)[:100])
+            raise NotFound("error.routine_not_found", query=clean_line(text)[:TITLE_MAX])
         return found[0]
 
-    async def join(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
+    async def _get(self, session: AsyncSession, guild_id: int, routine_id: int) -> RoutineRecord:
+        found = await RoutineRepository(session).list(guild_id, ids=[routine_id])
+        if not found:
+            raise NotFound("error.routine_not_found", query=str(routine_id))
+        return found[0]
+
+    async def join(
+        self, guild_id: int, routine_id: int, member_id: int
+    ) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
-            routine = await self._get(session, guild_id, ref)
+            routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
             joined = await routines.join(guild_id, routine.id, member_id, dt.datetime.now(dt.UTC))
             (routine,) = await routines.list(guild_id, ids=[routine.id])
         return routine, joined
 
-    async def leave(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
+    async def leave(
+        self, guild_id: int, routine_id: int, member_id: int
+    ) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
-            routine = await self._get(session, guild_id, ref)
+            routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
             left = await routines.leave(routine.id, member_id)
             (routine,) = await routines.list(guild_id, ids=[routine.id])

@@ -109,8 +109,7 @@ def test_every_message_key_used_in_the_code_exists() -> None:
 
 
 def test_every_permission_the_bot_checks_has_a_name() -> None:
-    from cogs.digest import DIGEST_PERMISSIONS
-    from cogs.venues import ANNOUNCE_PERMISSIONS
+    from cogs.common.permissions import ANNOUNCE_PERMISSIONS, DIGEST_PERMISSIONS
 
     for name in {*ANNOUNCE_PERMISSIONS, *DIGEST_PERMISSIONS, "manage_guild"}:
         for language in ("en", "fr"):
