@@ -13,7 +13,7 @@ from discord import ui
 from bot.app import report_error
 from bot.domain.ratings import RateOutcome, parse_criteria, validate_rating
 from bot.i18n import language_of, number, t
-from cogs.common import Interaction
+from cogs.common import services_of
 from cogs.common.render import plain
 
 
@@ -79,7 +79,7 @@ class RateModal(ui.Modal):
         for item in (self.worth, self.hours, self.criteria, self.comment):
             self.add_item(item)
 
-    async def on_submit(self, interaction: Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction, /) -> None:
         criteria = parse_criteria(self.criteria.value)
         rating = validate_rating(
             worth=self.worth.value,
@@ -90,14 +90,17 @@ class RateModal(ui.Modal):
             comment=self.comment.value,
         )
         assert interaction.guild_id is not None
-        outcome = await interaction.client.services.ratings.rate(
+        outcome = await services_of(interaction).ratings.rate(
             interaction.guild_id, self.venue_id, interaction.user.id, rating
         )
         await interaction.response.send_message(
             rated_message(language_of(interaction.locale), outcome), ephemeral=True
         )
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+    # Modal.on_error itself drops BaseView.on_error's `item` argument: mypy flags the override.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
         await report_error(interaction, error)
 
 
