@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice, Range
+from discord.app_commands import Range
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
@@ -25,48 +25,25 @@ from bot.domain.digest import (
     failure_text,
 )
 from bot.domain.errors import DomainError
-from bot.domain.guilds import suggest_timezones
 from bot.i18n import language_of, t
 from cogs.chart import ChartRenderer
-from cogs.render import plain
+from cogs.common.choices import LANGUAGE_CHOICES, WEEKDAY_CHOICES, timezone_choices
+from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
+from cogs.common.render import COLOUR, plain
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
 log = logging.getLogger(__name__)
 
-DIGEST_PERMISSIONS = (
-    "view_channel",
-    "send_messages",
-    "embed_links",
-    "attach_files",
-    "add_reactions",
-    "read_message_history",
-)
-DIGEST_COLOUR = discord.Colour(0x2E8B57)
 CHART_FILE = "irl-hours.png"
 SHUTDOWN_GRACE_SECONDS = 20.0
 #: At most 20 digests per second from one process.
 POST_INTERVAL_SECONDS = 0.05
 
-WEEKDAY_CHOICES = [
-    Choice(name=_("Monday"), value=0),
-    Choice(name=_("Tuesday"), value=1),
-    Choice(name=_("Wednesday"), value=2),
-    Choice(name=_("Thursday"), value=3),
-    Choice(name=_("Friday"), value=4),
-    Choice(name=_("Saturday"), value=5),
-    Choice(name=_("Sunday"), value=6),
-]
-LANGUAGE_CHOICES = [
-    Choice(name=_("French"), value="fr"),
-    Choice(name=_("English"), value="en"),
-    Choice(name=_("The server's language"), value="auto"),
-]
-
 
 def digest_embed(digest: Digest, *, with_chart: bool) -> discord.Embed:
-    embed = discord.Embed(title=digest.title, description=digest.description, colour=DIGEST_COLOUR)
+    embed = discord.Embed(title=digest.title, description=digest.description, colour=COLOUR)
     for section in digest.sections:
         embed.add_field(name=section.name, value=section.value, inline=False)
     embed.set_footer(text=digest.footer)
@@ -75,14 +52,7 @@ def digest_embed(digest: Digest, *, with_chart: bool) -> discord.Embed:
     return embed
 
 
-def missing_digest_permissions(
-    channel: discord.abc.GuildChannel, member: discord.Member
-) -> list[str]:
-    permissions = channel.permissions_for(member)
-    return [name for name in DIGEST_PERMISSIONS if not getattr(permissions, name)]
-
-
-class DigestCog(
+class Digests(
     commands.GroupCog,
     group_name=_("digest"),
     group_description=_("The weekly digest of this server"),
@@ -128,11 +98,7 @@ class DigestCog(
         channel = guild.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise DomainError("error.digest_channel_gone")
-        missing = missing_digest_permissions(channel, guild.me)
-        if missing:
-            raise DomainError(
-                "error.bot_missing_permissions", channel=channel.mention, permissions=missing
-            )
+        require_permissions(channel, guild.me, DIGEST_PERMISSIONS)
         return channel
 
     async def post(
@@ -222,7 +188,9 @@ class DigestCog(
         timezone=_("Time zone, e.g. Europe/Paris"),
         language=_("Language of the bot's posts in this server"),
     )
-    @app_commands.choices(weekday=WEEKDAY_CHOICES, language=LANGUAGE_CHOICES)
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    @app_commands.autocomplete(timezone=timezone_choices)
     async def setup(
         self,
         interaction: discord.Interaction[BonnesPlaces],
@@ -254,10 +222,6 @@ class DigestCog(
             ),
             ephemeral=True,
         )
-
-    @setup.autocomplete("timezone")
-    async def _timezones(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        return [Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
 
     def _when(self, language: str, status: DigestStatus) -> str:
         if status.next_due is None:
@@ -343,4 +307,4 @@ class DigestCog(
 
 
 async def setup(bot: BonnesPlaces) -> None:
-    await bot.add_cog(DigestCog(bot))
+    await bot.add_cog(Digests(bot))

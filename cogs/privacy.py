@@ -11,7 +11,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.i18n import language_of, t
-from cogs.views import Confirm
+from cogs.common import Interaction
+from cogs.common.views import Confirm
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -30,7 +31,7 @@ class Privacy(
     @app_commands.command(
         name=_("export"), description=_("Get a file with everything stored about you")
     )
-    async def export(self, interaction: discord.Interaction[BonnesPlaces]) -> None:
+    async def export(self, interaction: Interaction) -> None:
         data = await self.privacy.export(interaction.user.id)
         await interaction.response.send_message(
             t(language_of(interaction.locale), "privacy.exported"),
@@ -39,11 +40,11 @@ class Privacy(
         )
 
     @app_commands.command(name=_("delete"), description=_("Erase your ratings, votes and visits"))
-    async def delete(self, interaction: discord.Interaction[BonnesPlaces]) -> None:
+    async def delete(self, interaction: Interaction) -> None:
         language = language_of(interaction.locale)
         member_id = interaction.user.id
 
-        async def erase(click: discord.Interaction[BonnesPlaces]) -> None:
+        async def erase(click: Interaction) -> None:
             counts = await self.privacy.erase(member_id)
             await click.response.edit_message(
                 content=t(language_of(click.locale), "privacy.deleted", **counts), view=None

@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from bot.domain.errors import DomainError
 from bot.domain.profiles import Profile
-from bot.i18n import language_of, number, t
-from cogs.render import plain
+from bot.i18n import babel_locale, language_of, number, t
+from cogs.common import Interaction
+from cogs.common.render import COLOUR, plain
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -26,10 +27,7 @@ VISIBILITY_CHOICES = [
 
 
 def profile_embed(language: str, profile: Profile, name: str) -> discord.Embed:
-    locale = "fr_FR" if language == "fr" else "en_GB"
-    embed = discord.Embed(
-        title=t(language, "profile.title", name=name), colour=discord.Colour(0x2E8B57)
-    )
+    embed = discord.Embed(title=t(language, "profile.title", name=name), colour=COLOUR)
     embed.add_field(
         name=t(language, "profile.month"),
         value=t(language, "profile.hours", hours=number(language, profile.hours_this_month, 2)),
@@ -49,7 +47,7 @@ def profile_embed(language: str, profile: Profile, name: str) -> discord.Embed:
             language,
             "profile.moment",
             venue=plain(venue),
-            date=format_date(day, "long", locale=locale),
+            date=format_date(day, "long", locale=babel_locale(language)),
         )
     else:
         moment = t(language, "profile.no_moment")
@@ -84,7 +82,7 @@ class Profiles(commands.Cog):
     @app_commands.choices(visibility=VISIBILITY_CHOICES)
     async def profile(
         self,
-        interaction: discord.Interaction[BonnesPlaces],
+        interaction: Interaction,
         member: discord.User | None = None,
         visibility: str | None = None,
     ) -> None:

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from babel.dates import get_day_names
 from discord import app_commands
-from discord.app_commands import Choice, Range
+from discord.app_commands import Choice, Range, Transform
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.i18n import language_of, t
-from cogs.digest import WEEKDAY_CHOICES
-from cogs.render import clip, plain
-from cogs.venues import venue_choices
+from bot.i18n import babel_locale, language_of, t
+from cogs.common import Interaction, services_of
+from cogs.common.choices import WEEKDAY_CHOICES
+from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
+from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within, plain
 from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
-Interaction = discord.Interaction["BonnesPlaces"]
+#: Room left in an embed's description (4,096 characters) for the "and N more" line.
+LIST_MAX = 4000
 
 
-def day_name(language: str, weekday: int, width: str = "wide") -> str:
-    return get_day_names(width, locale="fr_FR" if language == "fr" else "en_GB")[weekday]
+def day_name(language: str, weekday: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
+    name: str = get_day_names(width, locale=babel_locale(language))[weekday]
+    return name
 
 
 def routine_label(language: str, routine: RoutineRecord) -> str:
@@ -35,7 +38,7 @@ def routine_label(language: str, routine: RoutineRecord) -> str:
     )
     if routine.title:
         label += f" ({routine.title})"
-    return clip(label, 100)
+    return clip(label, CHOICE_LABEL_MAX)
 
 
 def routine_line(language: str, routine: RoutineRecord) -> str:
@@ -52,14 +55,40 @@ def routine_line(language: str, routine: RoutineRecord) -> str:
     return line
 
 
-async def routine_choices(interaction: Interaction, current: str) -> list[Choice[str]]:
-    if interaction.guild_id is None:
-        return []
-    routines = await interaction.client.services.routines.autocomplete(
-        interaction.guild_id, current
-    )
-    language = language_of(interaction.locale)
-    return [Choice(name=routine_label(language, r), value=str(r.id)) for r in routines]
+class RoutineTransformer(app_commands.Transformer):
+    """A routine of this guild, chosen in the autocomplete (which sends its id)."""
+
+    @property
+    def min_value(self) -> int:
+        return 1
+
+    @property
+    def max_value(self) -> int:
+        return 100
+
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> RoutineRecord:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        return await resolved(
+            interaction, services_of(interaction).routines.resolve(guild_id, value)
+        )
+
+    async def autocomplete(
+        self, interaction: discord.Interaction, value: int | float | str, /
+    ) -> list[Choice[int | float | str]]:
+        if interaction.guild_id is None:
+            return []
+        routines = await services_of(interaction).routines.autocomplete(
+            interaction.guild_id, str(value)
+        )
+        language = language_of(interaction.locale)
+        return [Choice(name=routine_label(language, r), value=str(r.id)) for r in routines]
+
+
+RoutineOption = Transform[RoutineRecord, RoutineTransformer]
+
+
+routine_parameter = parameter("routine", "The routine (start typing to search)")
 
 
 @app_commands.guild_only()
@@ -74,19 +103,18 @@ class Routines(
         super().__init__()
 
     @app_commands.command(name=_("create"), description=_("Start a weekly routine at a venue"))
-    @app_commands.rename(venue=_("venue"), weekday=_("weekday"), time=_("time"), title=_("title"))
+    @venue_parameter
+    @app_commands.rename(weekday=_("weekday"), time=_("time"), title=_("title"))
     @app_commands.describe(
-        venue=_("The venue (start typing to search)"),
         weekday=_("Day of the week"),
         time=_("Local time, HH:MM"),
         title=_("A name for the routine"),
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
-    @app_commands.autocomplete(venue=venue_choices)
     async def create(
         self,
         interaction: Interaction,
-        venue: Range[str, 1, 100],
+        venue: VenueOption,
         weekday: int,
         time: Range[str, 1, 5],
         title: Range[str, 1, 100] | None = None,
@@ -94,7 +122,7 @@ class Routines(
         assert interaction.guild_id is not None
         routine = await self.routines.create(
             interaction.guild_id,
-            venue,
+            venue.id,
             interaction.user.id,
             weekday=weekday,
             time=time,
@@ -107,13 +135,11 @@ class Routines(
         )
 
     @app_commands.command(name=_("join"), description=_("Join a weekly routine"))
-    @app_commands.rename(routine=_("routine"))
-    @app_commands.describe(routine=_("The routine (start typing to search)"))
-    @app_commands.autocomplete(routine=routine_choices)
-    async def join(self, interaction: Interaction, routine: Range[str, 1, 100]) -> None:
+    @routine_parameter
+    async def join(self, interaction: Interaction, routine: RoutineOption) -> None:
         assert interaction.guild_id is not None
         record, joined = await self.routines.join(
-            interaction.guild_id, routine, interaction.user.id
+            interaction.guild_id, routine.id, interaction.user.id
         )
         language = language_of(interaction.locale)
         key = "routine.joined" if joined else "routine.already_joined"
@@ -122,12 +148,12 @@ class Routines(
         )
 
     @app_commands.command(name=_("leave"), description=_("Leave a weekly routine"))
-    @app_commands.rename(routine=_("routine"))
-    @app_commands.describe(routine=_("The routine (start typing to search)"))
-    @app_commands.autocomplete(routine=routine_choices)
-    async def leave(self, interaction: Interaction, routine: Range[str, 1, 100]) -> None:
+    @routine_parameter
+    async def leave(self, interaction: Interaction, routine: RoutineOption) -> None:
         assert interaction.guild_id is not None
-        record, left = await self.routines.leave(interaction.guild_id, routine, interaction.user.id)
+        record, left = await self.routines.leave(
+            interaction.guild_id, routine.id, interaction.user.id
+        )
         language = language_of(interaction.locale)
         key = "routine.left" if left else "routine.not_member"
         await interaction.response.send_message(
@@ -144,16 +170,10 @@ class Routines(
             return
         mine = {r.id for r in routines if interaction.user.id in r.members}
         lines = [("✅ " if r.id in mine else "• ") + routine_line(language, r) for r in routines]
-        embed = discord.Embed(
-            title=t(language, "routine.list.title"), colour=discord.Colour(0x2E8B57)
+        embed = discord.Embed(title=t(language, "routine.list.title"), colour=COLOUR)
+        embed.description = lines_within(
+            lines, LIST_MAX, lambda count: t(language, "digest.more", count=count)
         )
-        description = ""
-        for index, line in enumerate(lines):
-            if len(description) + len(line) + 1 > 4000:
-                description += "\n" + t(language, "digest.more", count=len(lines) - index)
-                break
-            description += ("\n" if description else "") + line
-        embed.description = description
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(

@@ -6,23 +6,18 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.domain.errors import DomainError
-from bot.domain.guilds import GuildConfig, suggest_timezones
+from bot.domain.guilds import GuildConfig
 from bot.i18n import language_of, t
-from cogs.venues import ANNOUNCE_PERMISSIONS, missing_permissions
+from cogs.common import Interaction
+from cogs.common.choices import LANGUAGE_CHOICES, timezone_choices
+from cogs.common.permissions import ANNOUNCE_PERMISSIONS, require_permissions
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
-
-LANGUAGE_CHOICES = [
-    Choice(name=_("French"), value="fr"),
-    Choice(name=_("English"), value="en"),
-    Choice(name=_("The server's language"), value="auto"),
-]
 
 
 def settings_embed(language: str, config: GuildConfig) -> discord.Embed:
@@ -51,7 +46,9 @@ def settings_embed(language: str, config: GuildConfig) -> discord.Embed:
     return embed
 
 
-class Settings(commands.Cog):
+class ServerSettings(commands.Cog):
+    """/settings: one guild's settings (the process's own are `bot.settings.Settings`)."""
+
     def __init__(self, bot: BonnesPlaces) -> None:
         self.bot = bot
 
@@ -76,9 +73,10 @@ class Settings(commands.Cog):
         moderator_role=_("Members with this role moderate venues"),
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
+    @app_commands.autocomplete(timezone=timezone_choices)
     async def settings(
         self,
-        interaction: discord.Interaction[BonnesPlaces],
+        interaction: Interaction,
         venue_channel: discord.TextChannel | None = None,
         language: str | None = None,
         timezone: app_commands.Range[str, 1, 64] | None = None,
@@ -94,11 +92,7 @@ class Settings(commands.Cog):
                     channel=venue_channel.mention,
                     permissions=list(ANNOUNCE_PERMISSIONS[:2]),
                 )
-            missing = missing_permissions(channel, interaction.guild.me)
-            if missing:
-                raise DomainError(
-                    "error.bot_missing_permissions", channel=channel.mention, permissions=missing
-                )
+            require_permissions(channel, interaction.guild.me, ANNOUNCE_PERMISSIONS)
         config = await self.bot.services.guilds.update(
             interaction.guild.id,
             venue_channel_id=venue_channel.id if venue_channel else None,
@@ -117,12 +111,6 @@ class Settings(commands.Cog):
             ephemeral=True,
         )
 
-    @settings.autocomplete("timezone")
-    async def timezone_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[Choice[str]]:
-        return [Choice(name=zone, value=zone) for zone in suggest_timezones(current)]
-
 
 async def setup(bot: BonnesPlaces) -> None:
-    await bot.add_cog(Settings(bot))
+    await bot.add_cog(ServerSettings(bot))

@@ -11,7 +11,7 @@ from bot.domain.errors import Forbidden, InvalidInput
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
 from bot.domain.text import clean_block
-from bot.domain.venues import resolve_venue
+from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import RatingRepository, VenueRecord
 
@@ -114,14 +114,14 @@ class RatingService:
     async def rate(
         self,
         guild_id: int,
-        ref: str,
+        venue_id: int,
         member_id: int,
         rating: RatingInput,
         *,
         now: dt.datetime | None = None,
     ) -> RateOutcome:
         async with self.db.write() as session:
-            venue = await resolve_venue(session, guild_id, ref)
+            venue = await load_venue(session, guild_id, venue_id)
             if venue.proposer_id == member_id:
                 raise Forbidden("error.rate_own_venue")
             ratings = RatingRepository(session)

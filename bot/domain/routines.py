@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
-from bot.domain.venues import resolve_venue
+from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
     GuildConfigRepository,
@@ -51,7 +51,7 @@ class RoutineService:
     async def create(
         self,
         guild_id: int,
-        venue_ref: str,
+        venue_id: int,
         creator_id: int,
         *,
         weekday: int,
@@ -68,7 +68,7 @@ class RoutineService:
                 "error.field_too_long", field="title", max=TITLE_MAX, length=len(clean_title)
             )
         async with self.db.write() as session:
-            venue = await resolve_venue(session, guild_id, venue_ref)
+            venue = await load_venue(session, guild_id, venue_id)
             routines = RoutineRepository(session)
             if await routines.find(venue.id, weekday, local_time) is not None:
                 raise Conflict(
@@ -87,23 +87,36 @@ class RoutineService:
             (record,) = await routines.find_all(guild_id, ids=[routine_id])
         return record
 
-    async def _get(self, session: AsyncSession, guild_id: int, ref: str) -> RoutineRecord:
-        found = await RoutineRepository(session).find_all(guild_id, ids=[parse_routine_ref(ref)])
+    async def resolve(self, guild_id: int, text: str) -> RoutineRecord:
+        """The routine a member chose: autocomplete gives its id, in this guild only."""
+        routine_id = parse_routine_ref(text)
+        async with self.db.read() as session:
+            found = await RoutineRepository(session).find_all(guild_id, ids=[routine_id])
         if not found:
-            raise NotFound("error.routine_not_found", query=clean_line(ref)[:100])
+            raise NotFound("error.routine_not_found", query=clean_line(text)[:TITLE_MAX])
         return found[0]
 
-    async def join(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
+    async def _get(self, session: AsyncSession, guild_id: int, routine_id: int) -> RoutineRecord:
+        found = await RoutineRepository(session).find_all(guild_id, ids=[routine_id])
+        if not found:
+            raise NotFound("error.routine_not_found", query=str(routine_id))
+        return found[0]
+
+    async def join(
+        self, guild_id: int, routine_id: int, member_id: int
+    ) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
-            routine = await self._get(session, guild_id, ref)
+            routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
             joined = await routines.join(guild_id, routine.id, member_id, dt.datetime.now(dt.UTC))
             (routine,) = await routines.find_all(guild_id, ids=[routine.id])
         return routine, joined
 
-    async def leave(self, guild_id: int, ref: str, member_id: int) -> tuple[RoutineRecord, bool]:
+    async def leave(
+        self, guild_id: int, routine_id: int, member_id: int
+    ) -> tuple[RoutineRecord, bool]:
         async with self.db.write() as session:
-            routine = await self._get(session, guild_id, ref)
+            routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
             left = await routines.leave(routine.id, member_id)
             (routine,) = await routines.find_all(guild_id, ids=[routine.id])

@@ -32,6 +32,10 @@ TAGS_MAX = 5
 TAG_MAX = 24
 REASON_MAX = 200
 AUTOCOMPLETE_LIMIT = 25
+#: The venues members rate, visit and look up.
+LISTED_STATUSES = ("active",)
+#: The venues their proposer (or a moderator) may still edit or remove.
+EDITABLE_STATUSES = ("active", "pending")
 #: rapidfuzz score (0-100) from which two names in one city are "probably the same venue".
 SIMILARITY_THRESHOLD = 85
 
@@ -223,18 +227,17 @@ def draft_of(venue: VenueRecord, tags: tuple[str, ...]) -> VenueDraft:
     )
 
 
-async def resolve_venue(
-    session: AsyncSession, guild_id: int, ref: str, *, statuses: tuple[str, ...] = ("active",)
+async def load_venue(
+    session: AsyncSession,
+    guild_id: int,
+    venue_id: int,
+    *,
+    statuses: tuple[str, ...] = LISTED_STATUSES,
 ) -> VenueRecord:
-    """The venue a member named, by autocomplete id or by name, in this guild only."""
-    parsed = parse_venue_ref(ref)
-    venues = VenueRepository(session)
-    if isinstance(parsed, int):
-        venue = await venues.get(guild_id, parsed)
-    else:
-        venue = await venues.find_by_name(guild_id, normalize_name(parsed))
+    """The venue with this id in this guild, provided its status is one of `statuses`."""
+    venue = await VenueRepository(session).get(guild_id, venue_id)
     if venue is None or venue.status not in statuses:
-        raise NotFound("error.venue_not_found", query=clean_line(ref)[:NAME_MAX])
+        raise NotFound("error.venue_not_found", query=str(venue_id))
     return venue
 
 
@@ -248,6 +251,21 @@ class VenueService:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def resolve(
+        self, guild_id: int, text: str, *, statuses: tuple[str, ...] = LISTED_STATUSES
+    ) -> VenueRecord:
+        """The venue a member named, by autocomplete id or by name, in this guild only."""
+        parsed = parse_venue_ref(text)
+        async with self.db.read() as session:
+            venues = VenueRepository(session)
+            if isinstance(parsed, int):
+                venue = await venues.get(guild_id, parsed)
+            else:
+                venue = await venues.find_by_name(guild_id, normalize_name(parsed))
+        if venue is None or venue.status not in statuses:
+            raise NotFound("error.venue_not_found", query=clean_line(text)[:NAME_MAX])
+        return venue
 
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
         """Venues in the same city whose names are close to the draft's (typos, word
@@ -321,7 +339,7 @@ class VenueService:
     async def edit(
         self,
         guild_id: int,
-        ref: str,
+        venue_id: int,
         member_id: int,
         changes: dict[str, str | None],
         *,
@@ -331,7 +349,7 @@ class VenueService:
             raise InvalidInput("error.nothing_to_change")
         async with self.db.write() as session:
             venues = VenueRepository(session)
-            venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
+            venue = await load_venue(session, guild_id, venue_id, statuses=EDITABLE_STATUSES)
             require_owner(venue, member_id, is_moderator)
             draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
             await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
@@ -345,13 +363,19 @@ class VenueService:
         return VenueDetails(venue=updated, tags=draft.tags)
 
     async def remove(
-        self, guild_id: int, ref: str, member_id: int, reason: str | None, *, is_moderator: bool
+        self,
+        guild_id: int,
+        venue_id: int,
+        member_id: int,
+        reason: str | None,
+        *,
+        is_moderator: bool,
     ) -> VenueDetails:
         """Hide a venue from lists, search and autocomplete; its ratings and votes stay."""
         clean_reason = _optional_line(reason, "reason", REASON_MAX)
         async with self.db.write() as session:
             venues = VenueRepository(session)
-            venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
+            venue = await load_venue(session, guild_id, venue_id, statuses=EDITABLE_STATUSES)
             require_owner(venue, member_id, is_moderator)
             await venues.set_status(guild_id, venue.id, "removed", clean_reason)
             tags = await venues.tags(venue.id)
@@ -370,10 +394,10 @@ class VenueService:
             tags = await venues.tags(venue.id)
         return VenueDetails(venue=replace(venue, status=status), tags=tags)
 
-    async def details(self, guild_id: int, ref: str) -> VenueDetails:
-        """The venue a member named, with its votes, ratings summary and RIT score."""
+    async def details(self, guild_id: int, venue_id: int) -> VenueDetails:
+        """The venue with its votes, ratings summary and RIT score."""
         async with self.db.read() as session:
-            venue = await resolve_venue(session, guild_id, ref)
+            venue = await load_venue(session, guild_id, venue_id)
             return await self._details(session, venue)
 
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.ratings import parse_hours
-from bot.domain.venues import resolve_venue
+from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
     GuildConfigRepository,
@@ -49,7 +49,7 @@ class VisitService:
     async def log(
         self,
         guild_id: int,
-        ref: str,
+        venue_id: int,
         member_id: int,
         *,
         date: str | None,
@@ -62,7 +62,7 @@ class VisitService:
         async with self.db.write() as session:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             visited_on = parse_visit_date(date, now.astimezone(zone).date())
-            venue = await resolve_venue(session, guild_id, ref)
+            venue = await load_venue(session, guild_id, venue_id)
             if hours is None or not str(hours).strip():
                 rated = await RatingRepository(session).hours_of(venue.id, member_id)
                 spent = rated if rated is not None else DEFAULT_HOURS

@@ -52,5 +52,9 @@ def number(language: str, value: float, digits: int = 1, *, exact: bool = False)
 
     `digits` decimals at most (trailing zeros dropped), or exactly with `exact`."""
     pattern = "0." + ("0" if exact else "#") * digits if digits else "0"
-    locale = "fr_FR" if language == "fr" else "en_GB"
-    return format_decimal(value, format=pattern, locale=locale)
+    return format_decimal(value, format=pattern, locale=babel_locale(language))
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale that writes dates, days and numbers for `language`."""
+    return "fr_FR" if language == "fr" else "en_GB"

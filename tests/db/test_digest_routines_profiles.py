@@ -190,7 +190,7 @@ async def test_digest_votes_follow_the_numbers(db: Database) -> None:
     assert await service.record_vote(GUILD, 99, BOB, "3️⃣", added=True) is False
     assert await service.record_vote(GUILD, 99, ALICE, "2️⃣", added=True) is False  # proposer
     assert await service.record_vote(GUILD, 98, BOB, "1️⃣", added=True) is None
-    details = await VenueService(db).details(GUILD, str(second.id))
+    details = await VenueService(db).details(GUILD, second.id)
     assert details.upvotes == 1
     assert await service.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is True
 
@@ -198,22 +198,22 @@ async def test_digest_votes_follow_the_numbers(db: Database) -> None:
 async def test_gather_reports_the_week(db: Database) -> None:
     cafe = await venue(db, "Café")
     await RatingService(db).rate(
-        GUILD, str(cafe.id), BOB, validate_rating(worth=5, hours=2), now=NOW - dt.timedelta(days=1)
+        GUILD, cafe.id, BOB, validate_rating(worth=5, hours=2), now=NOW - dt.timedelta(days=1)
     )
     visits = VisitService(db)
     for day, member in [(1, BOB), (2, CAROL), (8, BOB), (15, BOB)]:
         await visits.log(
             GUILD,
-            str(cafe.id),
+            cafe.id,
             member,
             date=(NOW - dt.timedelta(days=day)).date().isoformat(),
             hours="2",
             now=NOW,
         )
     routine = await RoutineService(db).create(
-        GUILD, str(cafe.id), BOB, weekday=0, time="18:30", title=None, now=NOW
+        GUILD, cafe.id, BOB, weekday=0, time="18:30", title=None, now=NOW
     )
-    await RoutineService(db).join(GUILD, str(routine.id), CAROL)
+    await RoutineService(db).join(GUILD, routine.id, CAROL)
     data = await DigestService(db).gather(GUILD, NOW)
     assert data.week == WEEK
     assert [(v.name, v.new_ratings) for v in data.top] == [("Café", 1)]
@@ -230,22 +230,22 @@ async def test_routines_create_join_leave_and_refusals(db: Database) -> None:
     cafe = await venue(db)
     routines = RoutineService(db)
     created = await routines.create(
-        GUILD, str(cafe.id), BOB, weekday=0, time="18h30", title="Lundi code"
+        GUILD, cafe.id, BOB, weekday=0, time="18h30", title="Lundi code"
     )
     assert created.local_time == dt.time(18, 30) and created.members == (BOB,)
     with pytest.raises(Conflict):
-        await routines.create(GUILD, str(cafe.id), CAROL, weekday=0, time="18:30", title=None)
+        await routines.create(GUILD, cafe.id, CAROL, weekday=0, time="18:30", title=None)
     for time in ("25:00", "1830", "soon"):
         with pytest.raises(InvalidInput):
-            await routines.create(GUILD, str(cafe.id), BOB, weekday=1, time=time, title=None)
-    routine, joined = await routines.join(GUILD, str(created.id), CAROL)
+            await routines.create(GUILD, cafe.id, BOB, weekday=1, time=time, title=None)
+    routine, joined = await routines.join(GUILD, created.id, CAROL)
     assert joined and routine.id == created.id
-    assert not (await routines.join(GUILD, str(created.id), CAROL))[1]
+    assert not (await routines.join(GUILD, created.id, CAROL))[1]
     with pytest.raises(NotFound):
-        await routines.join(OTHER, str(created.id), CAROL)
+        await routines.join(OTHER, created.id, CAROL)
     with pytest.raises(NotFound):
-        await routines.join(GUILD, "not a routine", CAROL)
-    assert (await routines.leave(GUILD, str(created.id), CAROL))[1]
+        await routines.resolve(GUILD, "not a routine")
+    assert (await routines.leave(GUILD, created.id, CAROL))[1]
     assert [r.id for r in await routines.find_all(GUILD, BOB)] == [created.id]
     assert await routines.find_all(GUILD, CAROL) == []
     assert [r.id for r in await routines.autocomplete(GUILD, "caf")] == [created.id]
@@ -256,7 +256,7 @@ async def test_calendar_is_weekly_in_the_guild_zone(db: Database) -> None:
     await GuildService(db).update(GUILD, timezone="Europe/Paris")
     routines = RoutineService(db)
     routine = await routines.create(
-        GUILD, str(cafe.id), BOB, weekday=3, time="19:00", title="Jeudi tech"
+        GUILD, cafe.id, BOB, weekday=3, time="19:00", title="Jeudi tech"
     )
     with pytest.raises(NotFound):
         await routines.calendar(GUILD, CAROL)
@@ -278,12 +278,12 @@ async def test_calendar_is_weekly_in_the_guild_zone(db: Database) -> None:
 
 async def test_profile_hours_streaks_and_privacy(db: Database) -> None:
     cafe = await venue(db)
-    await RatingService(db).rate(GUILD, str(cafe.id), BOB, validate_rating(worth=4, hours=2))
+    await RatingService(db).rate(GUILD, cafe.id, BOB, validate_rating(worth=4, hours=2))
     visits = VisitService(db)
     for days in (0, 7, 14, 40):
         await visits.log(
             GUILD,
-            str(cafe.id),
+            cafe.id,
             BOB,
             date=(NOW - dt.timedelta(days=days)).date().isoformat(),
             hours="1.5",

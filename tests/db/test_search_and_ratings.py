@@ -60,7 +60,7 @@ async def test_search_filters_and_removed_venues(db: Database) -> None:
     await add(db, "Café des Devs", tags="rust")
     gone = await add(db, "Café Fermé", tags="rust")
     await add(db, "Atelier", city="Montréal", kind="workshop")
-    await venues.remove(GUILD, str(gone.id), ALICE, "closed", is_moderator=False)
+    await venues.remove(GUILD, gone.id, ALICE, "closed", is_moderator=False)
     search = SearchService(db)
     assert await names(await search.search(GUILD, tag="RUST")) == ["Café des Devs"]
     assert await names(await search.search(GUILD, city="montreal")) == ["Atelier"]
@@ -75,17 +75,17 @@ async def test_ratings_one_per_member_and_rit_order(db: Database) -> None:
     single = await add(db, "Single")
     for member in range(20):
         worth = 5 if member < 12 else 4
-        await ratings.rate(GUILD, str(good.id), 500 + member, validate_rating(worth=worth, hours=2))
-    outcome = await ratings.rate(GUILD, str(single.id), BOB, validate_rating(worth=5, hours=2))
+        await ratings.rate(GUILD, good.id, 500 + member, validate_rating(worth=worth, hours=2))
+    outcome = await ratings.rate(GUILD, single.id, BOB, validate_rating(worth=5, hours=2))
     assert outcome.created and outcome.score.ratings == 1
-    again = await ratings.rate(GUILD, str(single.id), BOB, validate_rating(worth=5, hours=2))
+    again = await ratings.rate(GUILD, single.id, BOB, validate_rating(worth=5, hours=2))
     assert not again.created and again.score.ratings == 1
     top = await SearchService(db).top(GUILD)
     assert await names(top) == ["Good", "Single"]
     with pytest.raises(Forbidden):
-        await ratings.rate(GUILD, str(good.id), ALICE, validate_rating(worth=5, hours=1))
+        await ratings.rate(GUILD, good.id, ALICE, validate_rating(worth=5, hours=1))
     with pytest.raises(NotFound):
-        await ratings.rate(OTHER, str(good.id), BOB, validate_rating(worth=5, hours=1))
+        await ratings.rate(OTHER, good.id, BOB, validate_rating(worth=5, hours=1))
 
 
 async def test_top_period_counts_recent_ratings_only(db: Database) -> None:
@@ -94,9 +94,9 @@ async def test_top_period_counts_recent_ratings_only(db: Database) -> None:
     new = await add(db, "New")
     now = dt.datetime.now(dt.UTC)
     await ratings.rate(
-        GUILD, str(old.id), BOB, validate_rating(worth=5, hours=1), now=now - dt.timedelta(days=40)
+        GUILD, old.id, BOB, validate_rating(worth=5, hours=1), now=now - dt.timedelta(days=40)
     )
-    await ratings.rate(GUILD, str(new.id), BOB, validate_rating(worth=3, hours=1), now=now)
+    await ratings.rate(GUILD, new.id, BOB, validate_rating(worth=3, hours=1), now=now)
     search = SearchService(db)
     assert await names(await search.top(GUILD, period="week")) == ["New"]
     assert await names(await search.top(GUILD, period="all")) == ["Old", "New"]
@@ -124,19 +124,19 @@ async def test_visits_default_to_today_in_the_guild_zone(db: Database) -> None:
     await GuildService(db).update(GUILD, timezone="Pacific/Auckland")
     visits = VisitService(db)
     late_utc = dt.datetime(2026, 3, 14, 20, 0, tzinfo=dt.UTC)  # already the 15th in Auckland
-    outcome = await visits.log(GUILD, str(venue.id), BOB, date=None, hours=None, now=late_utc)
+    outcome = await visits.log(GUILD, venue.id, BOB, date=None, hours=None, now=late_utc)
     assert outcome.visited_on == dt.date(2026, 3, 15) and outcome.hours == 2.0
-    again = await visits.log(GUILD, str(venue.id), BOB, date="2026-03-15", hours="3", now=late_utc)
+    again = await visits.log(GUILD, venue.id, BOB, date="2026-03-15", hours="3", now=late_utc)
     assert not again.created and again.hours == 3.0
     with pytest.raises(InvalidInput) as error:
-        await visits.log(GUILD, str(venue.id), BOB, date="2026-03-16", hours=None, now=late_utc)
+        await visits.log(GUILD, venue.id, BOB, date="2026-03-16", hours=None, now=late_utc)
     assert error.value.key == "error.date_future"
 
 
 async def test_visit_hours_default_to_the_members_rating(db: Database) -> None:
     venue = await add(db, "Café")
-    await RatingService(db).rate(GUILD, str(venue.id), BOB, validate_rating(worth=4, hours=3.5))
-    outcome = await VisitService(db).log(GUILD, str(venue.id), BOB, date=None, hours=None)
+    await RatingService(db).rate(GUILD, venue.id, BOB, validate_rating(worth=4, hours=3.5))
+    outcome = await VisitService(db).log(GUILD, venue.id, BOB, date=None, hours=None)
     assert outcome.hours == 3.5
 
 

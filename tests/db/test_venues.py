@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.state import BotStateService
-from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.venues import EDITABLE_STATUSES, VenueService, validate_proposal
 from bot.domain.votes import VoteService
 from db.engine import Database
 from db.models import Venue, VenueTag, Vote
@@ -36,21 +36,44 @@ async def make(
 async def test_propose_then_details_with_tags_in_order(db: Database) -> None:
     service = VenueService(db)
     venue = await make(service, tags="rust, AI", url="https://x.example.org", message_id=77)
-    details = await service.details(GUILD, str(venue.id))
+    details = await service.details(GUILD, venue.id)
     assert details.venue.name == "Café des Devs"
     assert details.venue.created_at.tzinfo is not None
     assert details.tags == ("rust", "ai")
     assert details.venue.jump_url == f"https://discord.com/channels/{GUILD}/5/77"
-    assert (await service.details(GUILD, "cafe DES devs")).venue.id == venue.id
+    named = await service.resolve(GUILD, "cafe DES devs")
+    assert (await service.details(GUILD, named.id)).venue.id == venue.id
 
 
 async def test_details_are_guild_scoped(db: Database) -> None:
     service = VenueService(db)
     venue = await make(service)
     with pytest.raises(NotFound):
-        await service.details(OTHER_GUILD, str(venue.id))
+        await service.details(OTHER_GUILD, venue.id)
     with pytest.raises(NotFound):
-        await service.details(GUILD, "Unknown place")
+        await service.resolve(GUILD, "Unknown place")
+
+
+async def test_resolve_by_id_or_name_in_the_statuses_asked(db: Database) -> None:
+    service = VenueService(db)
+    venue = await make(service)
+    pending = await service.propose(
+        GUILD, ALICE, validate_proposal(name="En attente", kind="meetup", city="Lyon"), pending=True
+    )
+    assert (await service.resolve(GUILD, f" {venue.id} ")).id == venue.id
+    assert (await service.resolve(GUILD, "CAFÉ des devs")).id == venue.id
+    for text in (str(pending.id), "En attente"):
+        with pytest.raises(NotFound) as error:
+            await service.resolve(GUILD, text)
+        assert error.value.params == {"query": text}
+    found = await service.resolve(GUILD, str(pending.id), statuses=EDITABLE_STATUSES)
+    assert found.id == pending.id
+    with pytest.raises(NotFound):
+        await service.resolve(OTHER_GUILD, str(venue.id))
+    await service.remove(GUILD, pending.id, ALICE, None, is_moderator=False)
+    with pytest.raises(NotFound) as error:
+        await service.details(GUILD, pending.id)
+    assert error.value.params == {"query": str(pending.id)}
 
 
 async def test_exact_duplicates_refused_whatever_the_spelling(db: Database) -> None:
@@ -76,11 +99,11 @@ async def test_votes_once_per_member_and_direction(db: Database) -> None:
     assert await vote(GUILD, 1234, BOB, "🎉", added=True) is False
     assert await vote(GUILD, 9999, BOB, "👍", added=True) is None
     assert await vote(OTHER_GUILD, 1234, BOB, "👍", added=True) is None
-    details = await service.details(GUILD, str(venue.id))
+    details = await service.details(GUILD, venue.id)
     assert (details.upvotes, details.downvotes) == (1, 1)
     assert await vote(GUILD, 1234, BOB, "👎", added=False) is True
     assert await vote(GUILD, 1234, BOB, "👎", added=False) is False
-    details = await service.details(GUILD, str(venue.id))
+    details = await service.details(GUILD, venue.id)
     assert (details.upvotes, details.downvotes) == (1, 0)
 
 
@@ -127,7 +150,7 @@ async def test_discard_removes_venue_and_tags(db: Database) -> None:
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(VenueTag)) == 0
     with pytest.raises(NotFound):
-        await service.details(GUILD, str(venue.id))
+        await service.details(GUILD, venue.id)
 
 
 async def test_bot_state_upsert(db: Database) -> None:
@@ -157,6 +180,6 @@ async def test_a_batch_applies_events_in_order_per_member(db: Database) -> None:
     ]
     outcomes = await VoteService(db).apply(events)
     assert outcomes == [False, False, True, False, False, True, None, False]
-    details = await service.details(GUILD, "Café des Devs")
+    details = await service.details(GUILD, (await service.resolve(GUILD, "Café des Devs")).id)
     assert (details.upvotes, details.downvotes, details.venue.net_votes) == (1, 0, 1)
-    assert (await service.details(GUILD, str(other.id))).venue.net_votes == -1
+    assert (await service.details(GUILD, other.id)).venue.net_votes == -1

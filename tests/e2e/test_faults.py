@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +86,33 @@ async def test_locked_database_answers_try_again_then_recovers(running: Harness)
     assert reply.content.startswith("Thanks! Your rating")
     assert await count(h, Rating) == 1
     h.expected_errors.clear()
+
+
+async def test_database_failing_while_the_venue_option_resolves_answers_try_again(
+    running: Harness,
+) -> None:
+    """Resolving the venue option is part of the command: a database failure there is
+    answered like one in the command itself, not as an invalid value."""
+    h = running
+    if not h.database_url.startswith("sqlite"):
+        pytest.skip("the SQLite file moved away")
+    assert h.bot is not None
+    venue = venue_id_of(await propose(h))
+    path = Path(h.database_url.split("///", 1)[1])
+    away = path.with_name(path.name + ".away")
+    db = h.bot.services.venues.db
+    await db.dispose()
+    # The next connection opens an empty database: no such table.
+    await asyncio.to_thread(path.rename, away)
+    try:
+        message = await refused(h, "venue show", h.bob, venue=venue)
+    finally:
+        await db.dispose()
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+        await asyncio.to_thread(away.rename, path)
+    assert message == "The database is busy right now. Please try again in a moment."
+    _, reply = await run(h, "venue show", h.bob, venue=venue)
+    assert reply.embeds[0]["title"].startswith("Café")
 
 
 async def test_sigterm_during_a_vote_burst_loses_no_vote(harness: Harness) -> None:

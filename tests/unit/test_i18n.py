@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import AsyncIterator
 
 import discord
-import pytest
 from discord import app_commands
 
-from bot.app import EXTENSIONS, BonnesPlaces
+from bot.app import BonnesPlaces
 from bot.i18n import CATALOGUES, language_of, t
-from bot.i18n.translator import COMMANDS_FR, CommandTranslator
-from bot.services import Services
-from bot.settings import load_settings
-from db.engine import Database
+from bot.i18n.translator import COMMANDS_FR
 
 NAME = re.compile(r"^[-_\w]{1,32}$")
 
@@ -54,22 +49,6 @@ def test_language_of_discord_locales() -> None:
     assert language_of(discord.Locale.american_english) == "en"
     assert language_of(None) == "en"
     assert t("fr", "error.venue_not_found", query="X").startswith("Aucun lieu")
-
-
-@pytest.fixture
-async def bot(tmp_path) -> AsyncIterator[BonnesPlaces]:
-    settings = load_settings(_env_file=None, discord_token="t")
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'i18n.db'}")
-    client = BonnesPlaces(settings, Services.build(db))
-    await client.tree.set_translator(CommandTranslator())
-    for extension in EXTENSIONS:
-        await client.load_extension(extension)
-    try:
-        yield client
-    finally:
-        for extension in list(client.extensions):  # the client never logged in: no close()
-            await client.unload_extension(extension)
-        await db.dispose()
 
 
 def _walk(payload: dict) -> list[dict]:
@@ -130,8 +109,7 @@ def test_every_message_key_used_in_the_code_exists() -> None:
 
 
 def test_every_permission_the_bot_checks_has_a_name() -> None:
-    from cogs.digest import DIGEST_PERMISSIONS
-    from cogs.venues import ANNOUNCE_PERMISSIONS
+    from cogs.common.permissions import ANNOUNCE_PERMISSIONS, DIGEST_PERMISSIONS
 
     for name in {*ANNOUNCE_PERMISSIONS, *DIGEST_PERMISSIONS, "manage_guild"}:
         for language in ("en", "fr"):

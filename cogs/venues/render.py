@@ -1,4 +1,4 @@
-"""Embeds and labels shared by the cogs. Member text is shown, never interpreted."""
+"""The embeds of a venue: its announcement, its details, its removal, and result pages."""
 
 from __future__ import annotations
 
@@ -9,27 +9,9 @@ import discord
 from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import number, t
-from db.repositories import VenueRecord
+from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, plain
 
-VENUE_COLOUR = discord.Colour(0x2E8B57)
-PENDING_COLOUR = discord.Colour(0xE0A800)
-REMOVED_COLOUR = discord.Colour(0x808080)
-CHOICE_LABEL_MAX = 100
 HITS_PER_PAGE = 5
-
-
-def plain(text: str) -> str:
-    """Member text made inert: no markdown formatting, no mention syntax."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def venue_label(venue: VenueRecord) -> str:
-    """An autocomplete label: 'Name — City', within Discord's 100 characters."""
-    return clip(f"{venue.name} — {venue.city}", CHOICE_LABEL_MAX)
 
 
 def _number(language: str, value: float | None) -> str:
@@ -55,7 +37,7 @@ def venue_embed(
         title=clip(title, 256),
         description=plain(venue.description) or None,
         url=venue.url,
-        colour=PENDING_COLOUR if pending else VENUE_COLOUR,
+        colour=PENDING_COLOUR if pending else COLOUR,
         timestamp=venue.created_at,
     )
     embed.add_field(name=t(language, "venue.field.kind"), value=t(language, f"kind.{venue.kind}"))
@@ -148,7 +130,7 @@ def hits_pages(language: str, hits: Sequence[VenueHit], title: str) -> list[disc
     chunks = [hits[i : i + HITS_PER_PAGE] for i in range(0, len(hits), HITS_PER_PAGE)]
     pages = []
     for page, chunk in enumerate(chunks, start=1):
-        embed = discord.Embed(title=clip(title, 256), colour=VENUE_COLOUR)
+        embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
         for rank, hit in enumerate(chunk, start=(page - 1) * HITS_PER_PAGE + 1):
             venue = hit.venue
             score = (

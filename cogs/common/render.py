@@ -1,0 +1,34 @@
+"""Colours and text helpers of every embed. Member text is shown, never interpreted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import discord
+
+#: The bot's colour: announcements, lists, the digest, profiles.
+COLOUR = discord.Colour(0x2E8B57)
+PENDING_COLOUR = discord.Colour(0xE0A800)
+REMOVED_COLOUR = discord.Colour(0x808080)
+#: Discord's limit on an autocomplete choice's label.
+CHOICE_LABEL_MAX = 100
+
+
+def plain(text: str) -> str:
+    """Member text made inert: no markdown formatting, no mention syntax."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
+    """The lines while they fit in `limit` characters, then one line from `more` with the
+    number of lines left out ("and 3 more")."""
+    text = ""
+    for index, line in enumerate(lines):
+        if len(text) + len(line) + 1 > limit:
+            return text + "\n" + more(len(lines) - index)
+        text += ("\n" if text else "") + line
+    return text

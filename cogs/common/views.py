@@ -1,0 +1,112 @@
+"""Views a member owns: paged lists and confirmations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.app import report_error
+from bot.i18n import language_of, t
+from cogs.common import Interaction
+
+log = logging.getLogger(__name__)
+
+
+class OwnedView(ui.View):
+    """A view only the member who asked may use; it disables itself when it times out."""
+
+    def __init__(self, owner_id: int, *, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.interaction: discord.Interaction | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "error.not_your_buttons"), ephemeral=True
+        )
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, ui.Button | ui.Select):
+                item.disabled = True
+        if self.interaction is not None:
+            try:
+                await self.interaction.edit_original_response(view=self)
+            except discord.HTTPException as exc:
+                log.info("could not disable an expired view: %s", exc)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: ui.Item[Any]
+    ) -> None:
+        await report_error(interaction, error)
+
+
+class Paginator(OwnedView):
+    """Previous / Next over pre-rendered pages."""
+
+    def __init__(
+        self, owner_id: int, pages: Sequence[discord.Embed], language: str, *, timeout: float
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.pages = list(pages)
+        self.index = 0
+        self.previous.label = t(language, "page.previous")
+        self.next.label = t(language, "page.next")
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    @property
+    def page(self) -> discord.Embed:
+        return self.pages[self.index]
+
+    @ui.button(style=discord.ButtonStyle.secondary, emoji="◀️")
+    async def previous(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
+        self.index = max(0, self.index - 1)
+        self._sync()
+        await interaction.response.edit_message(embed=self.page, view=self)
+
+    @ui.button(style=discord.ButtonStyle.secondary, emoji="▶️")
+    async def next(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        self._sync()
+        await interaction.response.edit_message(embed=self.page, view=self)
+
+
+class Confirm(OwnedView):
+    """Two buttons: go ahead, or cancel. `on_confirm` does the work and answers."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        language: str,
+        on_confirm: Callable[[Interaction], Awaitable[None]],
+        *,
+        timeout: float,
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.language = language
+        self.on_confirm = on_confirm
+        self.confirm.label = t(language, "duplicate.create_anyway")
+        self.cancel.label = t(language, "duplicate.cancel")
+
+    @ui.button(style=discord.ButtonStyle.primary, custom_id="confirm")
+    async def confirm(self, interaction: Interaction, _: ui.Button[Any]) -> None:
+        self.stop()
+        await self.on_confirm(interaction)
+
+    @ui.button(style=discord.ButtonStyle.secondary, custom_id="cancel")
+    async def cancel(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content=t(language_of(interaction.locale), "confirm.cancelled"), view=None
+        )

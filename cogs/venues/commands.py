@@ -1,0 +1,376 @@
+"""The /venue commands: propose, rate, show, search, top, edit, remove, visit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discord import app_commands
+from discord.app_commands import Range
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.domain.guilds import GuildConfig
+from bot.domain.ratings import validate_rating
+from bot.domain.search import VenueHit
+from bot.domain.venues import (
+    ADDRESS_MAX,
+    CITY_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    URL_MAX,
+    VenueDraft,
+    validate_proposal,
+)
+from bot.i18n import language_of, number, t
+from cogs.common import Interaction
+from cogs.common.options import EditableVenueOption, VenueOption, venue_parameter
+from cogs.common.permissions import is_moderator
+from cogs.common.render import plain
+from cogs.common.views import Confirm, Paginator
+from cogs.venues.announcements import announce, announcement_channel, edit_announcement
+from cogs.venues.options import (
+    EDIT_DESCRIPTIONS,
+    KIND_CHOICES,
+    PERIOD_CHOICES,
+    SORT_CHOICES,
+    VENUE_DESCRIPTIONS,
+    VENUE_OPTIONS,
+)
+from cogs.venues.rating import rate_view, rated_message
+from cogs.venues.render import hits_pages, removed_embed, venue_embed
+from cogs.venues.votes import InFlight
+from db.repositories import VenueRecord
+
+if TYPE_CHECKING:
+    from bot.app import BonnesPlaces
+
+
+@app_commands.guild_only()
+class Venues(
+    commands.GroupCog,
+    group_name=_("venue"),
+    group_description=_("Propose, rate, find and vote on the venues worth your time"),
+):
+    def __init__(self, bot: BonnesPlaces, in_flight: InFlight) -> None:
+        self.bot = bot
+        self.services = bot.services
+        self.venues = bot.services.venues
+        self.in_flight = in_flight
+        super().__init__()
+
+    @property
+    def view_timeout(self) -> float:
+        return self.bot.settings.view_timeout
+
+    def _post_language(self, interaction: Interaction, config: GuildConfig) -> str:
+        """The language of the guild's posts (announcements), not of the member."""
+        assert interaction.guild is not None
+        return config.post_language(interaction.guild_locale or interaction.guild.preferred_locale)
+
+    # -- /venue propose ---------------------------------------------------------------
+
+    @app_commands.command(
+        name=_("propose"), description=_("Propose a venue or gathering worth the time")
+    )
+    @app_commands.rename(**VENUE_OPTIONS)
+    @app_commands.describe(**VENUE_DESCRIPTIONS)
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def propose(
+        self,
+        interaction: Interaction,
+        name: Range[str, 1, NAME_MAX],
+        kind: str,
+        city: Range[str, 1, CITY_MAX],
+        address: Range[str, 1, ADDRESS_MAX] | None = None,
+        url: Range[str, 1, URL_MAX] | None = None,
+        description: Range[str, 1, DESCRIPTION_MAX] | None = None,
+        tags: Range[str, 1, 200] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        draft = validate_proposal(
+            name=name,
+            kind=kind,
+            city=city,
+            address=address,
+            url=url,
+            description=description,
+            tags=tags,
+        )
+        config = await self.services.guilds.config(interaction.guild_id)
+        announcement_channel(interaction, config)  # refuse before anything is stored
+        similar = await self.venues.similar(interaction.guild_id, draft)
+        if not similar:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await announce(interaction, draft, config, self.in_flight)
+            return
+        await self._confirm_similar(interaction, draft, config, similar)
+
+    async def _confirm_similar(
+        self,
+        interaction: Interaction,
+        draft: VenueDraft,
+        config: GuildConfig,
+        similar: list[VenueRecord],
+    ) -> None:
+        """Show the venues like the draft and propose it only if the member confirms."""
+        language = language_of(interaction.locale)
+
+        async def create_anyway(click: Interaction) -> None:
+            await click.response.edit_message(
+                content=t(language_of(click.locale), "duplicate.creating"), view=None
+            )
+            await announce(click, draft, config, self.in_flight)
+
+        listing = "\n".join(
+            f"• {plain(v.name)} — {plain(v.city)}" + (f" ({v.jump_url})" if v.jump_url else "")
+            for v in similar
+        )
+        view = Confirm(interaction.user.id, language, create_anyway, timeout=self.view_timeout)
+        await interaction.response.send_message(
+            t(language, "duplicate.similar", name=plain(draft.name), venues=listing),
+            view=view,
+            ephemeral=True,
+        )
+        view.interaction = interaction
+
+    # -- /venue rate and /venue show ---------------------------------------------------
+
+    @app_commands.command(name=_("rate"), description=_("Rate a venue: was it worth your time?"))
+    @venue_parameter
+    @app_commands.rename(
+        worth=_("worth"),
+        hours=_("hours"),
+        substance=_("substance"),
+        experience=_("experience"),
+        connections=_("connections"),
+        comment=_("comment"),
+    )
+    @app_commands.describe(
+        worth=_("Was it worth the time you invested? 1 to 5"),
+        hours=_("Hours it took, travel included"),
+        substance=_("Did you hear substance? 1 to 5"),
+        experience=_("Real experience rather than promises? 1 to 5"),
+        connections=_("Valuable new connections? 1 to 5"),
+        comment=_("What you would tell a colleague (shown without your name)"),
+    )
+    async def rate(
+        self,
+        interaction: Interaction,
+        venue: VenueOption,
+        worth: Range[int, 1, 5],
+        hours: Range[float, 0.25, 24.0],
+        substance: Range[int, 1, 5] | None = None,
+        experience: Range[int, 1, 5] | None = None,
+        connections: Range[int, 1, 5] | None = None,
+        comment: Range[str, 1, 500] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        rating = validate_rating(
+            worth=worth,
+            hours=hours,
+            substance=substance,
+            experience=experience,
+            connections=connections,
+            comment=comment,
+        )
+        outcome = await self.services.ratings.rate(
+            interaction.guild_id, venue.id, interaction.user.id, rating
+        )
+        await interaction.response.send_message(
+            rated_message(language_of(interaction.locale), outcome), ephemeral=True
+        )
+
+    @app_commands.command(name=_("show"), description=_("Show a venue with its votes"))
+    @venue_parameter
+    async def show(self, interaction: Interaction, venue: VenueOption) -> None:
+        assert interaction.guild_id is not None
+        details = await self.venues.details(interaction.guild_id, venue.id)
+        await interaction.response.send_message(
+            embed=venue_embed(language_of(interaction.locale), details)
+        )
+
+    # -- /venue search and /venue top ------------------------------------------------
+
+    @app_commands.command(name=_("search"), description=_("Search the venues"))
+    @app_commands.rename(
+        query=_("query"), city=_("city"), kind=_("kind"), tag=_("tag"), sort=_("sort")
+    )
+    @app_commands.describe(
+        query=_("Words to look for in names, cities, descriptions and tags"),
+        city=_("Only in this city"),
+        kind=_("Only this kind"),
+        tag=_("Only with this tag"),
+        sort=_("Order of the results"),
+    )
+    @app_commands.choices(kind=KIND_CHOICES, sort=SORT_CHOICES)
+    async def search(
+        self,
+        interaction: Interaction,
+        query: Range[str, 1, 100] | None = None,
+        city: Range[str, 1, CITY_MAX] | None = None,
+        kind: str | None = None,
+        tag: Range[str, 1, 24] | None = None,
+        sort: str = "rit",
+    ) -> None:
+        assert interaction.guild_id is not None
+        hits = await self.services.search.search(
+            interaction.guild_id, query=query, city=city, kind=kind, tag=tag, sort=sort
+        )
+        language = language_of(interaction.locale)
+        await self._send_pages(interaction, language, hits, "search.title", "search.empty")
+
+    @app_commands.command(name=_("top"), description=_("The best venues by RIT score"))
+    @app_commands.rename(city=_("city"), kind=_("kind"), period=_("period"))
+    @app_commands.describe(
+        city=_("Only in this city"),
+        kind=_("Only this kind"),
+        period=_("Ratings from this period"),
+    )
+    @app_commands.choices(kind=KIND_CHOICES, period=PERIOD_CHOICES)
+    async def top(
+        self,
+        interaction: Interaction,
+        city: Range[str, 1, CITY_MAX] | None = None,
+        kind: str | None = None,
+        period: str = "all",
+    ) -> None:
+        assert interaction.guild_id is not None
+        hits = await self.services.search.top(
+            interaction.guild_id, city=city, kind=kind, period=period
+        )
+        language = language_of(interaction.locale)
+        await self._send_pages(interaction, language, hits, f"top.title.{period}", "top.empty")
+
+    async def _send_pages(
+        self,
+        interaction: Interaction,
+        language: str,
+        hits: list[VenueHit],
+        title_key: str,
+        empty_key: str,
+    ) -> None:
+        if not hits:
+            await interaction.response.send_message(t(language, empty_key), ephemeral=True)
+            return
+        pages = hits_pages(language, hits, t(language, title_key))
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+            return
+        view = Paginator(interaction.user.id, pages, language, timeout=self.view_timeout)
+        await interaction.response.send_message(embed=view.page, view=view, ephemeral=True)
+        view.interaction = interaction
+
+    # -- /venue edit and /venue remove ------------------------------------------------
+
+    @app_commands.command(name=_("edit"), description=_("Edit a venue you proposed"))
+    @venue_parameter
+    @app_commands.rename(**VENUE_OPTIONS)
+    @app_commands.describe(**EDIT_DESCRIPTIONS)
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def edit(
+        self,
+        interaction: Interaction,
+        venue: EditableVenueOption,
+        name: Range[str, 1, NAME_MAX] | None = None,
+        kind: str | None = None,
+        city: Range[str, 1, CITY_MAX] | None = None,
+        address: Range[str, 1, ADDRESS_MAX] | None = None,
+        url: Range[str, 1, URL_MAX] | None = None,
+        description: Range[str, 1, DESCRIPTION_MAX] | None = None,
+        tags: Range[str, 1, 200] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        config = await self.services.guilds.config(interaction.guild_id)
+        changes = {
+            "name": name,
+            "kind": kind,
+            "city": city,
+            "address": address,
+            "url": url,
+            "description": description,
+            "tags": tags,
+        }
+        details = await self.venues.edit(
+            interaction.guild_id,
+            venue.id,
+            interaction.user.id,
+            changes,
+            is_moderator=is_moderator(interaction, config),
+        )
+        language = self._post_language(interaction, config)
+        if details.venue.status == "active":
+            await edit_announcement(
+                self.bot,
+                details,
+                embed=venue_embed(language, details, announcement=True),
+                view=rate_view(details.venue.id, language),
+            )
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name=_("remove"), description=_("Remove a venue you proposed"))
+    @venue_parameter
+    @app_commands.rename(reason=_("reason"))
+    @app_commands.describe(reason=_("Why it is removed (shown on the announcement)"))
+    async def remove(
+        self,
+        interaction: Interaction,
+        venue: EditableVenueOption,
+        reason: Range[str, 1, REASON_MAX] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        config = await self.services.guilds.config(interaction.guild_id)
+        details = await self.venues.remove(
+            interaction.guild_id,
+            venue.id,
+            interaction.user.id,
+            reason,
+            is_moderator=is_moderator(interaction, config),
+        )
+        language = self._post_language(interaction, config)
+        await edit_announcement(
+            self.bot, details, embed=removed_embed(language, details), view=None
+        )
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "venue.removed", name=plain(details.venue.name)),
+            ephemeral=True,
+        )
+
+    # -- /venue visit -----------------------------------------------------------------
+
+    @app_commands.command(name=_("visit"), description=_("Log a visit to a venue"))
+    @venue_parameter
+    @app_commands.rename(date=_("date"), hours=_("hours"))
+    @app_commands.describe(
+        date=_("When, as YYYY-MM-DD (default: today)"),
+        hours=_("Hours it took, travel included"),
+    )
+    async def visit(
+        self,
+        interaction: Interaction,
+        venue: VenueOption,
+        date: Range[str, 1, 10] | None = None,
+        hours: Range[float, 0.25, 24.0] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        outcome = await self.services.visits.log(
+            interaction.guild_id,
+            venue.id,
+            interaction.user.id,
+            date=date,
+            hours=None if hours is None else str(hours),
+        )
+        language = language_of(interaction.locale)
+        await interaction.response.send_message(
+            t(
+                language,
+                "visit.logged" if outcome.created else "visit.updated",
+                name=plain(outcome.venue.name),
+                date=outcome.visited_on.isoformat(),
+                hours=number(language, outcome.hours, 2),
+            ),
+            ephemeral=True,
+        )

@@ -1,0 +1,79 @@
+"""Moderation of proposals: the Approve / Reject buttons on a pending announcement."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.app import report_error
+from bot.domain.errors import DomainError
+from bot.i18n import t
+from cogs.common import services_of
+from cogs.common.permissions import is_moderator
+from cogs.venues.rating import rate_view
+from cogs.venues.render import removed_embed, venue_embed
+from cogs.venues.votes import add_vote_reactions
+
+
+class ReviewButton(
+    ui.DynamicItem[ui.Button[Any]],
+    template=r"bp:review:(?P<action>approve|reject):(?P<venue_id>\d+)",
+):
+    """Approve / Reject on a pending proposal; moderators only."""
+
+    def __init__(self, action: str, venue_id: int, label: str | None = None) -> None:
+        super().__init__(
+            ui.Button(
+                label=label or action,
+                style=discord.ButtonStyle.success
+                if action == "approve"
+                else discord.ButtonStyle.danger,
+                custom_id=f"bp:review:{action}:{venue_id}",
+            )
+        )
+        self.action = action
+        self.venue_id = venue_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> ReviewButton:
+        return cls(match["action"], int(match["venue_id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await review(interaction, self.venue_id, approve=self.action == "approve")
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+def review_view(venue_id: int, language: str) -> ui.View:
+    view = ui.View(timeout=None)
+    view.add_item(ReviewButton("approve", venue_id, t(language, "review.approve")))
+    view.add_item(ReviewButton("reject", venue_id, t(language, "review.reject")))
+    return view
+
+
+async def review(interaction: discord.Interaction, venue_id: int, *, approve: bool) -> None:
+    """A moderator's decision: the announcement becomes a live one, or says it was rejected."""
+    assert interaction.guild_id is not None and interaction.guild is not None
+    services = services_of(interaction)
+    config = await services.guilds.config(interaction.guild_id)
+    if not is_moderator(interaction, config):
+        raise DomainError("error.moderators_only")
+    details = await services.venues.review(interaction.guild_id, venue_id, approve=approve)
+    language = config.post_language(interaction.guild_locale or interaction.guild.preferred_locale)
+    if approve:
+        await interaction.response.edit_message(
+            embed=venue_embed(language, details, announcement=True),
+            view=rate_view(venue_id, language),
+        )
+        if interaction.message is not None:
+            await add_vote_reactions(interaction.message)
+    else:
+        await interaction.response.edit_message(
+            embed=removed_embed(language, details, rejected=True), view=None
+        )
