@@ -15,6 +15,7 @@ from pathlib import Path
 import discord
 
 from bot.app import BonnesPlaces
+from bot.clock import ClockUnavailable, clock_from
 from bot.discord_endpoints import point_discord_at
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
@@ -50,7 +51,10 @@ async def serve(
     await upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
-        async with BonnesPlaces(settings, Services.build(db)) as bot:
+        async with (
+            clock_from(settings.clock_url) as clock,
+            BonnesPlaces(settings, Services.build(db, clock)) as bot,
+        ):
             if on_bot is not None:
                 on_bot(bot)
             runner = asyncio.create_task(
@@ -129,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except discord.PrivilegedIntentsRequired as exc:
         print(f"bonnes-places: {exc}", file=sys.stderr)
+        return 1
+    except ClockUnavailable as exc:
+        print(
+            f"bonnes-places: CLOCK_URL {settings.clock_url} answers no time: {exc}", file=sys.stderr
+        )
         return 1
     return 0
 

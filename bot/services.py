@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest import DigestService
 from bot.domain.guilds import GuildService
 from bot.domain.privacy import PrivacyService
@@ -20,6 +21,7 @@ from db.engine import Database
 
 @dataclass(frozen=True, slots=True)
 class Services:
+    clock: Clock
     venues: VenueService
     guilds: GuildService
     state: BotStateService
@@ -33,17 +35,18 @@ class Services:
     privacy: PrivacyService
 
     @classmethod
-    def build(cls, db: Database) -> Services:
+    def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
         return cls(
-            venues=VenueService(db),
+            clock=clock,
+            venues=VenueService(db, clock),
             guilds=GuildService(db),
             state=BotStateService(db),
-            ratings=RatingService(db),
-            search=SearchService(db),
-            visits=VisitService(db),
-            digest=DigestService(db),
-            routines=RoutineService(db),
-            profiles=ProfileService(db),
+            ratings=RatingService(db, clock),
+            search=SearchService(db, clock),
+            visits=VisitService(db, clock),
+            digest=DigestService(db, clock),
+            routines=RoutineService(db, clock),
+            profiles=ProfileService(db, clock),
             votes=VoteService(db),
-            privacy=PrivacyService(db),
+            privacy=PrivacyService(db, clock),
         )

@@ -80,6 +80,15 @@ class Settings(DatabaseSettings):
     #: failed one (doubled, then tripled).
     digest_check_seconds: float = Field(default=60.0, gt=0)
     digest_retry_seconds: float = Field(default=300.0, gt=0)
+    #: An HTTP endpoint answering the current instant (ISO 8601 UTC); the system clock if unset.
+    clock_url: str | None = None
+
+    @field_validator("clock_url")
+    @classmethod
+    def _http_clock_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
 
     @field_validator("discord_token")
     @classmethod

@@ -141,7 +141,7 @@ class Digests(
             await self._post_due()
 
     async def _post_due(self) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = await self.bot.services.clock.now()
         guilds = {guild.id: guild for guild in self.bot.guilds}
         try:
             due = await self.service.due(list(guilds), now)
@@ -234,7 +234,7 @@ class Digests(
         assert interaction.guild is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         guild = interaction.guild
-        now = dt.datetime.now(dt.UTC)
+        now = await self.bot.services.clock.now()
         preview = await self.service.preview(guild.id, now)
         language = preview.config.post_language(guild.preferred_locale)
         digest = compose_digest(preview.data, language, escape=plain)
@@ -286,7 +286,7 @@ class Digests(
         config = await self.service.scheduled(guild.id)
         self._channel(guild, config.digest_channel_id)  # refuse before claiming the week
         await interaction.response.defer(ephemeral=True, thinking=True)
-        now = dt.datetime.now(dt.UTC)
+        now = await self.bot.services.clock.now()
         prepared = await self.service.prepare(guild.id, now)
         assert prepared is not None  # a manual claim is granted or refused
         async with ChartRenderer() as charts:

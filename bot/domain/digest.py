@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest_compose import (
     FIELD_VALUE_MAX,
     TOTAL_MAX,
@@ -180,8 +181,9 @@ def _candidate_weeks(now: dt.datetime) -> list[IsoWeek]:
 
 
 class DigestService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     # -- configuration ------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ class DigestService:
             "digest_channel_id": channel_id,
             "digest_weekday": weekday,
             "digest_hour": hour,
-            "digest_since": now or dt.datetime.now(dt.UTC),
+            "digest_since": now or await self.clock.now(),
         }
         if timezone is not None:
             changes["timezone"] = validate_timezone(timezone)
@@ -228,7 +230,7 @@ class DigestService:
         return True
 
     async def status(self, guild_id: int, now: dt.datetime | None = None) -> DigestStatus:
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or await self.clock.now()
         async with self.db.read() as session:
             config = await GuildConfigRepository(session).get(guild_id)
             return await self._status(session, config, now)
@@ -391,7 +393,7 @@ class DigestService:
 
     async def gather(self, guild_id: int, now: dt.datetime | None = None) -> DigestData:
         """Everything the digest reports, for the week ending `now`."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or await self.clock.now()
         async with self.db.read() as session:
             config = await GuildConfigRepository(session).get(guild_id)
             return await gather_digest(session, config, now)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from db.engine import Database
 from db.repositories import PrivacyRepository
 
 
 class PrivacyService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def export(self, member_id: int, *, now: dt.datetime | None = None) -> bytes:
         """Everything stored about the member, in every server, as JSON."""
@@ -19,7 +21,7 @@ class PrivacyService:
             data = await PrivacyRepository(session).export(member_id)
         document = {
             "member_id": str(member_id),
-            "exported_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
+            "exported_at": (now or await self.clock.now()).isoformat(),
             **data,
         }
         return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Forbidden
 from bot.domain.schedule import streaks, week_of
 from db.engine import Database
@@ -25,8 +26,9 @@ class Profile:
 
 
 class ProfileService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def set_public(self, guild_id: int, member_id: int, public: bool) -> None:
         async with self.db.write() as session:
@@ -41,7 +43,7 @@ class ProfileService:
         now: dt.datetime | None = None,
     ) -> Profile:
         """Your own profile always; another member's only if they made it public."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or await self.clock.now()
         async with self.db.read() as session:
             public = await ProfileRepository(session).is_public(guild_id, member_id)
             if viewer_id != member_id and not public:

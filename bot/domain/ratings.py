@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Forbidden, InvalidInput
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
@@ -108,8 +109,9 @@ def validate_rating(
 
 
 class RatingService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def rate(
         self,
@@ -130,7 +132,7 @@ class RatingService:
                 guild_id=guild_id,
                 venue_id=venue.id,
                 member_id=member_id,
-                now=now or dt.datetime.now(dt.UTC),
+                now=now or await self.clock.now(),
                 worth=rating.worth,
                 hours=rating.hours,
                 substance=rating.substance,

@@ -8,6 +8,7 @@ import re
 import icalendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
@@ -45,8 +46,9 @@ def parse_routine_ref(value: str) -> int:
 
 
 class RoutineService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def create(
         self,
@@ -81,9 +83,9 @@ class RoutineService:
                 local_time=local_time,
                 title=clean_title,
                 creator_id=creator_id,
-                created_at=now or dt.datetime.now(dt.UTC),
+                created_at=now or await self.clock.now(),
             )
-            await routines.join(guild_id, routine_id, creator_id, now or dt.datetime.now(dt.UTC))
+            await routines.join(guild_id, routine_id, creator_id, now or await self.clock.now())
             (record,) = await routines.find_all(guild_id, ids=[routine_id])
         return record
 
@@ -108,7 +110,7 @@ class RoutineService:
         async with self.db.write() as session:
             routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
-            joined = await routines.join(guild_id, routine.id, member_id, dt.datetime.now(dt.UTC))
+            joined = await routines.join(guild_id, routine.id, member_id, await self.clock.now())
             (routine,) = await routines.find_all(guild_id, ids=[routine.id])
         return routine, joined
 
@@ -137,7 +139,7 @@ class RoutineService:
     ) -> bytes:
         """An iCalendar file: each routine the member joined as a weekly event in the
         guild's time zone, lasting the member's usual hours there (2 by default)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or await self.clock.now()
         async with self.db.read() as session:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             routines = await RoutineRepository(session).find_all(guild_id, member_id=member_id)

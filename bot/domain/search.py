@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import Score
 from bot.domain.scores import GuildScores
@@ -38,8 +39,9 @@ class VenueHit:
 
 
 class SearchService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def search(
         self,
@@ -88,7 +90,7 @@ class SearchService:
         if kind is not None and kind not in VENUE_KINDS:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         span = PERIODS[period]
-        since = (now or dt.datetime.now(dt.UTC)) - span if span else None
+        since = (now or await self.clock.now()) - span if span else None
         async with self.db.read() as session:
             ratings = RatingRepository(session)
             everything = await ratings.rows(guild_id)

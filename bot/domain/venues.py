@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
@@ -249,8 +250,9 @@ def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> Non
 class VenueService:
     """Proposals, edits, reviews and look-ups. Each method is one transaction."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def resolve(
         self, guild_id: int, text: str, *, statuses: tuple[str, ...] = LISTED_STATUSES
@@ -319,7 +321,7 @@ class VenueService:
                 proposer_id=proposer_id,
                 status="pending" if pending else "active",
                 tags=draft.tags,
-                now=now or dt.datetime.now(dt.UTC),
+                now=now or await self.clock.now(),
                 **draft.columns(),
             )
 
@@ -357,7 +359,7 @@ class VenueService:
                 guild_id,
                 venue.id,
                 tags=draft.tags,
-                updated_at=dt.datetime.now(dt.UTC),
+                updated_at=await self.clock.now(),
                 **draft.columns(),
             )
         return VenueDetails(venue=updated, tags=draft.tags)

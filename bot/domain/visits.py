@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.ratings import parse_hours
@@ -43,8 +44,9 @@ def parse_visit_date(value: str | None, today: dt.date) -> dt.date:
 
 
 class VisitService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
+        self.clock = clock
 
     async def log(
         self,
@@ -58,7 +60,7 @@ class VisitService:
     ) -> VisitOutcome:
         """Log a visit (today in the guild's time zone by default). Without hours, the
         member's own rating of the venue gives them, else 2 hours."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or await self.clock.now()
         async with self.db.write() as session:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             visited_on = parse_visit_date(date, now.astimezone(zone).date())

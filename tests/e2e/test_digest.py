@@ -311,3 +311,33 @@ async def test_each_shard_process_posts_its_own_guilds_digests(
         assert sorted(s.shard for s in fake.sessions.values()) == [(0, 2), (1, 2)]
     finally:
         await fake.stop()
+
+
+async def test_moving_the_clock_forward_posts_the_digest_when_it_falls_due(
+    harness: Harness,
+) -> None:
+    """The scheduler reads CLOCK_URL: a digest set for three days ahead is posted as soon as
+    the fake's clock reaches it, and once only."""
+    h = harness
+    await h.start(DIGEST_CHECK_SECONDS="0.1")
+    channel = await digest_channel(h)
+    await rated_venues(h, 1)
+    due = (h.fake.now() + dt.timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    await run(
+        h,
+        "digest setup",
+        h.fake.owner,
+        channel=channel,
+        weekday=due.weekday(),
+        hour=due.hour,
+        timezone="UTC",
+    )
+    await asyncio.sleep(0.5)  # several scheduler rounds: nothing is due yet
+    assert h.fake.channel_messages(channel) == []
+    h.fake.set_clock(due + dt.timedelta(minutes=1))
+    await h.fake.wait_for_message(channel, timeout=15)
+    await asyncio.sleep(0.5)
+    assert len(h.fake.channel_messages(channel)) == 1
+    stored = await runs(h.database_url)
+    week = due.isocalendar()
+    assert [(r.iso_year, r.iso_week) for r in stored] == [(week.year, week.week)]
