@@ -27,7 +27,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy bot db
+	$(PY) -m mypy
 
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks.run $(BENCH_ARGS)
