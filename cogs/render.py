@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import discord
 
@@ -18,9 +20,20 @@ CHOICE_LABEL_MAX = 100
 HITS_PER_PAGE = 5
 
 
+_BRACKETS = re.compile(r"([\[\]])")
+
+
 def plain(text: str) -> str:
-    """Member text made inert: no markdown formatting, no mention syntax."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Member text made inert: no markdown formatting, no mention syntax, no masked link.
+
+    Every bracket is escaped on its own: discord.py only escapes a link whose label fits
+    on one line, and Discord reads one across line breaks."""
+    pieces = _BRACKETS.split(text)
+    escaped = "".join(
+        "\\" + piece if piece in ("[", "]") else discord.utils.escape_markdown(piece)
+        for piece in pieces
+    )
+    return discord.utils.escape_mentions(escaped)
 
 
 def clip(text: str, limit: int) -> str:
@@ -62,6 +75,10 @@ def venue_embed(
     embed.add_field(name=t(language, "venue.field.city"), value=plain(venue.city))
     if venue.address:
         embed.add_field(name=t(language, "venue.field.address"), value=plain(venue.address))
+    if venue.url:
+        embed.add_field(
+            name=t(language, "venue.field.link"), value=plain(urlsplit(venue.url).hostname or "")
+        )
     if details.tags:
         embed.add_field(
             name=t(language, "venue.field.tags"),
@@ -123,9 +140,7 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
             value=f"[{t(language, 'venue.jump')}]({venue.jump_url})",
         )
     if details.comments:
-        quoted = "\n".join(
-            f"> {clip(plain(c).replace(chr(10), ' '), 300)}" for c in details.comments
-        )
+        quoted = "\n".join(f"> {clip(plain(' '.join(c.split())), 300)}" for c in details.comments)
         embed.add_field(
             name=t(language, "venue.field.comments"), value=clip(quoted, 1024), inline=False
         )
