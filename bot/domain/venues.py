@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -301,17 +302,28 @@ class VenueService:
         pending: bool = False,
         now: dt.datetime | None = None,
     ) -> VenueRecord:
-        async with self.db.write() as session:
-            venues = VenueRepository(session)
-            await self._refuse_exact(venues, guild_id, draft)
-            return await venues.create(
-                guild_id=guild_id,
-                proposer_id=proposer_id,
-                status="pending" if pending else "active",
-                tags=draft.tags,
-                now=now or dt.datetime.now(dt.UTC),
-                **draft.columns(),
-            )
+        try:
+            async with self.db.write() as session:
+                venues = VenueRepository(session)
+                await self._refuse_exact(venues, guild_id, draft)
+                return await venues.create(
+                    guild_id=guild_id,
+                    proposer_id=proposer_id,
+                    status="pending" if pending else "active",
+                    tags=draft.tags,
+                    now=now or dt.datetime.now(dt.UTC),
+                    **draft.columns(),
+                )
+        except IntegrityError:
+            await self._refuse_raced(guild_id, draft)
+            raise
+
+    async def _refuse_raced(
+        self, guild_id: int, draft: VenueDraft, exclude: int | None = None
+    ) -> None:
+        """After a unique-index refusal: the concurrent proposal that won, as a Conflict."""
+        async with self.db.read() as session:
+            await self._refuse_exact(VenueRepository(session), guild_id, draft, exclude)
 
     async def discard(self, guild_id: int, venue_id: int) -> None:
         """Forget a proposal that could not be announced, as if it was never made."""
@@ -337,19 +349,23 @@ class VenueService:
     ) -> VenueDetails:
         if all(value is None for value in changes.values()):
             raise InvalidInput("error.nothing_to_change")
-        async with self.db.write() as session:
-            venues = VenueRepository(session)
-            venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
-            require_owner(venue, member_id, is_moderator)
-            draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
-            await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
-            updated = await venues.update(
-                guild_id,
-                venue.id,
-                tags=draft.tags,
-                updated_at=dt.datetime.now(dt.UTC),
-                **draft.columns(),
-            )
+        try:
+            async with self.db.write() as session:
+                venues = VenueRepository(session)
+                venue = await resolve_venue(session, guild_id, ref, statuses=("active", "pending"))
+                require_owner(venue, member_id, is_moderator)
+                draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
+                await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
+                updated = await venues.update(
+                    guild_id,
+                    venue.id,
+                    tags=draft.tags,
+                    updated_at=dt.datetime.now(dt.UTC),
+                    **draft.columns(),
+                )
+        except IntegrityError:
+            await self._refuse_raced(guild_id, draft, exclude=venue.id)
+            raise
         return VenueDetails(venue=updated, tags=draft.tags)
 
     async def remove(
