@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,7 +77,8 @@ async def _run_until_signal(settings: Settings) -> None:
 
 
 def operator_command(argv: list[str]) -> int:
-    """`backup PATH` or `export --guild ID [--out DIR]`."""
+    """`backup PATH` or `export --guild ID [--out DIR]`: 0 when done, 1 with one line on
+    stderr when not, 2 for a usage or configuration error."""
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
     backup_parser = commands.add_parser("backup", help="online copy of the SQLite database")
@@ -94,17 +94,19 @@ def operator_command(argv: list[str]) -> int:
         return 2
     from bot import operator
 
-    if args.command == "backup":
-        try:
+    try:
+        if args.command == "backup":
             print(operator.backup(url, args.path))
-        except (OSError, sqlite3.Error) as exc:
-            print(f"bonnes-places: backup failed: {exc}", file=sys.stderr)
-            return 1
-        return 0
-    folder = args.out or Path(f"export-{args.guild}")
-    asyncio.run(upgrade(url))
-    for path in operator.export_guild(url, args.guild, folder):
-        print(path)
+            return 0
+        folder = args.out or Path(f"export-{args.guild}")
+        for path in operator.export_guild(url, args.guild, folder):
+            print(path)
+    except operator.OperatorError as exc:
+        print(f"bonnes-places: {args.command} failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"bonnes-places: {args.command} failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
