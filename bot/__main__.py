@@ -14,11 +14,17 @@ from pathlib import Path
 import discord
 
 from bot.app import BonnesPlaces
-from bot.discord_endpoints import point_discord_at
+from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
+from bot.startup import (
+    NETWORK_ERRORS,
+    StartupError,
+    one_line,
+    prepare_database,
+    quiet_network_tracebacks,
+)
 from db.engine import Database
-from db.migrate import upgrade
 
 log = logging.getLogger("bot")
 
@@ -43,11 +49,20 @@ async def serve(
     stop: asyncio.Event | None = None,
     on_bot: Callable[[BonnesPlaces], None] | None = None,
 ) -> None:
-    """Run the bot until `stop` is set (SIGTERM/SIGINT set it under `main`)."""
+    """Run the bot until `stop` is set (SIGTERM/SIGINT set it under `main`).
+
+    Raises StartupError when the database or Discord cannot be used as configured."""
     stop = stop or asyncio.Event()
+    quiet_network_tracebacks()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
-    await upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    if not await prepare_database(settings.database_url, stop, settings.database_wait_seconds):
+        log.info("stopped before start")
+        return
+    db = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=settings.database_statement_timeout,
+    )
     try:
         async with BonnesPlaces(settings, Services.build(db)) as bot:
             if on_bot is not None:
@@ -61,7 +76,20 @@ async def serve(
             if not runner.done():
                 log.info("stopping")
                 await bot.close()
-            await runner
+                # A shard still retrying an unreachable gateway does not end with close().
+                runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+    except NETWORK_ERRORS as exc:
+        raise StartupError(
+            f"cannot reach Discord at {settings.discord_api_base or DISCORD_API_BASE}: "
+            f"{one_line(exc)}"
+        ) from None
+    except discord.HTTPException as exc:
+        raise StartupError(
+            f"Discord at {settings.discord_api_base or DISCORD_API_BASE} answered "
+            f"{exc.status}: {one_line(exc)}"
+        ) from None
     finally:
         await db.dispose()
         log.info("stopped")
@@ -130,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     except discord.PrivilegedIntentsRequired as exc:
+        print(f"bonnes-places: {exc}", file=sys.stderr)
+        return 1
+    except StartupError as exc:
         print(f"bonnes-places: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.startup import one_line
 from db.models import Rating, Routine, RoutineMember, Venue, VenueTag, Visit, Vote
 
 #: Discord ids are positive 64-bit integers (stored as BIGINT).
@@ -69,13 +70,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 class OperatorError(Exception):
     """What went wrong, as one line an operator can act on."""
-
-
-def one_line(error: BaseException) -> str:
-    """The first line of an error's text (SQLAlchemy's run over several)."""
-    origin = getattr(error, "orig", None) or error
-    text = str(origin).strip() or type(origin).__name__
-    return text.splitlines()[0]
 
 
 def _sqlite_file(url: URL) -> Path:

@@ -245,7 +245,8 @@ class Venues(
         self.votes.start()
 
     async def cog_unload(self) -> None:
-        await self.votes.close()  # every vote received is stored before the bot stops
+        # Every vote received is stored before the bot stops, unless the database is down.
+        await self.votes.close(timeout=self.bot.settings.shutdown_timeout)
 
     @property
     def view_timeout(self) -> float:

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from db.migrate import include_object
 from db.models import Base
 
+#: Seconds to open a connection to PostgreSQL before start-up retries.
+CONNECT_TIMEOUT = 10
+
 config = context.config
 target_metadata = Base.metadata
 
@@ -72,9 +75,13 @@ def _run_sync(connection: Connection) -> None:
 
 async def _run_async() -> None:
     url = _url()
-    engine = create_async_engine(url, poolclass=pool.NullPool)
     if make_url(url).get_backend_name() == "sqlite":
+        engine = create_async_engine(url, poolclass=pool.NullPool)
         _transactional_sqlite(engine)
+    else:  # a server that does not answer is retried by the caller, not waited on
+        engine = create_async_engine(
+            url, poolclass=pool.NullPool, connect_args={"timeout": CONNECT_TIMEOUT}
+        )
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)
