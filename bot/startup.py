@@ -103,13 +103,18 @@ NETWORK_ERRORS = (
 )
 
 
+#: discord.py's messages for a failed connection attempt that it retries.
+_RECONNECTING = ("Failed to connect for shard_id", "Attempting a reconnect")
+
+
 class _OneLineNetworkErrors(logging.Filter):
     """discord.py logs each failed (re)connection with its traceback, and at start-up
     chains each attempt to the previous ones: keep the message and the reason only."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, NETWORK_ERRORS):
+        reconnecting = str(record.msg).startswith(_RECONNECTING)
+        if reconnecting and isinstance(error, NETWORK_ERRORS):
             record.msg = f"{record.getMessage()} ({one_line(error)})"
             record.args = ()
             record.exc_info = None
