@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import sqlite3
+from contextlib import closing
 
 import aiohttp
 import discord
 from sqlalchemy.engine import make_url
 
+from db.engine import ensure_sqlite_directory
 from db.migrate import upgrade
 
 log = logging.getLogger("bot")
@@ -57,6 +60,18 @@ def describe_database(url: str) -> str:
     return f"PostgreSQL database {parsed.database!r} at {where}"
 
 
+def check_sqlite_file(url: str) -> None:
+    """Open a SQLite file for writing, as the bot will, with the standard driver: a file
+    that is not a database, a folder, or a read-only file fails here in one line."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    ensure_sqlite_directory(parsed)
+    with closing(sqlite3.connect(parsed.database, timeout=5)) as connection:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(f"PRAGMA user_version = {int(version)}")  # a write, unchanged
+
+
 async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -> bool:
     """Bring the database to the current schema; False if `stop` was set while waiting.
 
@@ -68,6 +83,7 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
     attempt = 1
     while True:
         try:
+            await asyncio.to_thread(check_sqlite_file, url)
             await upgrade(url)
             return True
         except Exception as exc:
