@@ -28,6 +28,9 @@ from db.engine import Database
 
 log = logging.getLogger("bot")
 
+#: Seconds the client gets to end by itself once closed, before it is cancelled.
+RUNNER_GRACE_SECONDS = 2.0
+
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(
@@ -77,6 +80,7 @@ async def serve(
                 log.info("stopping")
                 await bot.close()
                 # A shard still retrying an unreachable gateway does not end with close().
+                await asyncio.wait({runner}, timeout=RUNNER_GRACE_SECONDS)
                 runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner

@@ -75,10 +75,9 @@ def venue_embed(
     embed.add_field(name=t(language, "venue.field.city"), value=plain(venue.city))
     if venue.address:
         embed.add_field(name=t(language, "venue.field.address"), value=plain(venue.address))
-    if venue.url:
-        embed.add_field(
-            name=t(language, "venue.field.link"), value=plain(urlsplit(venue.url).hostname or "")
-        )
+    host = urlsplit(venue.url).hostname if venue.url else None
+    if host:  # where the title's link leads, whatever the title says
+        embed.add_field(name=t(language, "venue.field.link"), value=plain(host))
     if details.tags:
         embed.add_field(
             name=t(language, "venue.field.tags"),
