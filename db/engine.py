@@ -102,9 +102,12 @@ class Database:
         url: str | URL,
         *,
         pool_size: int = 5,
-        connect_timeout: float = PG_CONNECT_TIMEOUT,
-        statement_timeout: float = PG_STATEMENT_TIMEOUT,
+        connect_timeout: float = 10.0,
+        statement_timeout: float | None = None,
     ) -> None:
+        """`connect_timeout` and `statement_timeout` (PostgreSQL, seconds) default to
+        lenient values for scripts and tests; the bot passes its strict ones (settings,
+        default PG_CONNECT_TIMEOUT and PG_STATEMENT_TIMEOUT)."""
         self.url = make_url(url)
         if self.is_sqlite:
             ensure_sqlite_directory(self.url)
