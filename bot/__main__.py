@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +15,22 @@ import discord
 
 from bot.app import BonnesPlaces
 from bot.clock import ClockUnavailable, clock_from
-from bot.discord_endpoints import point_discord_at
+from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
+from bot.startup import (
+    NETWORK_ERRORS,
+    StartupError,
+    one_line,
+    prepare_database,
+    quiet_network_tracebacks,
+)
 from db.engine import Database
-from db.migrate import upgrade
 
 log = logging.getLogger("bot")
+
+#: Seconds the client gets to end by itself once closed, before it is cancelled.
+RUNNER_GRACE_SECONDS = 2.0
 
 
 def configure_logging(level: str) -> None:
@@ -45,11 +53,20 @@ async def serve(
     stop: asyncio.Event | None = None,
     on_bot: Callable[[BonnesPlaces], None] | None = None,
 ) -> None:
-    """Run the bot until `stop` is set (SIGTERM/SIGINT set it under `main`)."""
+    """Run the bot until `stop` is set (SIGTERM/SIGINT set it under `main`).
+
+    Raises StartupError when the database or Discord cannot be used as configured."""
     stop = stop or asyncio.Event()
+    quiet_network_tracebacks()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
-    await upgrade(settings.database_url)
-    db = Database(settings.database_url)
+    if not await prepare_database(settings.database_url, stop, settings.database_wait_seconds):
+        log.info("stopped before start")
+        return
+    db = Database(
+        settings.database_url,
+        connect_timeout=settings.database_connect_timeout,
+        statement_timeout=settings.database_statement_timeout,
+    )
     try:
         async with (
             clock_from(settings.clock_url) as clock,
@@ -66,7 +83,21 @@ async def serve(
             if not runner.done():
                 log.info("stopping")
                 await bot.close()
-            await runner
+                # A shard still retrying an unreachable gateway does not end with close().
+                await asyncio.wait({runner}, timeout=RUNNER_GRACE_SECONDS)
+                runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+    except NETWORK_ERRORS as exc:
+        raise StartupError(
+            f"cannot reach Discord at {settings.discord_api_base or DISCORD_API_BASE}: "
+            f"{one_line(exc)}"
+        ) from None
+    except discord.HTTPException as exc:
+        raise StartupError(
+            f"Discord at {settings.discord_api_base or DISCORD_API_BASE} answered "
+            f"{exc.status}: {one_line(exc)}"
+        ) from None
     finally:
         await db.dispose()
         log.info("stopped")
@@ -82,7 +113,8 @@ async def _run_until_signal(settings: Settings) -> None:
 
 
 def operator_command(argv: list[str]) -> int:
-    """`backup PATH` or `export --guild ID [--out DIR]`."""
+    """`backup PATH` or `export --guild ID [--out DIR]`: 0 when done, 1 with one line on
+    stderr when not, 2 for a usage or configuration error."""
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
     backup_parser = commands.add_parser("backup", help="online copy of the SQLite database")
@@ -98,17 +130,19 @@ def operator_command(argv: list[str]) -> int:
         return 2
     from bot import operator
 
-    if args.command == "backup":
-        try:
+    try:
+        if args.command == "backup":
             print(operator.backup(url, args.path))
-        except (OSError, sqlite3.Error) as exc:
-            print(f"bonnes-places: backup failed: {exc}", file=sys.stderr)
-            return 1
-        return 0
-    folder = args.out or Path(f"export-{args.guild}")
-    asyncio.run(upgrade(url))
-    for path in operator.export_guild(url, args.guild, folder):
-        print(path)
+            return 0
+        folder = args.out or Path(f"export-{args.guild}")
+        for path in operator.export_guild(url, args.guild, folder):
+            print(path)
+    except operator.OperatorError as exc:
+        print(f"bonnes-places: {args.command} failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"bonnes-places: {args.command} failed: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -138,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"bonnes-places: CLOCK_URL {settings.clock_url} answers no time: {exc}", file=sys.stderr
         )
+        return 1
+    except StartupError as exc:
+        print(f"bonnes-places: {exc}", file=sys.stderr)
         return 1
     return 0
 

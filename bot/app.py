@@ -11,7 +11,7 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.domain.errors import DomainError
@@ -128,7 +128,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         message = t(language, "error.guild_only")
     elif isinstance(error, app_commands.CommandOnCooldown):
         message = t(language, "error.cooldown", seconds=f"{error.retry_after:.0f}")
-    elif isinstance(original, OperationalError | PoolTimeoutError):
+    elif database_unavailable(original):
         log.warning("database unavailable during %s: %s", _describe(interaction), original)
         message = t(language, "error.database_busy")
     else:
@@ -139,6 +139,14 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         await reply(interaction, message)
     except discord.HTTPException:
         log.warning("could not deliver an error message for %s", _describe(interaction))
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """A database that is busy, unreachable or not answering in time: worth a "try again",
+    not an error id (the engine replaces the connection)."""
+    if isinstance(error, OperationalError | PoolTimeoutError | TimeoutError | ConnectionError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _describe(interaction: discord.Interaction) -> str:

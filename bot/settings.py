@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
+
+from db.engine import PG_CONNECT_TIMEOUT, PG_STATEMENT_TIMEOUT
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///bonnes_places.db"
 
@@ -51,6 +54,22 @@ def normalize_database_url(raw: str) -> URL:
     return url.set(drivername=driver)
 
 
+def _endpoint(value: str | None, schemes: tuple[str, ...], example: str) -> str | None:
+    """An absolute URL with one of `schemes` and a host, or None when unset."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        _ = parts.port  # raises on a malformed port
+    except ValueError:
+        raise ValueError(f"cannot parse {text!r}; e.g. {example}") from None
+    if parts.scheme.lower() not in schemes or not parts.hostname:
+        wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+        raise ValueError(f"{text!r} must start with {wanted} and name a host; e.g. {example}")
+    return text
+
+
 class DatabaseSettings(BaseSettings):
     """What the operator commands (backup, export) need: the database only."""
 
@@ -89,6 +108,26 @@ class Settings(DatabaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value or None
+
+    #: How long start-up keeps retrying a database it cannot reach before giving up.
+    database_wait_seconds: float = Field(default=300.0, ge=0)
+    #: How long shutdown waits for queued work (votes) to be stored before it stops anyway
+    #: (under the 10 s a container manager usually grants before SIGKILL).
+    shutdown_timeout: float = Field(default=5.0, gt=0)
+    #: PostgreSQL: seconds to open a connection, and for each statement, before "try again"
+    #: (kept under Discord's 3-second deadline together).
+    database_connect_timeout: float = Field(default=PG_CONNECT_TIMEOUT, gt=0)
+    database_statement_timeout: float = Field(default=PG_STATEMENT_TIMEOUT, gt=0)
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _valid_api_base(cls, value: str | None) -> str | None:
+        return _endpoint(value, ("http", "https"), "http://127.0.0.1:8080/api/v10")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _valid_gateway_url(cls, value: str | None) -> str | None:
+        return _endpoint(value, ("ws", "wss"), "ws://127.0.0.1:8080/gateway/")
 
     @field_validator("discord_token")
     @classmethod

@@ -9,6 +9,8 @@ pool instead of spinning on the busy timeout. On PostgreSQL both share one poole
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +28,37 @@ from sqlalchemy.ext.asyncio import (
 #: Under Discord's 3-second deadline: a command blocked by another writer answers "try again"
 #: in time (the vote writer and the digest scheduler retry on their own).
 SQLITE_BUSY_TIMEOUT_MS = 2_000
+#: PostgreSQL that stops answering (packets dropped, no reset) must not hold a command past
+#: Discord's 3 seconds, nor a background task forever: opening a connection and each
+#: statement (the pool's pre-ping included) give up after these many seconds; the caller
+#: answers "try again" or retries, and the dead connection is replaced.
+PG_CONNECT_TIMEOUT = 1.0
+PG_STATEMENT_TIMEOUT = 1.0
+
+
+log = logging.getLogger(__name__)
+
+
+class _DeadConnectionFilter(logging.Filter):
+    """A connection to a server that stopped answering cannot be closed politely; the pool
+    logs that as an error with a traceback, though it is expected and handled (the
+    connection is dropped and replaced). Keep it as one warning line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if record.getMessage().startswith("Exception ") and isinstance(
+            error, TimeoutError | OSError | asyncio.CancelledError
+        ):
+            record.msg = f"{record.getMessage()} (the server did not answer: dropped)"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+for _pool in ("AsyncAdaptedQueuePool", "QueuePool", "NullPool"):
+    logging.getLogger(f"sqlalchemy.pool.impl.{_pool}").addFilter(_DeadConnectionFilter())
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -64,7 +97,17 @@ def ensure_sqlite_directory(url: URL) -> None:
 class Database:
     """Owns the engines and hands out sessions, one transaction each."""
 
-    def __init__(self, url: str | URL, *, pool_size: int = 5) -> None:
+    def __init__(
+        self,
+        url: str | URL,
+        *,
+        pool_size: int = 5,
+        connect_timeout: float = 10.0,
+        statement_timeout: float | None = None,
+    ) -> None:
+        """`connect_timeout` and `statement_timeout` (PostgreSQL, seconds) default to
+        lenient values for scripts and tests; the bot passes its strict ones (settings,
+        default PG_CONNECT_TIMEOUT and PG_STATEMENT_TIMEOUT)."""
         self.url = make_url(url)
         if self.is_sqlite:
             ensure_sqlite_directory(self.url)
@@ -77,6 +120,8 @@ class Database:
                 max_overflow=pool_size,
                 pool_pre_ping=True,
                 pool_recycle=1800,
+                pool_timeout=connect_timeout,
+                connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
             )
             self.write_engine = self.engine
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -96,7 +141,12 @@ class Database:
         async with self._write() as session, session.begin():
             yield session
 
-    async def dispose(self) -> None:
-        await self.engine.dispose()
-        if self.write_engine is not self.engine:
-            await self.write_engine.dispose()
+    async def dispose(self, timeout: float = 5.0) -> None:
+        """Close the connections; those a server does not acknowledge within `timeout`
+        seconds are dropped without a goodbye, so shutdown never waits on the network."""
+        for engine in {self.engine, self.write_engine}:
+            try:
+                await asyncio.wait_for(engine.dispose(), timeout)
+            except TimeoutError:
+                log.warning("the database did not answer at shutdown; connections dropped")
+                await engine.dispose(close=False)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -87,6 +88,17 @@ class Venue(Base):
         Index("ix_venue_announcement", "announcement_message_id", unique=True),
         Index("ix_venue_guild_status_net_votes", "guild_id", "status", "net_votes"),
         Index("ix_venue_guild_city_key", "guild_id", "city_key"),
+        #: One live venue per name and city: the check before an insert cannot see a
+        #: concurrent proposal's uncommitted row, this index can.
+        Index(
+            "uq_venue_live_name_city",
+            "guild_id",
+            "city_key",
+            "normalized_name",
+            unique=True,
+            sqlite_where=text("status <> 'removed'"),
+            postgresql_where=text("status <> 'removed'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -12,7 +12,7 @@ from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import Score
 from bot.domain.scores import GuildScores
-from bot.domain.text import clean_line, fold, normalize_name
+from bot.domain.text import clean_line, fold, normalize_city
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.repositories import (
@@ -63,7 +63,7 @@ class SearchService:
             venues = await VenueRepository(session).search(
                 guild_id,
                 words=words,
-                city_key=normalize_name(city) if city else None,
+                city_key=normalize_city(city) if city else None,
                 kind=kind,
                 tag=tag_key,
                 order="votes" if sort == "votes" else "recent",
@@ -97,12 +97,12 @@ class SearchService:
             recent = [r for r in everything if since is None or r.updated_at >= since]
             venue_ids = sorted({r.venue_id for r in recent})
             found = await VenueRepository(session).many(guild_id, venue_ids)
-            city_key = normalize_name(city) if city else None
+            city_key = normalize_city(city) if city else None
             venues = [
                 v
                 for v in found.values()
                 if v.status == "active"
-                and (city_key is None or normalize_name(v.city) == city_key)
+                and (city_key is None or normalize_city(v.city) == city_key)
                 and (kind is None or v.kind == kind)
             ]
             hits = await self._hits(session, venues, GuildScores.of(everything), recent)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+#: Letters that render as nothing (Hangul and Khmer fillers): a name made of them would
+#: look blank, and one that contains them can pass for another.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u17b4\u17b5")
 
 
 def _visible(ch: str, *, keep_newlines: bool) -> str:
@@ -15,7 +20,7 @@ def _visible(ch: str, *, keep_newlines: bool) -> str:
     category = unicodedata.category(ch)
     if category in ("Cc", "Zl", "Zp"):
         return " "
-    if category == "Cf":  # zero-width and bidirectional controls: invisible, used to spoof
+    if category == "Cf" or ch in INVISIBLE_LETTERS:  # zero-width, bidi controls, fillers
         return ""
     return ch
 
@@ -46,8 +51,27 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def normalize_name(text: str) -> str:
-    """Key for duplicate detection: folded, punctuation as spaces, single-spaced."""
+#: Length of the stored name key (`venue.normalized_name`) and city key (`venue.city_key`).
+NAME_KEY_MAX = 100
+CITY_KEY_MAX = 60
+_KEY_HASH = 8
+
+
+def normalize_name(text: str, limit: int = NAME_KEY_MAX) -> str:
+    """Key for duplicate detection: folded, punctuation as spaces, single-spaced.
+
+    Folding can make a text longer ('ß' -> 'ss', 'ﷺ' -> 18 letters): a key longer than
+    `limit` is cut and ends with a short hash of the whole key, so it fits its column and
+    two long names differing only at the end keep different keys."""
     folded = fold(clean_line(text))
     words = "".join(ch if ch.isalnum() else " " for ch in folded)
-    return _SPACES.sub(" ", words).strip()
+    key = _SPACES.sub(" ", words).strip()
+    if len(key) <= limit:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:_KEY_HASH]
+    return f"{key[: limit - _KEY_HASH - 1].rstrip()} {digest}"
+
+
+def normalize_city(text: str) -> str:
+    """Key of a city (`venue.city_key`): like `normalize_name`, within its column."""
+    return normalize_name(text, CITY_KEY_MAX)

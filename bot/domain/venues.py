@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
-from bot.domain.text import clean_block, clean_line, fold, normalize_name
+from bot.domain.text import clean_block, clean_line, fold, normalize_city, normalize_name
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.repositories import (
@@ -59,7 +61,7 @@ class VenueDraft:
 
     @property
     def city_key(self) -> str:
-        return normalize_name(self.city)
+        return normalize_city(self.city)
 
     @property
     def search_text(self) -> str:
@@ -99,6 +101,15 @@ def _required_line(value: str | None, field_name: str, maximum: int) -> str:
     return text
 
 
+def _visible_line(value: str | None, field_name: str, maximum: int) -> str:
+    """A required line that shows at least one letter or digit: a name or a city made of
+    punctuation, emoji or invisible characters could not be told apart or looked up."""
+    text = _required_line(value, field_name, maximum)
+    if not normalize_name(text):
+        raise InvalidInput(f"error.{field_name}_no_letters")
+    return text
+
+
 def _optional_line(value: str | None, field_name: str, maximum: int) -> str | None:
     text = clean_line(value or "")
     if len(text) > maximum:
@@ -116,7 +127,10 @@ def _description(value: str | None) -> str:
 
 
 def validate_url(value: str | None) -> str | None:
-    raw = (value or "").strip()
+    """An http(s) link with a host and no user name: `https://discord.com@evil.example`
+    reads as discord.com but leads to evil.example. Invisible characters (zero-width,
+    bidirectional controls) are dropped: they can make a link read as another."""
+    raw = "".join(ch for ch in value or "" if unicodedata.category(ch) != "Cf").strip()
     if not raw:
         return None
     if len(raw) > URL_MAX:
@@ -130,6 +144,8 @@ def validate_url(value: str | None) -> str | None:
         raise InvalidInput("error.url_invalid") from None
     if parts.scheme.lower() not in ("http", "https"):
         raise InvalidInput("error.url_scheme")
+    if "@" in parts.netloc:
+        raise InvalidInput("error.url_userinfo")
     if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
         raise InvalidInput("error.url_invalid")
     return raw
@@ -167,13 +183,10 @@ def validate_proposal(
     description: str | None = None,
     tags: str | None = None,
 ) -> VenueDraft:
-    clean_name = _required_line(name, "name", NAME_MAX)
-    if not normalize_name(clean_name):
-        raise InvalidInput("error.name_no_letters")
     return VenueDraft(
-        name=clean_name,
+        name=_visible_line(name, "name", NAME_MAX),
         kind=validate_kind(kind),
-        city=_required_line(city, "city", CITY_MAX),
+        city=_visible_line(city, "city", CITY_MAX),
         address=_optional_line(address, "address", ADDRESS_MAX),
         url=validate_url(url),
         description=_description(description),
@@ -187,14 +200,11 @@ def apply_changes(draft: VenueDraft, changes: dict[str, str | None]) -> VenueDra
     An empty text clears an optional field (address, link, description, tags)."""
     updated = draft
     if changes.get("name") is not None:
-        name = _required_line(changes["name"], "name", NAME_MAX)
-        if not normalize_name(name):
-            raise InvalidInput("error.name_no_letters")
-        updated = replace(updated, name=name)
+        updated = replace(updated, name=_visible_line(changes["name"], "name", NAME_MAX))
     if changes.get("kind") is not None:
         updated = replace(updated, kind=validate_kind(changes["kind"]))
     if changes.get("city") is not None:
-        updated = replace(updated, city=_required_line(changes["city"], "city", CITY_MAX))
+        updated = replace(updated, city=_visible_line(changes["city"], "city", CITY_MAX))
     if changes.get("address") is not None:
         updated = replace(
             updated, address=_optional_line(changes["address"], "address", ADDRESS_MAX)
@@ -313,17 +323,28 @@ class VenueService:
         pending: bool = False,
         now: dt.datetime | None = None,
     ) -> VenueRecord:
-        async with self.db.write() as session:
-            venues = VenueRepository(session)
-            await self._refuse_exact(venues, guild_id, draft)
-            return await venues.create(
-                guild_id=guild_id,
-                proposer_id=proposer_id,
-                status="pending" if pending else "active",
-                tags=draft.tags,
-                now=now or await self.clock.now(),
-                **draft.columns(),
-            )
+        try:
+            async with self.db.write() as session:
+                venues = VenueRepository(session)
+                await self._refuse_exact(venues, guild_id, draft)
+                return await venues.create(
+                    guild_id=guild_id,
+                    proposer_id=proposer_id,
+                    status="pending" if pending else "active",
+                    tags=draft.tags,
+                    now=now or await self.clock.now(),
+                    **draft.columns(),
+                )
+        except IntegrityError:
+            await self._refuse_raced(guild_id, draft)
+            raise
+
+    async def _refuse_raced(
+        self, guild_id: int, draft: VenueDraft, exclude: int | None = None
+    ) -> None:
+        """After a unique-index refusal: the concurrent proposal that won, as a Conflict."""
+        async with self.db.read() as session:
+            await self._refuse_exact(VenueRepository(session), guild_id, draft, exclude)
 
     async def discard(self, guild_id: int, venue_id: int) -> None:
         """Forget a proposal that could not be announced, as if it was never made."""
@@ -349,19 +370,23 @@ class VenueService:
     ) -> VenueDetails:
         if all(value is None for value in changes.values()):
             raise InvalidInput("error.nothing_to_change")
-        async with self.db.write() as session:
-            venues = VenueRepository(session)
-            venue = await load_venue(session, guild_id, venue_id, statuses=EDITABLE_STATUSES)
-            require_owner(venue, member_id, is_moderator)
-            draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
-            await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
-            updated = await venues.update(
-                guild_id,
-                venue.id,
-                tags=draft.tags,
-                updated_at=await self.clock.now(),
-                **draft.columns(),
-            )
+        try:
+            async with self.db.write() as session:
+                venues = VenueRepository(session)
+                venue = await load_venue(session, guild_id, venue_id, statuses=EDITABLE_STATUSES)
+                require_owner(venue, member_id, is_moderator)
+                draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
+                await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
+                updated = await venues.update(
+                    guild_id,
+                    venue.id,
+                    tags=draft.tags,
+                    updated_at=await self.clock.now(),
+                    **draft.columns(),
+                )
+        except IntegrityError:
+            await self._refuse_raced(guild_id, draft, exclude=venue.id)
+            raise
         return VenueDetails(venue=updated, tags=draft.tags)
 
     async def remove(

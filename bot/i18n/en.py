@@ -21,6 +21,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "error.field_too_long": "The {field} is too long: {length} characters, at most {max}.",
     "error.name_no_letters": "The name needs at least one letter or digit.",
     "error.kind_invalid": "Unknown kind. Choose one of: {kinds}.",
+    "error.city_no_letters": "The city needs at least one letter or digit.",
+    "error.url_userinfo": (
+        "A link can't carry a user name (the part before @): give the site's address itself."
+    ),
     "error.url_scheme": "The link must start with http:// or https://.",
     "error.url_invalid": "That link is not a valid web address.",
     "error.tag_too_long": "The tag “{tag}” is too long: at most {max} characters.",

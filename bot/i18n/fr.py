@@ -20,6 +20,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     ),
     "error.name_no_letters": "Le nom doit contenir au moins une lettre ou un chiffre.",
     "error.kind_invalid": "Type inconnu. Choisissez parmi : {kinds}.",
+    "error.city_no_letters": "La ville doit contenir au moins une lettre ou un chiffre.",
+    "error.url_userinfo": (
+        "Un lien ne peut pas contenir de nom d'utilisateur (la partie avant @) : "
+        "donnez l'adresse du site lui-même."
+    ),
     "error.url_scheme": "Le lien doit commencer par http:// ou https://.",
     "error.url_invalid": "Ce lien n'est pas une adresse web valide.",
     "error.tag_too_long": "Le tag « {tag} » est trop long : {max} caractères au maximum.",

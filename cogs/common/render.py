@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import discord
@@ -14,9 +15,20 @@ REMOVED_COLOUR = discord.Colour(0x808080)
 CHOICE_LABEL_MAX = 100
 
 
+_BRACKETS = re.compile(r"([\[\]])")
+
+
 def plain(text: str) -> str:
-    """Member text made inert: no markdown formatting, no mention syntax."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Member text made inert: no markdown formatting, no mention syntax, no masked link.
+
+    Every bracket is escaped on its own: discord.py only escapes a link whose label fits
+    on one line, and Discord reads one across line breaks."""
+    pieces = _BRACKETS.split(text)
+    escaped = "".join(
+        "\\" + piece if piece in ("[", "]") else discord.utils.escape_markdown(piece)
+        for piece in pieces
+    )
+    return discord.utils.escape_mentions(escaped)
 
 
 def clip(text: str, limit: int) -> str:

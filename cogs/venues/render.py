@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 import discord
 
@@ -44,6 +45,9 @@ def venue_embed(
     embed.add_field(name=t(language, "venue.field.city"), value=plain(venue.city))
     if venue.address:
         embed.add_field(name=t(language, "venue.field.address"), value=plain(venue.address))
+    host = urlsplit(venue.url).hostname if venue.url else None
+    if host:  # where the title's link leads, whatever the title says
+        embed.add_field(name=t(language, "venue.field.link"), value=plain(host))
     if details.tags:
         embed.add_field(
             name=t(language, "venue.field.tags"),
@@ -105,9 +109,7 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
             value=f"[{t(language, 'venue.jump')}]({venue.jump_url})",
         )
     if details.comments:
-        quoted = "\n".join(
-            f"> {clip(plain(c).replace(chr(10), ' '), 300)}" for c in details.comments
-        )
+        quoted = "\n".join(f"> {clip(plain(' '.join(c.split())), 300)}" for c in details.comments)
         embed.add_field(
             name=t(language, "venue.field.comments"), value=clip(quoted, 1024), inline=False
         )

@@ -81,7 +81,8 @@ class VenueVotes(commands.Cog):
         self.votes.start()
 
     async def cog_unload(self) -> None:
-        await self.votes.close()  # every vote received is stored before the bot stops
+        # Every vote received is stored before the bot stops, unless the database is down.
+        await self.votes.close(timeout=self.bot.settings.shutdown_timeout)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

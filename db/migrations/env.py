@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import Any
 
 from alembic import context
-from sqlalchemy import pool
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import event, pool
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from db.migrate import include_object
 from db.models import Base
+
+#: Seconds to open a connection to PostgreSQL before start-up retries.
+CONNECT_TIMEOUT = 10
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,14 +32,33 @@ def _url() -> str:
 
 
 def _configure(connection: Connection | None = None, **kwargs: object) -> None:
+    """Each migration runs in its own transaction, the version stamp included: a process
+    killed half-way leaves the database at the previous revision, never in between."""
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         include_object=include_object,
         render_as_batch=True,
         compare_type=True,
+        transactional_ddl=True,
+        transaction_per_migration=True,
         **kwargs,
     )
+
+
+def _transactional_sqlite(engine: AsyncEngine) -> None:
+    """SQLite's DDL is transactional, but the sqlite3 driver runs a CREATE or ALTER outside
+    any transaction it did not open itself (it only begins one before INSERT/UPDATE/DELETE).
+    With the driver in autocommit mode and BEGIN emitted by SQLAlchemy, every statement of
+    a migration, DDL included, is inside the migration's transaction."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def run_migrations_offline() -> None:
@@ -51,7 +74,14 @@ def _run_sync(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_async_engine(_url(), poolclass=pool.NullPool)
+    url = _url()
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        _transactional_sqlite(engine)
+    else:  # a server that does not answer is retried by the caller, not waited on
+        engine = create_async_engine(
+            url, poolclass=pool.NullPool, connect_args={"timeout": CONNECT_TIMEOUT}
+        )
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)
