@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from db.models import Vote
-from tests.e2e.conftest import Harness, eventually
+from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import count, propose, refused, run, venue_id_of
 from tests.tcpproxy import TcpProxy
 

@@ -9,7 +9,7 @@ from bot.domain.errors import Conflict
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.models import Venue
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import count
 
 PROPOSERS = 8

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.domain import text as member_text
 from db.engine import Database
 from db.models import Venue
-from tests.e2e.conftest import Harness
+from tests.e2e.harness import Harness
 from tests.e2e.helpers import count, propose, refused, run, show, venue_id_of
 
 #: A masked link to the member's target as Discord renders it, the label across lines too.
