@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from typing import TYPE_CHECKING, Literal
+import logging
+from typing import TYPE_CHECKING
 
 import discord
-from babel.dates import get_day_names
 from discord import app_commands
 from discord.app_commands import Choice, Range, Transform
 from discord.app_commands import locale_str as _
-from discord.ext import commands
+from discord.ext import commands, tasks
 
-from bot.i18n import babel_locale, language_of, t
+from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN
+from bot.i18n import language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
 from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
-from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within, plain
+from cogs.common.permissions import require_permissions
+from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
+from cogs.routine_card import (
+    CARD_PERMISSIONS,
+    RoutineButton,
+    can_create_events,
+    card_embed,
+    card_language,
+    card_view,
+    create_event,
+    day_name,
+    refresh_card,
+    routine_line,
+)
 from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 20.0
+
 #: Room left in an embed's description (4,096 characters) for the "and N more" line.
 LIST_MAX = 4000
-
-
-def day_name(language: str, weekday: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
-    name: str = get_day_names(width, locale=babel_locale(language))[weekday]
-    return name
 
 
 def routine_label(language: str, routine: RoutineRecord) -> str:
@@ -39,20 +53,6 @@ def routine_label(language: str, routine: RoutineRecord) -> str:
     if routine.title:
         label += f" ({routine.title})"
     return clip(label, CHOICE_LABEL_MAX)
-
-
-def routine_line(language: str, routine: RoutineRecord) -> str:
-    line = t(
-        language,
-        "routine.line",
-        day=day_name(language, routine.weekday),
-        time=f"{routine.local_time:%H:%M}",
-        venue=plain(routine.venue_name),
-        count=len(routine.members),
-    )
-    if routine.title:
-        line += f" · {plain(routine.title)}"
-    return line
 
 
 class RoutineTransformer(app_commands.Transformer):
@@ -100,14 +100,83 @@ class Routines(
     def __init__(self, bot: BonnesPlaces) -> None:
         self.bot = bot
         self.routines = bot.services.routines
+        self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
+        self._busy = asyncio.Lock()  # held while the scheduler creates events
         super().__init__()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if not self.scheduler.is_running():
+            self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        """Let an event being created finish (its claim and outcome are recorded), then stop."""
+        task = self.scheduler.get_task()
+        if not self._busy.locked():
+            self.scheduler.cancel()
+            return
+        self.scheduler.stop()
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
+            except TimeoutError:
+                self.scheduler.cancel()
+
+    # -- the next occurrence of every routine exists as a Discord event ------------------
+
+    @tasks.loop(seconds=60)
+    async def scheduler(self) -> None:
+        """Create the Discord event of each routine's next occurrence, once, for the guilds
+        this process serves; after downtime the next run catches up."""
+        async with self._busy:
+            await self._renew_events()
+
+    async def _renew_events(self) -> None:
+        now = await self.bot.services.clock.now()
+        guilds = {guild.id: guild for guild in self.bot.guilds}
+        try:
+            routines = await self.routines.scheduled(list(guilds))
+        except Exception:
+            log.exception("could not read the routines")
+            return
+        for routine in routines:
+            guild = guilds[routine.guild_id]
+            if not can_create_events(guild):
+                continue  # said once, when the routine was created; nothing to claim
+            try:
+                upcoming = await self.routines.claim_event(guild.id, routine.id, now)
+                if upcoming is None:
+                    continue  # it has its event, another process has it, or it backs off
+                if await create_event(self.bot, guild, upcoming, now):
+                    await refresh_card(
+                        self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now)
+                    )
+            except Exception:
+                log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _card_channel(
+        self, interaction: Interaction, channel_id: int | None
+    ) -> discord.TextChannel | discord.Thread:
+        guild = interaction.guild
+        assert guild is not None
+        channel = guild.get_channel(channel_id) if channel_id is not None else None
+        if not isinstance(channel, discord.TextChannel):
+            channel = interaction.channel  # type: ignore[assignment]
+        assert isinstance(channel, discord.TextChannel | discord.Thread)
+        require_permissions(channel, guild.me, CARD_PERMISSIONS)
+        return channel
 
     @app_commands.command(name=_("create"), description=_("Start a weekly routine at a venue"))
     @venue_parameter
-    @app_commands.rename(weekday=_("weekday"), time=_("time"), title=_("title"))
+    @app_commands.rename(
+        weekday=_("weekday"), time=_("time"), duration=_("duration"), title=_("title")
+    )
     @app_commands.describe(
         weekday=_("Day of the week"),
         time=_("Local time, HH:MM"),
+        duration=_("How long it lasts, in minutes (120 if not given)"),
         title=_("A name for the routine"),
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
@@ -117,22 +186,48 @@ class Routines(
         venue: VenueOption,
         weekday: int,
         time: Range[str, 1, 5],
+        duration: Range[int, DURATION_MIN, DURATION_MAX] = DEFAULT_DURATION,
         title: Range[str, 1, 100] | None = None,
     ) -> None:
-        assert interaction.guild_id is not None
+        guild = interaction.guild
+        assert guild is not None
+        channel = self._card_channel(interaction, venue.announcement_channel_id)
         routine = await self.routines.create(
-            interaction.guild_id,
+            guild.id,
             venue.id,
             interaction.user.id,
             weekday=weekday,
             time=time,
             title=title,
+            duration=duration,
+            claim_event=can_create_events(guild),
         )
+        await interaction.response.defer(ephemeral=True, thinking=True)
         language = language_of(interaction.locale)
-        await interaction.response.send_message(
-            t(language, "routine.created", routine=routine_line(language, routine)),
-            ephemeral=True,
+        lines = [t(language, "routine.created", routine=routine_line(language, routine))]
+        now = await self.bot.services.clock.now()
+        upcoming = await self.routines.upcoming(guild.id, routine.id, now)
+        post_language = await card_language(self.bot, guild)
+        card = await channel.send(
+            embed=card_embed(upcoming, post_language),
+            view=card_view(routine.id, post_language),
+            allowed_mentions=discord.AllowedMentions.none(),
         )
+        await self.routines.set_card(routine.id, channel.id, card.id)
+        if can_create_events(guild):
+            claimed = await self.routines.upcoming(guild.id, routine.id, now)
+            if claimed.occurrence.event_id is None:
+                await create_event(self.bot, guild, claimed, now)
+        else:
+            lines.append(
+                t(
+                    language,
+                    "routine.event.no_permission",
+                    permission=t(language, "permission.create_events"),
+                )
+            )
+        await refresh_card(self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now))
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     @app_commands.command(name=_("join"), description=_("Join a weekly routine"))
     @routine_parameter
@@ -190,4 +285,5 @@ class Routines(
 
 
 async def setup(bot: BonnesPlaces) -> None:
+    bot.add_dynamic_items(RoutineButton)
     await bot.add_cog(Routines(bot))

@@ -142,6 +142,8 @@ COMMANDS_FR: dict[str, str] = {
     "Local time, HH:MM": "Heure locale, HH:MM",
     "title": "titre",
     "A name for the routine": "Un nom pour le rendez-vous",
+    "duration": "durée",
+    "How long it lasts, in minutes (120 if not given)": "Combien de temps, en minutes (120 par défaut)",
     "join": "rejoindre",
     "Join a weekly routine": "Rejoindre un rendez-vous hebdomadaire",
     "The routine (start typing to search)": "Le rendez-vous (commencez à taper pour chercher)",
