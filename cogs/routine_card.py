@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 #: What the bot needs in the channel where it posts a routine's card.
 CARD_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+#: How often the scheduler reads each upcoming event's "Interested" list.
+INTERESTED_SYNC = dt.timedelta(minutes=10)
+#: Users per page of an event's "Interested" list (Discord's maximum).
+USERS_PAGE = 100
 #: Discord's limits on a scheduled event.
 EVENT_NAME_MAX = 100
 EVENT_DESCRIPTION_MAX = 1000
@@ -150,17 +154,25 @@ class RoutineButton(
         assert guild is not None
         services = services_of(interaction)
         language = language_of(interaction.locale)
+        client = interaction.client
+        assert isinstance(client, BonnesPlaces)
         if self.action == "join":
             record, joined = await services.routines.join(
                 guild.id, self.routine_id, interaction.user.id
             )
             key = "routine.joined" if joined else "routine.already_joined"
             text = t(language, key, routine=routine_line(language, record))
-            upcoming = await services.routines.upcoming(guild.id, self.routine_id)
+            upcoming = await sync_interested(
+                client, guild, await services.routines.upcoming(guild.id, self.routine_id)
+            )
         else:
             going = self.action == "going"
-            upcoming = await services.routines.answer(
-                guild.id, self.routine_id, interaction.user.id, going
+            upcoming = await sync_interested(
+                client,
+                guild,
+                await services.routines.answer(
+                    guild.id, self.routine_id, interaction.user.id, going
+                ),
             )
             date = f"<t:{int(upcoming.occurrence.starts_at.timestamp())}:F>"
             text = (
@@ -169,8 +181,6 @@ class RoutineButton(
                 else t(language, "routine.answer.not_going", date=date)
             )
         await interaction.response.send_message(text, ephemeral=True)
-        client = interaction.client
-        assert isinstance(client, BonnesPlaces)
         await refresh_card(client, guild, upcoming)
 
 
@@ -249,3 +259,35 @@ async def create_event(
     await service.event_created(occurrence.id, event.id)
     log.info("created the Discord event of routine %s on %s", routine.id, occurrence.starts_at)
     return True
+
+
+async def interested_ids(bot: BonnesPlaces, guild_id: int, event_id: int) -> list[int]:
+    """Everyone who marked the event "Interested", read over REST page by page (Discord
+    answers in ascending user id order, so each page starts after the last id seen)."""
+    found: list[int] = []
+    after: int | None = None
+    while True:
+        page = await bot.http.get_scheduled_event_users(
+            guild_id, event_id, limit=USERS_PAGE, with_member=False, after=after
+        )
+        ids = [int(entry["user"]["id"]) for entry in page]
+        found.extend(ids)
+        if len(ids) < USERS_PAGE:
+            return found
+        after = max(ids)
+
+
+async def sync_interested(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming) -> Upcoming:
+    """The occurrence with Discord's "Interested" list counted; unchanged when the event is
+    missing or out of reach (logged)."""
+    occurrence = upcoming.occurrence
+    if occurrence.event_id is None:
+        return upcoming
+    try:
+        member_ids = await interested_ids(bot, guild.id, occurrence.event_id)
+    except discord.HTTPException as exc:
+        log.info("could not read who is interested in event %s: %s", occurrence.event_id, exc)
+        return upcoming
+    return await bot.services.routines.sync_interested(
+        guild.id, upcoming.routine.id, occurrence.id, member_ids
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from cogs.common.permissions import require_permissions
 from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
 from cogs.routine_card import (
     CARD_PERMISSIONS,
+    INTERESTED_SYNC,
     RoutineButton,
     can_create_events,
     card_embed,
@@ -31,6 +33,7 @@ from cogs.routine_card import (
     day_name,
     refresh_card,
     routine_line,
+    sync_interested,
 )
 from db.repositories import RoutineRecord
 
@@ -102,6 +105,8 @@ class Routines(
         self.routines = bot.services.routines
         self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
         self._busy = asyncio.Lock()  # held while the scheduler creates events
+        #: occurrence id -> when this process last read its event's "Interested" list
+        self._interested_read: dict[int, dt.datetime] = {}
         super().__init__()
 
     @commands.Cog.listener()
@@ -145,14 +150,31 @@ class Routines(
                 continue  # said once, when the routine was created; nothing to claim
             try:
                 upcoming = await self.routines.claim_event(guild.id, routine.id, now)
-                if upcoming is None:
-                    continue  # it has its event, another process has it, or it backs off
-                if await create_event(self.bot, guild, upcoming, now):
+                if upcoming is not None and await create_event(self.bot, guild, upcoming, now):
                     await refresh_card(
                         self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now)
                     )
+                elif upcoming is None:
+                    await self._count_interested(guild, routine.id, now)
             except Exception:
                 log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    async def _count_interested(
+        self, guild: discord.Guild, routine_id: int, now: dt.datetime
+    ) -> None:
+        """Every INTERESTED_SYNC, count the next event's "Interested" list, and show it on
+        the card when the number going changed."""
+        upcoming = await self.routines.upcoming(guild.id, routine_id, now)
+        occurrence = upcoming.occurrence
+        if occurrence.event_id is None:
+            return
+        last = self._interested_read.get(occurrence.id)
+        if last is not None and now - last < INTERESTED_SYNC:
+            return
+        self._interested_read[occurrence.id] = now
+        synced = await sync_interested(self.bot, guild, upcoming)
+        if synced.going != upcoming.going or last is None:
+            await refresh_card(self.bot, guild, synced)
 
     # -- commands -------------------------------------------------------------------------
 

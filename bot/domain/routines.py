@@ -343,3 +343,16 @@ class RoutineService:
                 upcoming.occurrence.id, guild_id, member_id, going, "button", now
             )
             return await self._upcoming(session, routine, now)
+
+    async def sync_interested(
+        self, guild_id: int, routine_id: int, occurrence_id: int, member_ids: list[int]
+    ) -> Upcoming:
+        """Record who marked the occurrence's Discord event "Interested" (they count as
+        going, unless they answered otherwise on the card)."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            await RoutineRepository(session).sync_interested(
+                occurrence_id, guild_id, sorted(set(member_ids)), now
+            )
+            return await self._upcoming(session, routine, now)

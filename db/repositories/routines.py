@@ -33,6 +33,8 @@ class RoutineRecord:
     thread_id: int | None = None
 
 
+#: Rows per INSERT statement (SQLite allows 32,766 bound values in one).
+INSERT_CHUNK = 1000
 #: When an occurrence row made for its RSVPs was "claimed": long ago, so free to claim.
 UNCLAIMED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -312,3 +314,33 @@ class RoutineRepository:
             )
             or 0
         )
+
+    async def sync_interested(
+        self, occurrence_id: int, guild_id: int, member_ids: Sequence[int], now: dt.datetime
+    ) -> None:
+        """Discord's "Interested" list becomes the occurrence's `interested` answers; an
+        answer given on the card stays as the member gave it."""
+        stale = delete(RoutineRsvp).where(
+            RoutineRsvp.occurrence_id == occurrence_id, RoutineRsvp.source == "interested"
+        )
+        if member_ids:
+            stale = stale.where(RoutineRsvp.member_id.not_in(list(member_ids)))
+        await self.session.execute(stale)
+        for start in range(0, len(member_ids), INSERT_CHUNK):
+            await self.session.execute(
+                dialect_insert(self.session, RoutineRsvp)
+                .values(
+                    [
+                        {
+                            "occurrence_id": occurrence_id,
+                            "guild_id": guild_id,
+                            "member_id": member_id,
+                            "going": True,
+                            "source": "interested",
+                            "updated_at": now,
+                        }
+                        for member_id in member_ids[start : start + INSERT_CHUNK]
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["occurrence_id", "member_id"])
+            )

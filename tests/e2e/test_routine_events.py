@@ -322,3 +322,37 @@ async def test_privacy_export_and_delete_cover_hosting_and_answers(harness: Harn
     finally:
         await db.dispose()
     assert stored.event_id is not None  # the event itself stays
+
+
+async def test_interested_in_discord_counts_as_going_read_page_by_page(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    _, card = await create_routine(h)
+    routine_id = card.embed["footer"]["text"].split("#", 1)[1].split(" ", 1)[0]
+    (event,) = h.fake.scheduled_events(h.guild)
+    await h.fake.mark_interested(event, h.bob)
+    click = await h.fake.click(card, f"bp:routine:going:{routine_id}", user=h.alice)
+    assert (await click.reply()).content.endswith("2 going so far.")
+
+    async def going(text: str) -> bool:
+        return card_value(latest(h, card), "Going this week") == text
+
+    await eventually(lambda: going("2 going"))
+    # An answer on the card wins over "Interested".
+    click = await h.fake.click(card, f"bp:routine:not-going:{routine_id}", user=h.bob)
+    await click.reply()
+    await eventually(lambda: going("1 going"))
+
+    # 130 more members click "Interested" in Discord: the scheduler reads the list (two
+    # pages) at its next count and the card follows, without anyone touching the card.
+    crowd = [h.fake.add_member(h.guild, f"member{i}").user for i in range(130)]
+    for user in crowd:
+        await h.fake.mark_interested(event, user)
+    h.fake.advance_clock(minutes=11)
+    await eventually(lambda: going("131 going"), timeout=10)
+    await h.fake.unmark_interested(event, crowd[0])
+    h.fake.advance_clock(minutes=11)
+    await eventually(lambda: going("130 going"), timeout=10)
+    pages = h.fake.requests_to("GET", r"^/guilds/\d+/scheduled-events/\d+/users")
+    assert any("after" in request.query for request in pages)
