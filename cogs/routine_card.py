@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 
 #: What the bot needs in the channel where it posts a routine's card.
 CARD_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+#: A scheduled event's status once cancelled.
+CANCELED = 4
+
+
+class EventGone(Exception):
+    """The occurrence's event was cancelled in Discord."""
+
+
 #: How often the scheduler reads each upcoming event's "Interested" list.
 INTERESTED_SYNC = dt.timedelta(minutes=10)
 #: Users per page of an event's "Interested" list (Discord's maximum).
@@ -103,6 +111,28 @@ def card_embed(upcoming: Upcoming, language: str) -> discord.Embed:
         name=t(language, "routine.card.going"),
         value=t(language, "routine.card.going_count", count=upcoming.going),
         inline=True,
+    )
+    if upcoming.skipped:
+        lines = []
+        for skipped in upcoming.skipped[:5]:
+            date = f"<t:{int(skipped.starts_at.timestamp())}:D>"
+            lines.append(
+                t(language, "routine.card.skipped_line", date=date, reason=plain(skipped.reason))
+                if skipped.reason
+                else t(language, "routine.card.skipped_no_reason", date=date)
+            )
+        embed.add_field(
+            name=t(language, "routine.card.skipped"), value="\n".join(lines), inline=False
+        )
+    embed.set_footer(text=t(language, "routine.card.footer", id=routine.id))
+    return embed
+
+
+def ended_embed(routine: RoutineRecord, language: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(plain(routine.title or routine.venue_name), 256),
+        description=t(language, "routine.card.ended"),
+        colour=COLOUR,
     )
     embed.set_footer(text=t(language, "routine.card.footer", id=routine.id))
     return embed
@@ -284,10 +314,38 @@ async def sync_interested(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upc
     if occurrence.event_id is None:
         return upcoming
     try:
+        event = await bot.http.get_scheduled_event(guild.id, occurrence.event_id, False)
+        if event.get("status") == CANCELED:
+            raise EventGone
         member_ids = await interested_ids(bot, guild.id, occurrence.event_id)
+    except (EventGone, discord.NotFound):
+        gone = await bot.services.routines.event_gone(guild.id, upcoming.routine.id, occurrence.id)
+        await refresh_card(bot, guild, gone)
+        return gone
     except discord.HTTPException as exc:
         log.info("could not read who is interested in event %s: %s", occurrence.event_id, exc)
         return upcoming
     return await bot.services.routines.sync_interested(
         guild.id, upcoming.routine.id, occurrence.id, member_ids
     )
+
+
+async def cancel_event(bot: BonnesPlaces, guild: discord.Guild, event_id: int) -> None:
+    """Cancel a Discord event of the bot's (gone already or out of reach: logged)."""
+    try:
+        await bot.http.edit_scheduled_event(guild.id, event_id, status=CANCELED)
+    except discord.HTTPException as exc:
+        log.info("could not cancel event %s: %s", event_id, exc)
+
+
+async def end_card(bot: BonnesPlaces, guild: discord.Guild, routine: RoutineRecord) -> None:
+    if routine.card_channel_id is None or routine.card_message_id is None:
+        return
+    language = await card_language(bot, guild)
+    message = bot.get_partial_messageable(
+        routine.card_channel_id, guild_id=guild.id
+    ).get_partial_message(routine.card_message_id)
+    try:
+        await message.edit(embed=ended_embed(routine, language), view=None)
+    except discord.HTTPException as exc:
+        log.warning("could not close the card of routine %s: %s", routine.id, exc)

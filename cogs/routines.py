@@ -3,34 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import datetime as dt
 import io
 import logging
 from typing import TYPE_CHECKING
 
 import discord
+from babel.dates import format_date
 from discord import app_commands
 from discord.app_commands import Choice, Range, Transform
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN
-from bot.i18n import language_of, t
+from bot.domain.errors import DomainError, InvalidInput, NotFound
+from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN, parse_routine_ref
+from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
 from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
-from cogs.common.permissions import require_permissions
+from cogs.common.permissions import is_moderator, require_permissions
 from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
 from cogs.routine_card import (
     CARD_PERMISSIONS,
     INTERESTED_SYNC,
     RoutineButton,
     can_create_events,
+    cancel_event,
     card_embed,
     card_language,
     card_view,
     create_event,
     day_name,
+    end_card,
     refresh_card,
     routine_line,
     sync_interested,
@@ -156,6 +161,8 @@ class Routines(
                     )
                 elif upcoming is None:
                     await self._count_interested(guild, routine.id, now)
+            except NotFound:
+                continue  # ended meanwhile
             except Exception:
                 log.exception("the event of routine %s failed unexpectedly", routine.id)
 
@@ -292,6 +299,121 @@ class Routines(
             lines, LIST_MAX, lambda count: t(language, "digest.more", count=count)
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _moderator(self, interaction: Interaction) -> bool:
+        assert interaction.guild_id is not None
+        return is_moderator(
+            interaction, await self.bot.services.guilds.config(interaction.guild_id)
+        )
+
+    async def _date_choices(
+        self, interaction: Interaction, current: str
+    ) -> builtins.list[Choice[str]]:
+        """The routine's next dates, in the member's language, as ISO dates."""
+        routine = getattr(interaction.namespace, "routine", None)
+        if interaction.guild_id is None or routine is None:
+            return []
+        try:
+            routine_id = parse_routine_ref(str(routine))
+            dates = await self.routines.dates(interaction.guild_id, routine_id)
+        except DomainError:
+            return []
+        locale = babel_locale(language_of(interaction.locale))
+        return [
+            Choice(name=format_date(day, format="full", locale=locale), value=day.isoformat())
+            for day in dates
+            if current.lower() in format_date(day, format="full", locale=locale).lower()
+            or current in day.isoformat()
+        ]
+
+    @app_commands.command(
+        name=_("skip"), description=_("Cancel one date of a routine (host or moderator)")
+    )
+    @routine_parameter
+    @app_commands.rename(date=_("date"), reason=_("reason"))
+    @app_commands.describe(date=_("The date to skip"), reason=_("Why (shown on the card)"))
+    async def skip(
+        self,
+        interaction: Interaction,
+        routine: RoutineOption,
+        date: Range[str, 1, 10],
+        reason: Range[str, 1, 200] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        cancelled, upcoming = await self.routines.skip(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            date=date,
+            reason=reason,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if cancelled.event_id is not None:
+            await cancel_event(self.bot, guild, cancelled.event_id)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        day = f"<t:{int(cancelled.starts_at.timestamp())}:D>"
+        await interaction.followup.send(t(language, "routine.skipped", date=day), ephemeral=True)
+
+    @skip.autocomplete("date")
+    async def _skip_dates(
+        self, interaction: Interaction, current: str
+    ) -> builtins.list[Choice[str]]:
+        return await self._date_choices(interaction, current)
+
+    @app_commands.command(
+        name=_("end"), description=_("End a routine for good (host or moderator)")
+    )
+    @routine_parameter
+    async def end(self, interaction: Interaction, routine: RoutineOption) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        record, upcoming = await self.routines.end(
+            guild.id, routine.id, interaction.user.id, moderator=await self._moderator(interaction)
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        for occurrence in upcoming:
+            assert occurrence.event_id is not None
+            await cancel_event(self.bot, guild, occurrence.event_id)
+        await end_card(self.bot, guild, record)
+        await interaction.followup.send(
+            t(language_of(interaction.locale), "routine.ended"), ephemeral=True
+        )
+
+    @app_commands.command(
+        name=_("host"), description=_("Hand a routine to another member (host or moderator)")
+    )
+    @routine_parameter
+    @app_commands.rename(member=_("member"))
+    @app_commands.describe(member=_("Who hosts it from now on"))
+    async def host(
+        self, interaction: Interaction, routine: RoutineOption, member: discord.Member
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        if member.bot:
+            raise InvalidInput("error.host_bot")
+        upcoming = await self.routines.hand_over(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            host_id=member.id,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(
+                language,
+                "routine.host.changed",
+                member=member.mention,
+                routine=routine_line(language, upcoming.routine),
+            ),
+            ephemeral=True,
+        )
 
     @app_commands.command(
         name=_("calendar"), description=_("Your routines as a calendar file (.ics)")

@@ -12,7 +12,7 @@ import icalendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
@@ -31,6 +31,7 @@ from db.repositories.routines import UNCLAIMED as UNCLAIMED_AT
 log = logging.getLogger(__name__)
 
 TITLE_MAX = 100
+REASON_MAX = 200
 #: How long an occurrence lasts unless its creator says otherwise, and the bounds.
 DEFAULT_DURATION = 120
 DURATION_MIN, DURATION_MAX = 15, 720
@@ -81,6 +82,8 @@ class Upcoming:
     occurrence: OccurrenceRecord
     going: int
     zone: ZoneInfo
+    #: Dates still to come that were skipped (or whose event was deleted in Discord).
+    skipped: tuple[OccurrenceRecord, ...] = ()
 
 
 class RoutineService:
@@ -238,11 +241,15 @@ class RoutineService:
         zone = (await GuildConfigRepository(session).get(routine.guild_id)).zone
         venue = await load_venue(session, routine.guild_id, routine.venue_id)
         routines = RoutineRepository(session)
+        skipped = await routines.cancelled_after(routine.id, now)
+        cancelled = {o.starts_at for o in skipped}
         starts_at = next_start(routine.weekday, routine.local_time, zone, now)
+        while starts_at in cancelled:
+            starts_at = next_start(routine.weekday, routine.local_time, zone, starts_at)
         ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
         occurrence = await routines.occurrence(routine.id, starts_at, ends_at, routine.guild_id)
         going = await routines.going_count(occurrence.id)
-        return Upcoming(routine, venue, occurrence, going, zone)
+        return Upcoming(routine, venue, occurrence, going, zone, tuple(skipped))
 
     async def upcoming(
         self, guild_id: int, routine_id: int, now: dt.datetime | None = None
@@ -284,7 +291,9 @@ class RoutineService:
                 return None
             occurrence = await RoutineRepository(session).get_occurrence(upcoming.occurrence.id)
             assert occurrence is not None
-        return Upcoming(routine, upcoming.venue, occurrence, upcoming.going, upcoming.zone)
+        return Upcoming(
+            routine, upcoming.venue, occurrence, upcoming.going, upcoming.zone, upcoming.skipped
+        )
 
     async def event_created(self, occurrence_id: int, event_id: int) -> None:
         async with self.db.write() as session:
@@ -355,4 +364,100 @@ class RoutineService:
             await RoutineRepository(session).sync_interested(
                 occurrence_id, guild_id, sorted(set(member_ids)), now
             )
+            return await self._upcoming(session, routine, now)
+
+    # -- host actions ----------------------------------------------------------------------
+
+    @staticmethod
+    def _may_manage(routine: RoutineRecord, actor_id: int, moderator: bool) -> None:
+        if not moderator and routine.host_id != actor_id:
+            raise Forbidden("error.routine_not_host")
+
+    async def dates(self, guild_id: int, routine_id: int, count: int = 8) -> list[dt.date]:
+        """The routine's next `count` dates, in the guild's time zone."""
+        now = await self.clock.now()
+        async with self.db.read() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+        found = []
+        start = now
+        for _ in range(count):
+            start = next_start(routine.weekday, routine.local_time, zone, start)
+            found.append(start.astimezone(zone).date())
+        return found
+
+    async def skip(
+        self,
+        guild_id: int,
+        routine_id: int,
+        actor_id: int,
+        *,
+        moderator: bool,
+        date: str,
+        reason: str | None,
+    ) -> tuple[OccurrenceRecord, Upcoming]:
+        """Cancel one date of the routine, with the reason shown on the card; returns that
+        occurrence (its Discord event, if any, is to be cancelled) and what comes next."""
+        clean_reason = clean_line(reason or "") or None
+        if clean_reason and len(clean_reason) > REASON_MAX:
+            raise InvalidInput(
+                "error.field_too_long", field="reason", max=REASON_MAX, length=len(clean_reason)
+            )
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise InvalidInput("error.skip_date") from None
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+            starts_at = dt.datetime.combine(day, routine.local_time, tzinfo=zone).astimezone(dt.UTC)
+            if day.weekday() != routine.weekday or starts_at <= now:
+                raise InvalidInput("error.skip_date")
+            routines = RoutineRepository(session)
+            ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
+            occurrence = await routines.occurrence(routine.id, starts_at, ends_at, guild_id)
+            if occurrence.status == "cancelled":
+                raise Conflict("error.already_skipped")
+            await routines.update_occurrence(occurrence.id, status="cancelled", reason=clean_reason)
+            cancelled = await routines.get_occurrence(occurrence.id)
+            assert cancelled is not None
+            return cancelled, await self._upcoming(session, routine, now)
+
+    async def event_gone(self, guild_id: int, routine_id: int, occurrence_id: int) -> Upcoming:
+        """The occurrence's event was deleted or cancelled in Discord: the date is
+        cancelled, and its event is not made again."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            await RoutineRepository(session).update_occurrence(occurrence_id, status="cancelled")
+            log.info("the event of routine %s was removed in Discord", routine_id)
+            return await self._upcoming(session, routine, now)
+
+    async def end(
+        self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool
+    ) -> tuple[RoutineRecord, list[OccurrenceRecord]]:
+        """Stop the routine for good; returns it and its upcoming occurrences that have a
+        Discord event (to be cancelled)."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            routines = RoutineRepository(session)
+            upcoming = await routines.with_events_after(routine.id, now)
+            await routines.remove(routine.id)
+        return routine, upcoming
+
+    async def hand_over(
+        self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool, host_id: int
+    ) -> Upcoming:
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            routines = RoutineRepository(session)
+            await routines.update(routine.id, host_id=host_id)
+            await routines.join(guild_id, routine.id, host_id, now)
+            routine = await self._get(session, guild_id, routine_id)
             return await self._upcoming(session, routine, now)

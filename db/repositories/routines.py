@@ -344,3 +344,33 @@ class RoutineRepository:
                 )
                 .on_conflict_do_nothing(index_elements=["occurrence_id", "member_id"])
             )
+
+    async def cancelled_after(self, routine_id: int, after: dt.datetime) -> list[OccurrenceRecord]:
+        """The routine's cancelled occurrences starting after `after`, soonest first."""
+        rows = await self.session.scalars(
+            select(RoutineOccurrence)
+            .where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "cancelled",
+                RoutineOccurrence.starts_at > after,
+            )
+            .order_by(RoutineOccurrence.starts_at)
+        )
+        return [OccurrenceRecord.of(row) for row in rows]
+
+    async def with_events_after(
+        self, routine_id: int, after: dt.datetime
+    ) -> list[OccurrenceRecord]:
+        """The routine's scheduled occurrences, still to come, that have a Discord event."""
+        rows = await self.session.scalars(
+            select(RoutineOccurrence).where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "scheduled",
+                RoutineOccurrence.event_id.is_not(None),
+                RoutineOccurrence.ends_at > after,
+            )
+        )
+        return [OccurrenceRecord.of(row) for row in rows]
+
+    async def remove(self, routine_id: int) -> None:
+        await self.session.execute(delete(Routine).where(Routine.id == routine_id))

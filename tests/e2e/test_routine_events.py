@@ -356,3 +356,75 @@ async def test_interested_in_discord_counts_as_going_read_page_by_page(harness: 
     await eventually(lambda: going("130 going"), timeout=10)
     pages = h.fake.requests_to("GET", r"^/guilds/\d+/scheduled-events/\d+/users")
     assert any("after" in request.query for request in pages)
+
+
+async def test_host_skips_a_date_hands_over_and_ends(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    await run(h, "settings", h.fake.owner, timezone="Europe/Paris")
+    _, card = await create_routine(h)
+    routine = card.embed["footer"]["text"].split("#", 1)[1].split(" ", 1)[0]
+    (first,) = h.fake.scheduled_events(h.guild)
+
+    choices = await h.fake.autocomplete(
+        "routine skip", "date", "", guild=h.guild, user=h.alice, routine=routine
+    )
+    assert len(choices) == 8
+    assert choices[0] == {"name": "Monday, 22 March 2027", "value": "2027-03-22"}
+    message = await refused(h, "routine skip", h.bob, routine=routine, date="2027-03-22")
+    assert message == "Only the routine's host or a moderator can do that."
+    for date in ("2027-03-23", "tomorrow", "2027-03-15"):
+        message = await refused(h, "routine skip", h.alice, routine=routine, date=date)
+        assert message == "Pick one of the routine's next dates from the suggestions.", date
+    assert first.status == 1 and (await occurrences(h.database_url))[0].status == "scheduled"
+
+    _, reply = await run(
+        h, "routine skip", h.alice, routine=routine, date="2027-03-22", reason="Closed that day"
+    )
+    assert reply.content.startswith(f"<t:{int(FIRST.timestamp())}:D> is skipped")
+    assert first.status == 4  # cancelled in Discord
+    assert card_value(latest(h, card), "Skipped") == (
+        f"~~<t:{int(FIRST.timestamp())}:D>~~ · Closed that day"
+    )
+    week_after = SECOND  # summer time from then on
+    assert card_value(latest(h, card), "Next time").startswith(
+        f"<t:{int(week_after.timestamp())}:F>"
+    )
+    await eventually(lambda: _events_count(h, 2), timeout=10)
+    second = h.fake.scheduled_events(h.guild)[-1]
+    assert second.scheduled_start_time == week_after
+    message = await refused(h, "routine skip", h.alice, routine=routine, date="2027-03-22")
+    assert message == "That date is already skipped."
+
+    # Alice hands the routine to Bob, who from then on is the one who can skip.
+    _, reply = await run(
+        h, "routine host", h.alice, routine=routine, member=h.guild.members[h.bob.id]
+    )
+    assert reply.content.startswith(f"<@{h.bob.id}> now hosts Monday 18:30")
+    assert card_value(latest(h, card), "Host") == f"<@{h.bob.id}>"
+    message = await refused(h, "routine end", h.alice, routine=routine)
+    assert message == "Only the routine's host or a moderator can do that."
+
+    # Someone deletes the next event by hand in Discord: that date is cancelled, not remade.
+    await h.fake.delete_event(second)
+    h.fake.advance_clock(minutes=11)
+    await eventually(lambda: _events_count(h, 2), timeout=10)  # the one after is created
+    third = h.fake.scheduled_events(h.guild)[-1]
+    assert third.scheduled_start_time == week_after + dt.timedelta(days=7)
+    stored = {o.starts_at: o.status for o in await occurrences(h.database_url)}
+    assert stored[week_after] == "cancelled"
+    await asyncio.sleep(0.5)
+    assert [e.scheduled_start_time for e in h.fake.scheduled_events(h.guild)] == [
+        FIRST,
+        third.scheduled_start_time,
+    ]
+
+    _, reply = await run(h, "routine end", h.bob, routine=routine)
+    assert reply.content.startswith("The routine is over")
+    assert third.status == 4
+    ended = latest(h, card)
+    assert ended.embed["description"] == "This routine has ended. Thanks to everyone who came!"
+    assert ended.components == []
+    message = await refused(h, "routine join", h.bob, routine=routine)
+    assert message.startswith(f"No routine “{routine}” here.")
