@@ -99,6 +99,10 @@ class Settings(DatabaseSettings):
     #: failed one (doubled, then tripled).
     digest_check_seconds: float = Field(default=60.0, gt=0)
     digest_retry_seconds: float = Field(default=300.0, gt=0)
+    #: How often the scheduler renews routines' Discord events, and the first retry delay
+    #: after a failed creation (doubled, then tripled).
+    routine_check_seconds: float = Field(default=60.0, gt=0)
+    routine_retry_seconds: float = Field(default=300.0, gt=0)
     #: An HTTP endpoint answering the current instant (ISO 8601 UTC); the system clock if unset.
     clock_url: str | None = None
 

@@ -2,33 +2,55 @@
 
 from __future__ import annotations
 
+import asyncio
+import builtins
+import datetime as dt
 import io
-from typing import TYPE_CHECKING, Literal
+import logging
+from typing import TYPE_CHECKING
 
 import discord
-from babel.dates import get_day_names
+from babel.dates import format_date
 from discord import app_commands
 from discord.app_commands import Choice, Range, Transform
 from discord.app_commands import locale_str as _
-from discord.ext import commands
+from discord.ext import commands, tasks
 
+from bot.domain.errors import DomainError, InvalidInput, NotFound
+from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN, parse_routine_ref
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
 from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
-from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within, plain
+from cogs.common.permissions import is_moderator, require_permissions
+from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
+from cogs.routine_card import (
+    CARD_PERMISSIONS,
+    INTERESTED_SYNC,
+    RoutineButton,
+    can_create_events,
+    cancel_event,
+    card_embed,
+    card_language,
+    card_view,
+    create_event,
+    day_name,
+    end_card,
+    refresh_card,
+    routine_line,
+    sync_interested,
+)
 from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 20.0
+
 #: Room left in an embed's description (4,096 characters) for the "and N more" line.
 LIST_MAX = 4000
-
-
-def day_name(language: str, weekday: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
-    name: str = get_day_names(width, locale=babel_locale(language))[weekday]
-    return name
 
 
 def routine_label(language: str, routine: RoutineRecord) -> str:
@@ -39,20 +61,6 @@ def routine_label(language: str, routine: RoutineRecord) -> str:
     if routine.title:
         label += f" ({routine.title})"
     return clip(label, CHOICE_LABEL_MAX)
-
-
-def routine_line(language: str, routine: RoutineRecord) -> str:
-    line = t(
-        language,
-        "routine.line",
-        day=day_name(language, routine.weekday),
-        time=f"{routine.local_time:%H:%M}",
-        venue=plain(routine.venue_name),
-        count=len(routine.members),
-    )
-    if routine.title:
-        line += f" · {plain(routine.title)}"
-    return line
 
 
 class RoutineTransformer(app_commands.Transformer):
@@ -100,14 +108,104 @@ class Routines(
     def __init__(self, bot: BonnesPlaces) -> None:
         self.bot = bot
         self.routines = bot.services.routines
+        self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
+        self._busy = asyncio.Lock()  # held while the scheduler creates events
+        #: occurrence id -> when this process last read its event's "Interested" list
+        self._interested_read: dict[int, dt.datetime] = {}
         super().__init__()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        if not self.scheduler.is_running():
+            self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        """Let an event being created finish (its claim and outcome are recorded), then stop."""
+        task = self.scheduler.get_task()
+        if not self._busy.locked():
+            self.scheduler.cancel()
+            return
+        self.scheduler.stop()
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
+            except TimeoutError:
+                self.scheduler.cancel()
+
+    # -- the next occurrence of every routine exists as a Discord event ------------------
+
+    @tasks.loop(seconds=60)
+    async def scheduler(self) -> None:
+        """Create the Discord event of each routine's next occurrence, once, for the guilds
+        this process serves; after downtime the next run catches up."""
+        async with self._busy:
+            await self._renew_events()
+
+    async def _renew_events(self) -> None:
+        now = await self.bot.services.clock.now()
+        guilds = {guild.id: guild for guild in self.bot.guilds}
+        try:
+            routines = await self.routines.scheduled(list(guilds))
+        except Exception:
+            log.exception("could not read the routines")
+            return
+        for routine in routines:
+            guild = guilds[routine.guild_id]
+            if not can_create_events(guild):
+                continue  # said once, when the routine was created; nothing to claim
+            try:
+                upcoming = await self.routines.claim_event(guild.id, routine.id, now)
+                if upcoming is not None and await create_event(self.bot, guild, upcoming, now):
+                    await refresh_card(
+                        self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now)
+                    )
+                elif upcoming is None:
+                    await self._count_interested(guild, routine.id, now)
+            except NotFound:
+                continue  # ended meanwhile
+            except Exception:
+                log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    async def _count_interested(
+        self, guild: discord.Guild, routine_id: int, now: dt.datetime
+    ) -> None:
+        """Every INTERESTED_SYNC, count the next event's "Interested" list, and show it on
+        the card when the number going changed."""
+        upcoming = await self.routines.upcoming(guild.id, routine_id, now)
+        occurrence = upcoming.occurrence
+        if occurrence.event_id is None:
+            return
+        last = self._interested_read.get(occurrence.id)
+        if last is not None and now - last < INTERESTED_SYNC:
+            return
+        self._interested_read[occurrence.id] = now
+        synced = await sync_interested(self.bot, guild, upcoming)
+        if synced.going != upcoming.going or last is None:
+            await refresh_card(self.bot, guild, synced)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _card_channel(
+        self, interaction: Interaction, channel_id: int | None
+    ) -> discord.TextChannel | discord.Thread:
+        guild = interaction.guild
+        assert guild is not None
+        channel = guild.get_channel(channel_id) if channel_id is not None else None
+        if not isinstance(channel, discord.TextChannel):
+            channel = interaction.channel  # type: ignore[assignment]
+        assert isinstance(channel, discord.TextChannel | discord.Thread)
+        require_permissions(channel, guild.me, CARD_PERMISSIONS)
+        return channel
 
     @app_commands.command(name=_("create"), description=_("Start a weekly routine at a venue"))
     @venue_parameter
-    @app_commands.rename(weekday=_("weekday"), time=_("time"), title=_("title"))
+    @app_commands.rename(
+        weekday=_("weekday"), time=_("time"), duration=_("duration"), title=_("title")
+    )
     @app_commands.describe(
         weekday=_("Day of the week"),
         time=_("Local time, HH:MM"),
+        duration=_("How long it lasts, in minutes (120 if not given)"),
         title=_("A name for the routine"),
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
@@ -117,22 +215,48 @@ class Routines(
         venue: VenueOption,
         weekday: int,
         time: Range[str, 1, 5],
+        duration: Range[int, DURATION_MIN, DURATION_MAX] = DEFAULT_DURATION,
         title: Range[str, 1, 100] | None = None,
     ) -> None:
-        assert interaction.guild_id is not None
+        guild = interaction.guild
+        assert guild is not None
+        channel = self._card_channel(interaction, venue.announcement_channel_id)
         routine = await self.routines.create(
-            interaction.guild_id,
+            guild.id,
             venue.id,
             interaction.user.id,
             weekday=weekday,
             time=time,
             title=title,
+            duration=duration,
+            claim_event=can_create_events(guild),
         )
+        await interaction.response.defer(ephemeral=True, thinking=True)
         language = language_of(interaction.locale)
-        await interaction.response.send_message(
-            t(language, "routine.created", routine=routine_line(language, routine)),
-            ephemeral=True,
+        lines = [t(language, "routine.created", routine=routine_line(language, routine))]
+        now = await self.bot.services.clock.now()
+        upcoming = await self.routines.upcoming(guild.id, routine.id, now)
+        post_language = await card_language(self.bot, guild)
+        card = await channel.send(
+            embed=card_embed(upcoming, post_language),
+            view=card_view(routine.id, post_language),
+            allowed_mentions=discord.AllowedMentions.none(),
         )
+        await self.routines.set_card(routine.id, channel.id, card.id)
+        if can_create_events(guild):
+            claimed = await self.routines.upcoming(guild.id, routine.id, now)
+            if claimed.occurrence.event_id is None:
+                await create_event(self.bot, guild, claimed, now)
+        else:
+            lines.append(
+                t(
+                    language,
+                    "routine.event.no_permission",
+                    permission=t(language, "permission.create_events"),
+                )
+            )
+        await refresh_card(self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now))
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     @app_commands.command(name=_("join"), description=_("Join a weekly routine"))
     @routine_parameter
@@ -176,6 +300,121 @@ class Routines(
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
+    async def _moderator(self, interaction: Interaction) -> bool:
+        assert interaction.guild_id is not None
+        return is_moderator(
+            interaction, await self.bot.services.guilds.config(interaction.guild_id)
+        )
+
+    async def _date_choices(
+        self, interaction: Interaction, current: str
+    ) -> builtins.list[Choice[str]]:
+        """The routine's next dates, in the member's language, as ISO dates."""
+        routine = getattr(interaction.namespace, "routine", None)
+        if interaction.guild_id is None or routine is None:
+            return []
+        try:
+            routine_id = parse_routine_ref(str(routine))
+            dates = await self.routines.dates(interaction.guild_id, routine_id)
+        except DomainError:
+            return []
+        locale = babel_locale(language_of(interaction.locale))
+        return [
+            Choice(name=format_date(day, format="full", locale=locale), value=day.isoformat())
+            for day in dates
+            if current.lower() in format_date(day, format="full", locale=locale).lower()
+            or current in day.isoformat()
+        ]
+
+    @app_commands.command(
+        name=_("skip"), description=_("Cancel one date of a routine (host or moderator)")
+    )
+    @routine_parameter
+    @app_commands.rename(date=_("date"), reason=_("reason"))
+    @app_commands.describe(date=_("The date to skip"), reason=_("Why (shown on the card)"))
+    async def skip(
+        self,
+        interaction: Interaction,
+        routine: RoutineOption,
+        date: Range[str, 1, 10],
+        reason: Range[str, 1, 200] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        cancelled, upcoming = await self.routines.skip(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            date=date,
+            reason=reason,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if cancelled.event_id is not None:
+            await cancel_event(self.bot, guild, cancelled.event_id)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        day = f"<t:{int(cancelled.starts_at.timestamp())}:D>"
+        await interaction.followup.send(t(language, "routine.skipped", date=day), ephemeral=True)
+
+    @skip.autocomplete("date")
+    async def _skip_dates(
+        self, interaction: Interaction, current: str
+    ) -> builtins.list[Choice[str]]:
+        return await self._date_choices(interaction, current)
+
+    @app_commands.command(
+        name=_("end"), description=_("End a routine for good (host or moderator)")
+    )
+    @routine_parameter
+    async def end(self, interaction: Interaction, routine: RoutineOption) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        record, upcoming = await self.routines.end(
+            guild.id, routine.id, interaction.user.id, moderator=await self._moderator(interaction)
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        for occurrence in upcoming:
+            assert occurrence.event_id is not None
+            await cancel_event(self.bot, guild, occurrence.event_id)
+        await end_card(self.bot, guild, record)
+        await interaction.followup.send(
+            t(language_of(interaction.locale), "routine.ended"), ephemeral=True
+        )
+
+    @app_commands.command(
+        name=_("host"), description=_("Hand a routine to another member (host or moderator)")
+    )
+    @routine_parameter
+    @app_commands.rename(member=_("member"))
+    @app_commands.describe(member=_("Who hosts it from now on"))
+    async def host(
+        self, interaction: Interaction, routine: RoutineOption, member: discord.Member
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        if member.bot:
+            raise InvalidInput("error.host_bot")
+        upcoming = await self.routines.hand_over(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            host_id=member.id,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(
+                language,
+                "routine.host.changed",
+                member=member.mention,
+                routine=routine_line(language, upcoming.routine),
+            ),
+            ephemeral=True,
+        )
+
     @app_commands.command(
         name=_("calendar"), description=_("Your routines as a calendar file (.ics)")
     )
@@ -190,4 +429,5 @@ class Routines(
 
 
 async def setup(bot: BonnesPlaces) -> None:
+    bot.add_dynamic_items(RoutineButton)
     await bot.add_cog(Routines(bot))

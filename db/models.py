@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.domain.vocabulary import VENUE_KINDS, VENUE_STATUSES
+from bot.domain.vocabulary import OCCURRENCE_STATUSES, RSVP_SOURCES, VENUE_KINDS, VENUE_STATUSES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -216,6 +216,62 @@ class Routine(Base):
     title: Mapped[str | None] = mapped_column(String(100))
     creator_id: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+    duration_minutes: Mapped[int] = mapped_column(SmallInteger, default=120, server_default="120")
+    #: Who answers for the routine; None once its host asked to be forgotten.
+    host_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: Set when nobody went three times running: no new events until someone resumes it.
+    paused_at: Mapped[dt.datetime | None] = mapped_column()
+    #: The public card in the venue's channel, and the thread opened from it.
+    card_channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RoutineOccurrence(Base):
+    """One date of a routine, and the Discord scheduled event created for it exactly once
+    (claimed like a digest run: the unique routine + start lets one process insert it)."""
+
+    __tablename__ = "routine_occurrence"
+    __table_args__ = (
+        UniqueConstraint("routine_id", "starts_at"),
+        CheckConstraint(_in("status", OCCURRENCE_STATUSES), name="status"),
+        Index("ix_routine_occurrence_event", "event_id"),
+        Index("ix_routine_occurrence_guild_starts", "guild_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    routine_id: Mapped[int] = mapped_column(ForeignKey("routine.id", ondelete="CASCADE"))
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[dt.datetime] = mapped_column()
+    ends_at: Mapped[dt.datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(10), default="scheduled", server_default="scheduled")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    event_id: Mapped[int | None] = mapped_column(BigInteger)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    #: The last failure as the logs tell it (for operators, never shown to members).
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class RoutineRsvp(Base):
+    """A member's answer for one occurrence: by the card's buttons, or Discord's
+    "Interested"."""
+
+    __tablename__ = "routine_rsvp"
+    __table_args__ = (
+        CheckConstraint(_in("source", RSVP_SOURCES), name="source"),
+        Index("ix_routine_rsvp_guild_member", "guild_id", "member_id"),
+    )
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    going: Mapped[bool] = mapped_column(Boolean)
+    source: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class RoutineMember(Base):

@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import icalendar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.errors import Conflict, InvalidInput, NotFound
+from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
     GuildConfigRepository,
+    OccurrenceRecord,
     RatingRepository,
     RoutineRecord,
     RoutineRepository,
+    VenueRecord,
     VenueRepository,
 )
+from db.repositories.routines import UNCLAIMED as UNCLAIMED_AT
+
+log = logging.getLogger(__name__)
 
 TITLE_MAX = 100
+REASON_MAX = 200
+#: How long an occurrence lasts unless its creator says otherwise, and the bounds.
+DEFAULT_DURATION = 120
+DURATION_MIN, DURATION_MAX = 15, 720
+#: Tries to create one occurrence's Discord event before giving up and reporting it.
+MAX_ATTEMPTS = 3
+LEASE = dt.timedelta(minutes=10)
+MANUAL_LEASE = dt.timedelta(minutes=2)
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -45,6 +61,31 @@ def parse_routine_ref(value: str) -> int:
     return int(text)
 
 
+def next_start(weekday: int, local_time: dt.time, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
+    """The first start strictly after `now`, as a UTC instant: the wall-clock time in the
+    guild's zone, so a routine at 18:30 stays at 18:30 across daylight-saving changes."""
+    today = now.astimezone(zone).date()
+    day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    while True:
+        start = dt.datetime.combine(day, local_time, tzinfo=zone).astimezone(dt.UTC)
+        if start > now:
+            return start
+        day += dt.timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """A routine with its next occurrence, what the card and the Discord event show."""
+
+    routine: RoutineRecord
+    venue: VenueRecord
+    occurrence: OccurrenceRecord
+    going: int
+    zone: ZoneInfo
+    #: Dates still to come that were skipped (or whose event was deleted in Discord).
+    skipped: tuple[OccurrenceRecord, ...] = ()
+
+
 class RoutineService:
     def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
         self.db = db
@@ -59,10 +100,17 @@ class RoutineService:
         weekday: int,
         time: str,
         title: str | None,
+        duration: int = DEFAULT_DURATION,
+        claim_event: bool = False,
         now: dt.datetime | None = None,
     ) -> RoutineRecord:
+        """A new routine its creator is in. With `claim_event`, its first occurrence is
+        claimed in the same transaction: the caller creates that event (after posting the
+        card it links to), and the scheduler takes over only if the caller never does."""
         if not 0 <= weekday <= 6:
             raise InvalidInput("error.weekday_invalid")
+        if not DURATION_MIN <= duration <= DURATION_MAX:
+            raise InvalidInput("error.duration_invalid", min=DURATION_MIN, max=DURATION_MAX)
         local_time = parse_time(time)
         clean_title = clean_line(title or "") or None
         if clean_title and len(clean_title) > TITLE_MAX:
@@ -83,10 +131,22 @@ class RoutineService:
                 local_time=local_time,
                 title=clean_title,
                 creator_id=creator_id,
+                host_id=creator_id,
+                duration_minutes=duration,
                 created_at=now or await self.clock.now(),
             )
             await routines.join(guild_id, routine_id, creator_id, now or await self.clock.now())
             (record,) = await routines.find_all(guild_id, ids=[routine_id])
+            if claim_event:
+                moment = now or await self.clock.now()
+                upcoming = await self._upcoming(session, record, moment)
+                await routines.claim_event(
+                    upcoming.occurrence.id,
+                    moment,
+                    lease=dt.timedelta(0),
+                    max_attempts=None,
+                    respect_backoff=False,
+                )
         return record
 
     async def resolve(self, guild_id: int, text: str) -> RoutineRecord:
@@ -172,3 +232,232 @@ class RoutineService:
             calendar.add_component(event)
         calendar.add_missing_timezones()
         return bytes(calendar.to_ical())
+
+    # -- occurrences and their Discord events ----------------------------------------------
+
+    async def _upcoming(
+        self, session: AsyncSession, routine: RoutineRecord, now: dt.datetime
+    ) -> Upcoming:
+        zone = (await GuildConfigRepository(session).get(routine.guild_id)).zone
+        venue = await load_venue(session, routine.guild_id, routine.venue_id)
+        routines = RoutineRepository(session)
+        skipped = await routines.cancelled_after(routine.id, now)
+        cancelled = {o.starts_at for o in skipped}
+        starts_at = next_start(routine.weekday, routine.local_time, zone, now)
+        while starts_at in cancelled:
+            starts_at = next_start(routine.weekday, routine.local_time, zone, starts_at)
+        ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
+        occurrence = await routines.occurrence(routine.id, starts_at, ends_at, routine.guild_id)
+        going = await routines.going_count(occurrence.id)
+        return Upcoming(routine, venue, occurrence, going, zone, tuple(skipped))
+
+    async def upcoming(
+        self, guild_id: int, routine_id: int, now: dt.datetime | None = None
+    ) -> Upcoming:
+        """The routine's next occurrence (recorded on first sight), and who goes."""
+        now = now or await self.clock.now()
+        async with self.db.write() as session:
+            return await self._upcoming(
+                session, await self._get(session, guild_id, routine_id), now
+            )
+
+    async def scheduled(self, guild_ids: list[int]) -> list[RoutineRecord]:
+        """The routines of these guilds whose occurrences get Discord events (not paused)."""
+        if not guild_ids:
+            return []
+        async with self.db.read() as session:
+            routines = await RoutineRepository(session).find_all(guild_ids, limit=100_000)
+        return [r for r in routines if r.paused_at is None]
+
+    async def claim_event(
+        self, guild_id: int, routine_id: int, now: dt.datetime, *, manual: bool = False
+    ) -> Upcoming | None:
+        """Take the right to create the Discord event of the routine's next occurrence,
+        or None: it has one, another process holds it, or it is backing off / given up.
+        Asked by a member (`manual`), a shorter lease and no back-off."""
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            if routine.paused_at is not None:
+                return None
+            upcoming = await self._upcoming(session, routine, now)
+            claimed = await RoutineRepository(session).claim_event(
+                upcoming.occurrence.id,
+                now,
+                lease=MANUAL_LEASE if manual else LEASE,
+                max_attempts=None if manual else MAX_ATTEMPTS,
+                respect_backoff=not manual,
+            )
+            if not claimed:
+                return None
+            occurrence = await RoutineRepository(session).get_occurrence(upcoming.occurrence.id)
+            assert occurrence is not None
+        return Upcoming(
+            routine, upcoming.venue, occurrence, upcoming.going, upcoming.zone, upcoming.skipped
+        )
+
+    async def event_created(self, occurrence_id: int, event_id: int) -> None:
+        async with self.db.write() as session:
+            await RoutineRepository(session).update_occurrence(
+                occurrence_id, event_id=event_id, last_error=None, next_attempt_at=None
+            )
+
+    async def event_failed(
+        self,
+        occurrence: OccurrenceRecord,
+        detail: str,
+        now: dt.datetime,
+        *,
+        retry_after: dt.timedelta,
+    ) -> bool:
+        """Record a failed creation; True when it was the last try (then it is reported)."""
+        exhausted = occurrence.attempts >= MAX_ATTEMPTS
+        async with self.db.write() as session:
+            await RoutineRepository(session).update_occurrence(
+                occurrence.id,
+                last_error=detail[:300],
+                next_attempt_at=None if exhausted else now + retry_after * occurrence.attempts,
+                claimed_at=UNCLAIMED_AT,
+            )
+        if exhausted:
+            log.error(
+                "the Discord event of routine %s on %s failed %d times, giving up: %s",
+                occurrence.routine_id,
+                occurrence.starts_at.isoformat(),
+                occurrence.attempts,
+                detail,
+            )
+        else:
+            log.warning(
+                "the Discord event of routine %s on %s failed (attempt %d): %s",
+                occurrence.routine_id,
+                occurrence.starts_at.isoformat(),
+                occurrence.attempts,
+                detail,
+            )
+        return exhausted
+
+    async def set_card(self, routine_id: int, channel_id: int, message_id: int) -> None:
+        async with self.db.write() as session:
+            await RoutineRepository(session).update(
+                routine_id, card_channel_id=channel_id, card_message_id=message_id
+            )
+
+    async def answer(self, guild_id: int, routine_id: int, member_id: int, going: bool) -> Upcoming:
+        """A member goes, or not, to the next occurrence (the card's buttons)."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            upcoming = await self._upcoming(session, routine, now)
+            await RoutineRepository(session).answer(
+                upcoming.occurrence.id, guild_id, member_id, going, "button", now
+            )
+            return await self._upcoming(session, routine, now)
+
+    async def sync_interested(
+        self, guild_id: int, routine_id: int, occurrence_id: int, member_ids: list[int]
+    ) -> Upcoming:
+        """Record who marked the occurrence's Discord event "Interested" (they count as
+        going, unless they answered otherwise on the card)."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            await RoutineRepository(session).sync_interested(
+                occurrence_id, guild_id, sorted(set(member_ids)), now
+            )
+            return await self._upcoming(session, routine, now)
+
+    # -- host actions ----------------------------------------------------------------------
+
+    @staticmethod
+    def _may_manage(routine: RoutineRecord, actor_id: int, moderator: bool) -> None:
+        if not moderator and routine.host_id != actor_id:
+            raise Forbidden("error.routine_not_host")
+
+    async def dates(self, guild_id: int, routine_id: int, count: int = 8) -> list[dt.date]:
+        """The routine's next `count` dates, in the guild's time zone."""
+        now = await self.clock.now()
+        async with self.db.read() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+        found = []
+        start = now
+        for _ in range(count):
+            start = next_start(routine.weekday, routine.local_time, zone, start)
+            found.append(start.astimezone(zone).date())
+        return found
+
+    async def skip(
+        self,
+        guild_id: int,
+        routine_id: int,
+        actor_id: int,
+        *,
+        moderator: bool,
+        date: str,
+        reason: str | None,
+    ) -> tuple[OccurrenceRecord, Upcoming]:
+        """Cancel one date of the routine, with the reason shown on the card; returns that
+        occurrence (its Discord event, if any, is to be cancelled) and what comes next."""
+        clean_reason = clean_line(reason or "") or None
+        if clean_reason and len(clean_reason) > REASON_MAX:
+            raise InvalidInput(
+                "error.field_too_long", field="reason", max=REASON_MAX, length=len(clean_reason)
+            )
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise InvalidInput("error.skip_date") from None
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+            starts_at = dt.datetime.combine(day, routine.local_time, tzinfo=zone).astimezone(dt.UTC)
+            if day.weekday() != routine.weekday or starts_at <= now:
+                raise InvalidInput("error.skip_date")
+            routines = RoutineRepository(session)
+            ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
+            occurrence = await routines.occurrence(routine.id, starts_at, ends_at, guild_id)
+            if occurrence.status == "cancelled":
+                raise Conflict("error.already_skipped")
+            await routines.update_occurrence(occurrence.id, status="cancelled", reason=clean_reason)
+            cancelled = await routines.get_occurrence(occurrence.id)
+            assert cancelled is not None
+            return cancelled, await self._upcoming(session, routine, now)
+
+    async def event_gone(self, guild_id: int, routine_id: int, occurrence_id: int) -> Upcoming:
+        """The occurrence's event was deleted or cancelled in Discord: the date is
+        cancelled, and its event is not made again."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            await RoutineRepository(session).update_occurrence(occurrence_id, status="cancelled")
+            log.info("the event of routine %s was removed in Discord", routine_id)
+            return await self._upcoming(session, routine, now)
+
+    async def end(
+        self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool
+    ) -> tuple[RoutineRecord, list[OccurrenceRecord]]:
+        """Stop the routine for good; returns it and its upcoming occurrences that have a
+        Discord event (to be cancelled)."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            routines = RoutineRepository(session)
+            upcoming = await routines.with_events_after(routine.id, now)
+            await routines.remove(routine.id)
+        return routine, upcoming
+
+    async def hand_over(
+        self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool, host_id: int
+    ) -> Upcoming:
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            routines = RoutineRepository(session)
+            await routines.update(routine.id, host_id=host_id)
+            await routines.join(guild_id, routine.id, host_id, now)
+            routine = await self._get(session, guild_id, routine_id)
+            return await self._upcoming(session, routine, now)

@@ -14,3 +14,7 @@ VENUE_KINDS = (
 )
 VENUE_STATUSES = ("active", "pending", "removed")
 LANGUAGES = ("fr", "en")
+#: An occurrence is scheduled, cancelled (skipped, or its event deleted in Discord), or held.
+OCCURRENCE_STATUSES = ("scheduled", "cancelled", "held")
+#: How a member said they go: the card's buttons, or Discord's "Interested".
+RSVP_SOURCES = ("button", "interested")

@@ -7,7 +7,7 @@ from db.repositories.guild_config import GuildConfigRepository
 from db.repositories.privacy import ANONYMOUS, PrivacyRepository
 from db.repositories.profiles import ProfileRepository
 from db.repositories.ratings import RatingRepository, RatingRow, RatingSummary
-from db.repositories.routines import RoutineRecord, RoutineRepository
+from db.repositories.routines import OccurrenceRecord, RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
 from db.repositories.visits import VisitRepository
@@ -19,6 +19,7 @@ __all__ = [
     "DigestRunRecord",
     "DigestRunRepository",
     "GuildConfigRepository",
+    "OccurrenceRecord",
     "PrivacyRepository",
     "ProfileRepository",
     "RatingRepository",

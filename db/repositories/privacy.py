@@ -13,6 +13,7 @@ from db.models import (
     Rating,
     Routine,
     RoutineMember,
+    RoutineRsvp,
     Venue,
     Visit,
     Vote,
@@ -86,6 +87,14 @@ class PrivacyRepository:
                 await s.scalars(select(RoutineMember).where(RoutineMember.member_id == member_id)),
                 ["guild_id", "routine_id", "joined_at"],
             ),
+            "routines_hosted": _rows(
+                await s.scalars(select(Routine).where(Routine.host_id == member_id)),
+                ["guild_id", "id", "venue_id", "weekday", "local_time", "title"],
+            ),
+            "routine_answers": _rows(
+                await s.scalars(select(RoutineRsvp).where(RoutineRsvp.member_id == member_id)),
+                ["guild_id", "occurrence_id", "going", "source", "updated_at"],
+            ),
             "profile": _rows(
                 await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
                 ["guild_id", "public", "updated_at"],
@@ -105,6 +114,7 @@ class PrivacyRepository:
             ("votes", Vote),
             ("visits", Visit),
             ("routine_memberships", RoutineMember),
+            ("routine_answers", RoutineRsvp),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))
@@ -124,4 +134,8 @@ class PrivacyRepository:
             update(Routine).where(Routine.creator_id == member_id).values(creator_id=ANONYMOUS)
         )
         counts["routines_anonymized"] = affected(result)
+        result = await s.execute(
+            update(Routine).where(Routine.host_id == member_id).values(host_id=None)
+        )
+        counts["routines_unhosted"] = affected(result)
         return counts

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Routine, RoutineMember, Venue
+from db.models import Routine, RoutineMember, RoutineOccurrence, RoutineRsvp, Venue
 from db.repositories.sql import affected, dialect_insert, escape_like
 
 
@@ -25,6 +25,49 @@ class RoutineRecord:
     title: str | None
     creator_id: int
     members: tuple[int, ...] = ()
+    duration_minutes: int = 120
+    host_id: int | None = None
+    paused_at: dt.datetime | None = None
+    card_channel_id: int | None = None
+    card_message_id: int | None = None
+    thread_id: int | None = None
+
+
+#: Rows per INSERT statement (SQLite allows 32,766 bound values in one).
+INSERT_CHUNK = 1000
+#: When an occurrence row made for its RSVPs was "claimed": long ago, so free to claim.
+UNCLAIMED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRecord:
+    id: int
+    routine_id: int
+    guild_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    reason: str | None
+    event_id: int | None
+    attempts: int
+    last_error: str | None
+    next_attempt_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: RoutineOccurrence) -> OccurrenceRecord:
+        return cls(
+            id=row.id,
+            routine_id=row.routine_id,
+            guild_id=row.guild_id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            status=row.status,
+            reason=row.reason,
+            event_id=row.event_id,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            next_attempt_at=row.next_attempt_at,
+        )
 
 
 class RoutineRepository:
@@ -48,7 +91,7 @@ class RoutineRepository:
 
     async def find_all(
         self,
-        guild_id: int,
+        guild_id: int | Sequence[int],
         *,
         ids: Sequence[int] | None = None,
         member_id: int | None = None,
@@ -59,8 +102,12 @@ class RoutineRepository:
         stmt = (
             select(Routine, Venue.name)
             .join(Venue, Venue.id == Routine.venue_id)
-            .where(Routine.guild_id == guild_id, Venue.status == "active")
+            .where(Venue.status == "active")
         )
+        if isinstance(guild_id, int):
+            stmt = stmt.where(Routine.guild_id == guild_id)
+        else:
+            stmt = stmt.where(Routine.guild_id.in_(list(guild_id)))
         if ids is not None:
             stmt = stmt.where(Routine.id.in_(list(ids)))
         if member_id is not None:
@@ -94,6 +141,12 @@ class RoutineRepository:
                 title=routine.title,
                 creator_id=routine.creator_id,
                 members=members.get(routine.id, ()),
+                duration_minutes=routine.duration_minutes,
+                host_id=routine.host_id,
+                paused_at=routine.paused_at,
+                card_channel_id=routine.card_channel_id,
+                card_message_id=routine.card_message_id,
+                thread_id=routine.thread_id,
             )
             for routine, name in rows
         ]
@@ -135,3 +188,189 @@ class RoutineRepository:
             )
         )
         return [(routine_id, member_id) for routine_id, member_id in rows]
+
+    async def update(self, routine_id: int, **values: Any) -> None:
+        await self.session.execute(update(Routine).where(Routine.id == routine_id).values(**values))
+
+    # -- occurrences ----------------------------------------------------------------------
+
+    async def occurrence(
+        self, routine_id: int, starts_at: dt.datetime, ends_at: dt.datetime, guild_id: int
+    ) -> OccurrenceRecord:
+        """The occurrence of `routine_id` starting at `starts_at`, made if it is new."""
+        await self.session.execute(
+            dialect_insert(self.session, RoutineOccurrence)
+            .values(
+                routine_id=routine_id,
+                guild_id=guild_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                status="scheduled",
+                claimed_at=UNCLAIMED,
+                attempts=0,
+            )
+            .on_conflict_do_nothing(index_elements=["routine_id", "starts_at"])
+        )
+        row = await self.session.scalar(
+            select(RoutineOccurrence).where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.starts_at == starts_at,
+            )
+        )
+        assert row is not None
+        return OccurrenceRecord.of(row)
+
+    async def claim_event(
+        self,
+        occurrence_id: int,
+        now: dt.datetime,
+        *,
+        lease: dt.timedelta,
+        max_attempts: int | None,
+        respect_backoff: bool,
+    ) -> bool:
+        """Take the right to create this occurrence's Discord event. One UPDATE decides:
+        only while it has no event, is scheduled, no other attempt holds a live lease,
+        attempts remain and (for the scheduler) its back-off has passed."""
+        conditions: list[Any] = [
+            RoutineOccurrence.id == occurrence_id,
+            RoutineOccurrence.event_id.is_(None),
+            RoutineOccurrence.status == "scheduled",
+            RoutineOccurrence.claimed_at <= now - lease,
+        ]
+        if max_attempts is not None:
+            conditions.append(RoutineOccurrence.attempts < max_attempts)
+        if respect_backoff:
+            conditions.append(
+                or_(
+                    RoutineOccurrence.next_attempt_at.is_(None),
+                    RoutineOccurrence.next_attempt_at <= now,
+                )
+            )
+        result = await self.session.execute(
+            update(RoutineOccurrence)
+            .where(and_(*conditions))
+            .values(claimed_at=now, attempts=RoutineOccurrence.attempts + 1)
+        )
+        return bool(affected(result))
+
+    async def get_occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
+        row = await self.session.get(RoutineOccurrence, occurrence_id)
+        return OccurrenceRecord.of(row) if row else None
+
+    async def occurrence_of_event(self, event_id: int) -> OccurrenceRecord | None:
+        row = await self.session.scalar(
+            select(RoutineOccurrence).where(RoutineOccurrence.event_id == event_id)
+        )
+        return OccurrenceRecord.of(row) if row else None
+
+    async def update_occurrence(self, occurrence_id: int, **values: Any) -> None:
+        await self.session.execute(
+            update(RoutineOccurrence).where(RoutineOccurrence.id == occurrence_id).values(**values)
+        )
+
+    # -- RSVPs ------------------------------------------------------------------------------
+
+    async def answer(
+        self,
+        occurrence_id: int,
+        guild_id: int,
+        member_id: int,
+        going: bool,
+        source: str,
+        now: dt.datetime,
+    ) -> None:
+        await self.session.execute(
+            dialect_insert(self.session, RoutineRsvp)
+            .values(
+                occurrence_id=occurrence_id,
+                guild_id=guild_id,
+                member_id=member_id,
+                going=going,
+                source=source,
+                updated_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=["occurrence_id", "member_id"],
+                set_={"going": going, "source": source, "updated_at": now},
+            )
+        )
+
+    async def answers(self, occurrence_id: int) -> dict[int, bool]:
+        """member id -> going, as the card's buttons recorded it."""
+        rows = await self.session.execute(
+            select(RoutineRsvp.member_id, RoutineRsvp.going).where(
+                RoutineRsvp.occurrence_id == occurrence_id
+            )
+        )
+        return {member_id: going for member_id, going in rows}
+
+    async def going_count(self, occurrence_id: int) -> int:
+        return (
+            await self.session.scalar(
+                select(func.count()).where(
+                    RoutineRsvp.occurrence_id == occurrence_id, RoutineRsvp.going.is_(True)
+                )
+            )
+            or 0
+        )
+
+    async def sync_interested(
+        self, occurrence_id: int, guild_id: int, member_ids: Sequence[int], now: dt.datetime
+    ) -> None:
+        """Discord's "Interested" list becomes the occurrence's `interested` answers; an
+        answer given on the card stays as the member gave it."""
+        stale = delete(RoutineRsvp).where(
+            RoutineRsvp.occurrence_id == occurrence_id, RoutineRsvp.source == "interested"
+        )
+        if member_ids:
+            stale = stale.where(RoutineRsvp.member_id.not_in(list(member_ids)))
+        await self.session.execute(stale)
+        for start in range(0, len(member_ids), INSERT_CHUNK):
+            await self.session.execute(
+                dialect_insert(self.session, RoutineRsvp)
+                .values(
+                    [
+                        {
+                            "occurrence_id": occurrence_id,
+                            "guild_id": guild_id,
+                            "member_id": member_id,
+                            "going": True,
+                            "source": "interested",
+                            "updated_at": now,
+                        }
+                        for member_id in member_ids[start : start + INSERT_CHUNK]
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=["occurrence_id", "member_id"])
+            )
+
+    async def cancelled_after(self, routine_id: int, after: dt.datetime) -> list[OccurrenceRecord]:
+        """The routine's cancelled occurrences starting after `after`, soonest first."""
+        rows = await self.session.scalars(
+            select(RoutineOccurrence)
+            .where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "cancelled",
+                RoutineOccurrence.starts_at > after,
+            )
+            .order_by(RoutineOccurrence.starts_at)
+        )
+        return [OccurrenceRecord.of(row) for row in rows]
+
+    async def with_events_after(
+        self, routine_id: int, after: dt.datetime
+    ) -> list[OccurrenceRecord]:
+        """The routine's scheduled occurrences, still to come, that have a Discord event."""
+        rows = await self.session.scalars(
+            select(RoutineOccurrence).where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "scheduled",
+                RoutineOccurrence.event_id.is_not(None),
+                RoutineOccurrence.ends_at > after,
+            )
+        )
+        return [OccurrenceRecord.of(row) for row in rows]
+
+    async def remove(self, routine_id: int) -> None:
+        await self.session.execute(delete(Routine).where(Routine.id == routine_id))
