@@ -239,7 +239,7 @@ async def test_failed_scheduled_digest_is_retried_then_reported(
         stored = await runs(h.database_url)
         return bool(stored) and stored[0].attempts == 3 and stored[0].next_attempt_at is None
 
-    await eventually(given_up, timeout=30)  # three chart renders on a busy machine
+    await eventually(given_up, timeout=60)  # three chart renders on a busy machine
     assert h.fake.channel_messages(channel) == []
     assert "giving up" in caplog.text
     _, preview = await run(h, "digest preview", h.fake.owner)
