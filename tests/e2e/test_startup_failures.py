@@ -155,7 +155,7 @@ async def test_database_down_at_start_is_waited_for(fake: FakeDiscord, tmp_path:
             assert line, "".join(lines)
             lines.append(line)
         await proxy.start(port=port)
-        await fake.wait_until_identified(timeout=30)
+        await fake.wait_until_identified(timeout=90)  # migrations through the proxy, busy CI
         process.send_signal(signal.SIGTERM)
         output = "".join(lines) + await finish(process)
     finally:
