@@ -139,8 +139,19 @@ async def test_unreachable_database_is_retried_then_reported(
     assert_one_clear_line(output, "cannot reach PostgreSQL database", "attempts")
 
 
-async def test_database_down_at_start_is_waited_for(fake: FakeDiscord, tmp_path: Path) -> None:
-    base = make_url(postgres_base())
+@pytest.fixture
+def own_postgres_url(request: pytest.FixtureRequest) -> str:
+    """This run's own PostgreSQL database (at the newest revision), never the server's
+    shared one, which other checkouts migrate to their own revisions."""
+    postgres_base()  # skips without PostgreSQL
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+async def test_database_down_at_start_is_waited_for(
+    fake: FakeDiscord, tmp_path: Path, own_postgres_url: str
+) -> None:
+    base = make_url(own_postgres_url)
     probe = await TcpProxy(base.host or "127.0.0.1", base.port or 5432).start()
     port = probe.port
     await probe.stop()  # nothing listens there until the proxy comes back
