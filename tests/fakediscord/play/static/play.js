@@ -170,7 +170,12 @@ function renderButton(message, button) {
 
 function renderSelect(message, select) {
   const multiple = (select.max_values || 1) > 1;
-  const options = (select.options || []).map((o) =>
+  const choices = {
+    5: () => view.members.filter((m) => m.name !== "owner").map((m) => ({value: m.id, label: m.name})),
+    6: () => view.roles.map((r) => ({value: r.id, label: `@${r.name}`})),
+    7: () => view.channels.map((c) => ({value: c.id, label: `#${c.name}`})),
+  }[select.type];
+  const options = (choices ? choices() : select.options || []).map((o) =>
     el("option", {value: o.value, selected: o.default}, `${emojiText(o.emoji)}${o.label}`));
   const node = el("select", {
     class: "select", multiple, disabled: select.disabled, "data-custom-id": select.custom_id,
@@ -404,7 +409,8 @@ function openModal(token, modal) {
     }
     const input = component.components[0];
     return el("div", {class: "modal-field"},
-      el("label", {class: "modal-label", for: `modal-${input.custom_id}`}, input.label || input.custom_id), modalInput(input));
+      el("label", {class: "modal-label", for: `modal-${input.custom_id}`}, input.label || input.custom_id,
+        input.required === false ? "" : el("span", {class: "required"}, " *")), modalInput(input));
   });
   form.replaceChildren(
     el("h2", {}, modal.title), ...fields, el("div", {class: "modal-error", hidden: true}),
