@@ -69,12 +69,16 @@ def open_channel(page: Any, name: str) -> None:
     )
 
 
-def command(page: Any, typed: str, path: str, **options: str) -> None:
+def command(page: Any, typed: str, path: str, *, picture: str = "", **options: str) -> None:
     """Type `/typed`, pick `path` among the suggestions, fill the options, send.
     A value starting with `~` is typed into an autocompleted option and its first
     suggestion picked."""
     page.fill("#input", "/" + typed)
-    page.locator(f"#suggestions button[data-value='{path}']").click()
+    suggestion = page.locator(f"#suggestions button[data-value='{path}']")
+    suggestion.wait_for()
+    if picture:
+        shot(page, picture + "-completion")
+    suggestion.click()
     for name, value in options.items():
         field = page.locator(f"#options [data-option='{name}']")
         if value.startswith("~"):
@@ -84,6 +88,8 @@ def command(page: Any, typed: str, path: str, **options: str) -> None:
             field.select_option(label=value)
         else:
             field.fill(value)
+    if picture:
+        shot(page, picture + "-options")
     page.locator("#send-command").click()
 
 
@@ -102,8 +108,9 @@ def test_a_walk_through_the_playground(page: Any, playground: Playground) -> Non
     open_channel(page, "venues")
     command(
         page,
-        "venue pro",
+        "venue",
         "venue propose",
+        picture="02",
         name="Le Comptoir Numérique",
         kind="Coworking space",
         city="Lyon",

@@ -5,6 +5,7 @@ the bot sent to the fake, as a member of the chosen locale would see it."""
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,11 @@ class PlayAPI:
         if message is None or index >= len(message.attachments):
             raise web.HTTPNotFound()
         attachment = message.attachments[index]
-        content_type = attachment.get("content_type") or "application/octet-stream"
+        content_type = attachment.get("content_type") or ""
+        if not content_type or content_type == "application/octet-stream":
+            content_type = (
+                mimetypes.guess_type(attachment["filename"])[0] or "application/octet-stream"
+            )
         headers = {}
         if not content_type.startswith("image/"):
             headers["Content-Disposition"] = f'attachment; filename="{attachment["filename"]}"'

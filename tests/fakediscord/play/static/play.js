@@ -237,7 +237,7 @@ function referencedInV2(message) {
 }
 
 function renderAttachment(attachment) {
-  if ((attachment.content_type || "").startsWith("image/")) {
+  if ((attachment.content_type || "").startsWith("image/") || /\.(png|jpe?g|gif|webp)$/i.test(attachment.filename)) {
     return el("a", {href: attachment.url, target: "_blank"}, el("img", {class: "attachment-image", src: attachment.url, alt: attachment.filename}));
   }
   return el("a", {class: "file", href: attachment.url, download: attachment.filename},
