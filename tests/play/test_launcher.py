@@ -73,6 +73,20 @@ def test_data_kept_between_runs_and_ctrl_c_stops_both(playground: Playground) ->
     announcement = wait_for(playground, general, sam, "New venue: La Cantine")
     assert all(not m["flags"] & 64 for m in messages(playground, general, sam))
 
+    as_sam = {"member": sam, "locale": "en-US", "channel": general}
+    options = {"venue": "1", "weekday": "2", "time": "18:30"}
+    call(
+        playground, "/play/api/command", {**as_sam, "command": "routine create", "options": options}
+    )
+    wait_for(playground, general, sam, "18:30")
+    call(playground, "/play/api/command", {**as_sam, "command": "routine calendar"})
+    calendar = wait_for(playground, general, sam, ".ics")
+    [attachment] = calendar["attachments"]
+    base = playground.url.removesuffix("/play/")
+    with urllib.request.urlopen(base + attachment["url"], timeout=WAIT_SECONDS) as response:
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.read().startswith(b"BEGIN:VCALENDAR")
+
     assert playground.stop() == 0
     log = (playground.data / "bot.log").read_text()
     assert log.rstrip().endswith("stopped"), log[-500:]
