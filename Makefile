@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench play
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 
 run: $(VENV)/.installed-run
 	$(PY) -m bot
+
+# The bot against the local fake Discord, used from a web page; PLAY_ARGS=--fresh starts
+# from an empty server (data are kept in play-data/ between runs).
+play: $(VENV)/.installed-test
+	$(PY) -m tests.fakediscord.play $(PLAY_ARGS)
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)

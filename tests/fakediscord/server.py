@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -59,8 +60,18 @@ class FakeDiscord(
         self.host = "127.0.0.1"
         self.port = 0
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeDiscord:
+    async def start(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        extend: Callable[[web.Application], None] | None = None,
+    ) -> FakeDiscord:
+        """Serve on `host:port` (0: any free port). `extend` adds routes of its own to
+        the app before it starts (the playground's page and its API)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        if extend is not None:
+            extend(app)
         app.router.add_get(GATEWAY_PATH, self._gateway)
         app.router.add_get(CLOCK_PATH, self._get_clock)
         app.router.add_post(CLOCK_PATH, self._post_clock)
