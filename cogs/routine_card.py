@@ -92,7 +92,9 @@ def card_embed(upcoming: Upcoming, language: str) -> discord.Embed:
     place = "\n".join(plain(p) for p in (venue.name, venue.address, venue.city) if p)
     embed.add_field(name=t(language, "routine.card.venue"), value=place, inline=False)
     when = f"<t:{int(occurrence.starts_at.timestamp())}:F>"
-    if occurrence.event_id is not None:
+    if routine.paused_at is not None:
+        when = t(language, "routine.card.paused")
+    elif occurrence.event_id is not None:
         link = event_url(routine.guild_id, occurrence.event_id)
         when += f" · [{t(language, 'routine.card.event')}]({link})"
     embed.add_field(name=t(language, "routine.card.next"), value=when, inline=False)
@@ -214,9 +216,10 @@ class RoutineButton(
         await refresh_card(client, guild, upcoming)
 
 
-def card_view(routine_id: int, language: str) -> ui.View:
+def card_view(routine_id: int, language: str, *, paused: bool = False) -> ui.View:
+    """The card's buttons; a paused routine has no date to answer for, only Join."""
     view = ui.View(timeout=None)
-    for action in ("join", "going", "not-going"):
+    for action in ("join",) if paused else ("join", "going", "not-going"):
         view.add_item(RoutineButton(action, routine_id, t(language, RoutineButton.LABELS[action])))
     return view
 
@@ -238,7 +241,8 @@ async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcomi
     ).get_partial_message(routine.card_message_id)
     try:
         await message.edit(
-            embed=card_embed(upcoming, language), view=card_view(routine.id, language)
+            embed=card_embed(upcoming, language),
+            view=card_view(routine.id, language, paused=routine.paused_at is not None),
         )
     except discord.HTTPException as exc:
         log.warning("could not update the card of routine %s: %s", routine.id, exc)

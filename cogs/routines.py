@@ -36,6 +36,7 @@ from cogs.routine_card import (
     create_event,
     day_name,
     end_card,
+    interested_ids,
     refresh_card,
     routine_line,
     sync_interested,
@@ -151,6 +152,13 @@ class Routines(
             return
         for routine in routines:
             guild = guilds[routine.guild_id]
+            try:
+                if await self._lapse(guild, routine.id, now):
+                    continue
+            except NotFound:
+                continue
+            except Exception:
+                log.exception("the lapse check of routine %s failed unexpectedly", routine.id)
             if not can_create_events(guild):
                 continue  # said once, when the routine was created; nothing to claim
             try:
@@ -165,6 +173,35 @@ class Routines(
                 continue  # ended meanwhile
             except Exception:
                 log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    async def _lapse(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> bool:
+        """Pause the routine when nobody went to its last occurrences: their "Interested"
+        lists are read once more first, so a late "Interested" still counts. True when this
+        process paused it."""
+        candidates = await self.routines.lapse_candidates(guild.id, routine_id, now)
+        if not candidates:
+            return False
+        for occurrence in candidates:
+            if occurrence.event_id is None:
+                continue
+            try:
+                member_ids = await interested_ids(self.bot, guild.id, occurrence.event_id)
+            except discord.NotFound:
+                continue  # deleted since: nobody can be read as going
+            except discord.HTTPException as exc:
+                log.info("could not read who was interested in routine %s: %s", routine_id, exc)
+                return False  # decided at a later round
+            if member_ids:
+                await self.routines.sync_interested(guild.id, routine_id, occurrence.id, member_ids)
+        paused = await self.routines.pause(guild.id, routine_id, now)
+        if paused is None:
+            return False
+        upcoming, with_events = paused
+        for occurrence in with_events:
+            assert occurrence.event_id is not None
+            await cancel_event(self.bot, guild, occurrence.event_id)
+        await refresh_card(self.bot, guild, upcoming)
+        return True
 
     async def _count_interested(
         self, guild: discord.Guild, routine_id: int, now: dt.datetime
@@ -411,6 +448,33 @@ class Routines(
                 "routine.host.changed",
                 member=member.mention,
                 routine=routine_line(language, upcoming.routine),
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name=_("resume"), description=_("Bring a paused routine back, and host it")
+    )
+    @routine_parameter
+    async def resume(self, interaction: Interaction, routine: RoutineOption) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        upcoming = await self.routines.resume(guild.id, routine.id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = await self.bot.services.clock.now()
+        if can_create_events(guild):
+            claimed = await self.routines.claim_event(guild.id, routine.id, now, manual=True)
+            if claimed is not None:
+                await create_event(self.bot, guild, claimed, now)
+        upcoming = await self.routines.upcoming(guild.id, routine.id, now)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(
+                language,
+                "routine.resumed",
+                routine=routine_line(language, upcoming.routine),
+                date=f"<t:{int(upcoming.occurrence.starts_at.timestamp())}:F>",
             ),
             ephemeral=True,
         )

@@ -38,6 +38,8 @@ DURATION_MIN, DURATION_MAX = 15, 720
 #: Tries to create one occurrence's Discord event before giving up and reporting it.
 MAX_ATTEMPTS = 3
 LEASE = dt.timedelta(minutes=10)
+#: Occurrences in a row with nobody going after which a routine is paused.
+LAPSE_AFTER = 3
 MANUAL_LEASE = dt.timedelta(minutes=2)
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -364,6 +366,66 @@ class RoutineService:
             await RoutineRepository(session).sync_interested(
                 occurrence_id, guild_id, sorted(set(member_ids)), now
             )
+            return await self._upcoming(session, routine, now)
+
+    # -- lapse: paused when nobody goes, resumed by any member -------------------------------
+
+    async def lapse_candidates(
+        self, guild_id: int, routine_id: int, now: dt.datetime
+    ) -> list[OccurrenceRecord]:
+        """The last LAPSE_AFTER occurrences that took place, when none had anyone going as
+        far as the bot knows (their "Interested" lists are to be read once more before
+        `pause` decides); otherwise none."""
+        async with self.db.read() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            if routine.paused_at is not None:
+                return []
+            ended = await RoutineRepository(session).ended_since_resumed(
+                routine.id, now, LAPSE_AFTER
+            )
+        if len(ended) < LAPSE_AFTER or any(going for _, going in ended):
+            return []
+        return [occurrence for occurrence, _ in ended]
+
+    async def pause(
+        self, guild_id: int, routine_id: int, now: dt.datetime
+    ) -> tuple[Upcoming, list[OccurrenceRecord]] | None:
+        """Pause the routine if nobody went to its last LAPSE_AFTER occurrences; one
+        conditional UPDATE decides, so with several processes exactly one pauses it. Returns
+        the routine as paused and its upcoming occurrences that had a Discord event (to be
+        cancelled; they are free to be claimed again on resume), or None."""
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            routines = RoutineRepository(session)
+            ended = await routines.ended_since_resumed(routine.id, now, LAPSE_AFTER)
+            if len(ended) < LAPSE_AFTER or any(going for _, going in ended):
+                return None
+            if not await routines.pause(routine.id, now):
+                return None
+            with_events = await routines.with_events_after(routine.id, now)
+            for occurrence in with_events:
+                await routines.update_occurrence(
+                    occurrence.id,
+                    event_id=None,
+                    attempts=0,
+                    claimed_at=UNCLAIMED_AT,
+                    last_error=None,
+                    next_attempt_at=None,
+                )
+            routine = await self._get(session, guild_id, routine_id)
+            log.info("routine %s is paused: nobody went %d times running", routine.id, LAPSE_AFTER)
+            return await self._upcoming(session, routine, now), with_events
+
+    async def resume(self, guild_id: int, routine_id: int, member_id: int) -> Upcoming:
+        """A paused routine starts again, hosted by the member who resumed it."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            routines = RoutineRepository(session)
+            if not await routines.resume(routine.id, member_id, now):
+                raise Conflict("error.routine_not_paused")
+            await routines.join(guild_id, routine.id, member_id, now)
+            routine = await self._get(session, guild_id, routine_id)
             return await self._upcoming(session, routine, now)
 
     # -- host actions ----------------------------------------------------------------------

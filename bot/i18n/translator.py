@@ -152,6 +152,8 @@ COMMANDS_FR: dict[str, str] = {
     "host": "animation",
     "Hand a routine to another member (host or moderator)": "Confier un rendez-vous à un autre membre (animation ou modération)",
     "member": "membre",
+    "resume": "reprendre",
+    "Bring a paused routine back, and host it": "Relancer un rendez-vous en pause, et l'animer",
     "Who hosts it from now on": "Qui l'anime désormais",
     "How long it lasts, in minutes (120 if not given)": "Combien de temps, en minutes (120 par défaut)",
     "join": "rejoindre",

@@ -372,5 +372,49 @@ class RoutineRepository:
         )
         return [OccurrenceRecord.of(row) for row in rows]
 
+    async def ended_since_resumed(
+        self, routine_id: int, now: dt.datetime, count: int
+    ) -> list[tuple[OccurrenceRecord, int]]:
+        """The routine's last `count` occurrences that took place (not cancelled) and have
+        ended since it was created or last resumed, latest first, each with its number
+        going."""
+        routine = await self.session.get(Routine, routine_id)
+        if routine is None:
+            return []
+        since = max(
+            (moment for moment in (routine.created_at, routine.resumed_at) if moment is not None),
+            default=UNCLAIMED,
+        )
+        rows = await self.session.scalars(
+            select(RoutineOccurrence)
+            .where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "scheduled",
+                RoutineOccurrence.starts_at >= since,
+                RoutineOccurrence.ends_at <= now,
+            )
+            .order_by(RoutineOccurrence.starts_at.desc())
+            .limit(count)
+        )
+        found = [OccurrenceRecord.of(row) for row in rows]
+        return [(occurrence, await self.going_count(occurrence.id)) for occurrence in found]
+
+    async def pause(self, routine_id: int, now: dt.datetime) -> bool:
+        """Pause the routine; one UPDATE decides, so only one process pauses it."""
+        result = await self.session.execute(
+            update(Routine)
+            .where(Routine.id == routine_id, Routine.paused_at.is_(None))
+            .values(paused_at=now)
+        )
+        return bool(affected(result))
+
+    async def resume(self, routine_id: int, host_id: int, now: dt.datetime) -> bool:
+        result = await self.session.execute(
+            update(Routine)
+            .where(Routine.id == routine_id, Routine.paused_at.is_not(None))
+            .values(paused_at=None, resumed_at=now, host_id=host_id)
+        )
+        return bool(affected(result))
+
     async def remove(self, routine_id: int) -> None:
         await self.session.execute(delete(Routine).where(Routine.id == routine_id))
