@@ -40,6 +40,7 @@ from cogs.routine_card import (
     refresh_card,
     routine_line,
     sync_interested,
+    update_event,
 )
 from db.repositories import RoutineRecord
 
@@ -449,6 +450,58 @@ class Routines(
                 member=member.mention,
                 routine=routine_line(language, upcoming.routine),
             ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name=_("edit"),
+        description=_("Change a routine's day, time, duration, venue or title (host or moderator)"),
+    )
+    @routine_parameter
+    @app_commands.rename(
+        weekday=_("weekday"),
+        time=_("time"),
+        duration=_("duration"),
+        venue=_("venue"),
+        title=_("title"),
+    )
+    @app_commands.describe(
+        weekday=_("Day of the week"),
+        time=_("Local time, HH:MM"),
+        duration=_("How long it lasts, in minutes"),
+        venue=_("The venue (start typing to search)"),
+        title=_("A name for the routine"),
+    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    async def edit(
+        self,
+        interaction: Interaction,
+        routine: RoutineOption,
+        weekday: int | None = None,
+        time: Range[str, 1, 5] | None = None,
+        duration: Range[int, DURATION_MIN, DURATION_MAX] | None = None,
+        venue: VenueOption | None = None,
+        title: Range[str, 1, 100] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        upcoming = await self.routines.edit(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            weekday=weekday,
+            time=time,
+            duration=duration,
+            venue_id=venue.id if venue is not None else None,
+            title=title,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await update_event(self.bot, guild, upcoming)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(language, "routine.edited", routine=routine_line(language, upcoming.routine)),
             ephemeral=True,
         )
 

@@ -278,6 +278,7 @@ class RoutineService:
         or None: it has one, another process holds it, or it is backing off / given up.
         Asked by a member (`manual`), a shorter lease and no back-off."""
         async with self.db.write() as session:
+            await RoutineRepository(session).lock(routine_id)
             routine = await self._get(session, guild_id, routine_id)
             if routine.paused_at is not None:
                 return None
@@ -510,6 +511,86 @@ class RoutineService:
             upcoming = await routines.with_events_after(routine.id, now)
             await routines.remove(routine.id)
         return routine, upcoming
+
+    async def edit(
+        self,
+        guild_id: int,
+        routine_id: int,
+        actor_id: int,
+        *,
+        moderator: bool,
+        weekday: int | None = None,
+        time: str | None = None,
+        duration: int | None = None,
+        venue_id: int | None = None,
+        title: str | None = None,
+    ) -> Upcoming:
+        """Change what the host asked; the upcoming occurrence moves with it, keeping its
+        Discord event (to be modified to follow) and its answers."""
+        changes: dict[str, object] = {}
+        if weekday is not None:
+            if not 0 <= weekday <= 6:
+                raise InvalidInput("error.weekday_invalid")
+            changes["weekday"] = weekday
+        if time is not None:
+            changes["local_time"] = parse_time(time)
+        if duration is not None:
+            if not DURATION_MIN <= duration <= DURATION_MAX:
+                raise InvalidInput("error.duration_invalid", min=DURATION_MIN, max=DURATION_MAX)
+            changes["duration_minutes"] = duration
+        if title is not None:
+            clean_title = clean_line(title)
+            if len(clean_title) > TITLE_MAX:
+                raise InvalidInput(
+                    "error.field_too_long", field="title", max=TITLE_MAX, length=len(clean_title)
+                )
+            if clean_title:
+                changes["title"] = clean_title
+        if venue_id is not None:
+            changes["venue_id"] = venue_id
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            await RoutineRepository(session).lock(routine_id)
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            current = {
+                "weekday": routine.weekday,
+                "local_time": routine.local_time,
+                "duration_minutes": routine.duration_minutes,
+                "title": routine.title,
+                "venue_id": routine.venue_id,
+            }
+            changes = {key: value for key, value in changes.items() if current[key] != value}
+            if not changes:
+                raise InvalidInput("error.edit_nothing")
+            new_venue = changes.get("venue_id", routine.venue_id)
+            new_weekday = changes.get("weekday", routine.weekday)
+            new_time = changes.get("local_time", routine.local_time)
+            assert isinstance(new_venue, int) and isinstance(new_weekday, int)
+            assert isinstance(new_time, dt.time)
+            venue = await load_venue(session, guild_id, new_venue)
+            routines = RoutineRepository(session)
+            found = await routines.find(venue.id, new_weekday, new_time)
+            if found is not None and found != routine.id:
+                raise Conflict(
+                    "error.routine_exists", name=venue.name, time=new_time.strftime("%H:%M")
+                )
+            before = await self._upcoming(session, routine, now)
+            if "weekday" in changes or "local_time" in changes:
+                await routines.forget_cancelled_after(routine.id, now)
+            await routines.update(routine.id, **changes)
+            routine = await self._get(session, guild_id, routine_id)
+            old = before.occurrence
+            starts_at = (
+                next_start(routine.weekday, routine.local_time, before.zone, now)
+                if "weekday" in changes or "local_time" in changes
+                else old.starts_at
+            )
+            ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
+            if old.status == "scheduled" and (old.starts_at, old.ends_at) != (starts_at, ends_at):
+                await routines.move_occurrence(old.id, starts_at, ends_at)
+            log.info("routine %s changed: %s", routine.id, ", ".join(sorted(changes)))
+            return await self._upcoming(session, routine, now)
 
     async def hand_over(
         self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool, host_id: int

@@ -153,6 +153,8 @@ COMMANDS_FR: dict[str, str] = {
     "Hand a routine to another member (host or moderator)": "Confier un rendez-vous à un autre membre (animation ou modération)",
     "member": "membre",
     "resume": "reprendre",
+    "Change a routine's day, time, duration, venue or title (host or moderator)": "Changer le jour, l'heure, la durée, le lieu ou le titre d'un rendez-vous (animation ou modération)",
+    "How long it lasts, in minutes": "Combien de temps, en minutes",
     "Bring a paused routine back, and host it": "Relancer un rendez-vous en pause, et l'animer",
     "Who hosts it from now on": "Qui l'anime désormais",
     "How long it lasts, in minutes (120 if not given)": "Combien de temps, en minutes (120 par défaut)",

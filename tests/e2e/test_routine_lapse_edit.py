@@ -7,7 +7,7 @@ import asyncio
 import datetime as dt
 
 from tests.e2e.harness import Harness, eventually
-from tests.e2e.helpers import refused, run
+from tests.e2e.helpers import propose, refused, run
 from tests.e2e.test_routine_events import (
     FAST,
     TUESDAY,
@@ -126,3 +126,81 @@ async def test_a_lapse_cancels_the_event_already_made_for_the_next_date(
 
 async def _status(event: object, status: int) -> bool:
     return getattr(event, "status", None) == status
+
+
+async def test_the_host_edits_the_routine_and_its_event_follows_once(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    _, card = await create_routine(h)
+    routine = routine_of(card)
+    (event,) = h.fake.scheduled_events(h.guild)
+    click = await h.fake.click(card, f"bp:routine:going:{routine}", user=h.bob)
+    await click.reply()
+
+    def patches() -> int:
+        return len(h.fake.requests_to("PATCH", rf"^/guilds/\d+/scheduled-events/{event.id}$"))
+
+    # Refusals change nothing.
+    message = await refused(h, "routine edit", h.bob, routine=routine, time="19:00")
+    assert message == "Only the routine's host or a moderator can do that."
+    for options in ({}, {"time": "18:30"}, {"weekday": 0, "title": "Lundi code"}):
+        message = await refused(h, "routine edit", h.alice, routine=routine, **options)
+        assert message == (
+            "Nothing to change: give a day, a time, a duration, a venue or a title "
+            "different from the current ones."
+        ), options
+    message = await refused(h, "routine edit", h.alice, locale="fr", routine=routine)
+    assert message == (
+        "Rien à changer : indiquez un jour, une heure, une durée, un lieu ou un titre "
+        "différent de l'actuel."
+    )
+    message = await refused(h, "routine edit", h.alice, routine=routine, time="25:00")
+    assert message == "Write the time as HH:MM, e.g. 18:30."
+    assert patches() == 0 and event.scheduled_start_time == MONDAY
+    assert latest(h, card).embed["description"] == "Every Monday at 18:30, for 2 h"
+
+    # Wednesday 19:00 for 90 minutes, renamed: the same event moves, with one PATCH.
+    _, reply = await run(
+        h,
+        "routine edit",
+        h.alice,
+        routine=routine,
+        weekday=2,
+        time="19h00",
+        duration=90,
+        title="Mercredi code",
+    )
+    assert reply.content.startswith("Done: Wednesday 19:00 · **Café des Devs**")
+    wednesday = dt.datetime(2027, 3, 17, 19, 0, tzinfo=dt.UTC)
+    assert patches() == 1
+    (moved,) = h.fake.scheduled_events(h.guild)
+    assert moved.id == event.id and moved.name == "Mercredi code"
+    assert moved.scheduled_start_time == wednesday
+    assert moved.scheduled_end_time == wednesday + dt.timedelta(minutes=90)
+    assert "Every Wednesday at 19:00" in (moved.description or "")
+    edited = latest(h, card)
+    assert edited.embed["title"] == "Mercredi code"
+    assert edited.embed["description"] == "Every Wednesday at 19:00, for 1 h 30"
+    assert card_value(edited, "Next time").startswith(f"<t:{int(wednesday.timestamp())}:F> · [")
+    assert card_value(edited, "Going this week") == "1 going"  # the answers moved with it
+
+    # Another venue: the event's location follows.
+    other = await propose_other(h)
+    await run(h, "routine edit", h.alice, routine=routine, venue=other)
+    assert patches() == 2
+    assert moved.entity_metadata == {"location": "Le Comptoir, 3 place du Marché, Paris"}
+    await asyncio.sleep(0.5)  # several scheduler rounds: no second event for that date
+    assert len(h.fake.scheduled_events(h.guild)) == 1
+    stored = await occurrences(h.database_url)
+    assert [(o.starts_at, o.event_id) for o in stored] == [(wednesday, event.id)]
+
+    # The week after, the next event is made on the new schedule.
+    h.fake.advance_clock(days=2)
+    await eventually(lambda: events(h, 2), timeout=10)
+    assert h.fake.scheduled_events(h.guild)[-1].scheduled_start_time == wednesday + WEEK
+
+
+async def propose_other(h: Harness) -> str:
+    announcement = await propose(h, name="Le Comptoir", address="3 place du Marché")
+    return str(announcement.embed["footer"]["text"].rsplit("#", 1)[-1].strip())
