@@ -13,14 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
     GuildConfigRepository,
     OccurrenceRecord,
-    RatingRepository,
     RoutineRecord,
     RoutineRepository,
     VenueRecord,
@@ -200,21 +198,27 @@ class RoutineService:
         self, guild_id: int, member_id: int, *, now: dt.datetime | None = None
     ) -> bytes:
         """An iCalendar file: each routine the member joined as a weekly event in the
-        guild's time zone, lasting the member's usual hours there (2 by default)."""
+        guild's time zone, lasting as long as the routine, its skipped dates left out
+        (EXDATE)."""
         now = now or await self.clock.now()
         async with self.db.read() as session:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             routines = await RoutineRepository(session).find_all(guild_id, member_id=member_id)
             venues = await VenueRepository(session).many(guild_id, [r.venue_id for r in routines])
-            ratings = RatingRepository(session)
-            hours = {r.id: await ratings.hours_of(r.venue_id, member_id) for r in routines}
+            repository = RoutineRepository(session)
+            today = now.astimezone(zone).date()
+            skipped = {
+                r.id: await repository.cancelled_after(
+                    r.id, dt.datetime.combine(today, dt.time(0), tzinfo=zone)
+                )
+                for r in routines
+            }
         if not routines:
             raise NotFound("error.no_routines_joined")
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Bonnes Places//Routines//EN")
         calendar.add("version", "2.0")
         calendar.add("x-wr-timezone", zone.key)
-        today = now.astimezone(zone).date()
         for routine in routines:
             venue = venues[routine.venue_id]
             first = today + dt.timedelta(days=(routine.weekday - today.weekday()) % 7)
@@ -223,8 +227,16 @@ class RoutineService:
             event.add("uid", f"routine-{routine.id}-{member_id}@bonnes-places")
             event.add("summary", routine.title or venue.name)
             event.add("dtstart", start)
-            event.add("duration", dt.timedelta(hours=hours[routine.id] or DEFAULT_HOURS))
+            event.add("duration", dt.timedelta(minutes=routine.duration_minutes))
             event.add("rrule", {"freq": "weekly", "byday": ICS_DAYS[routine.weekday]})
+            exdates = [
+                o.starts_at.astimezone(zone)
+                for o in skipped[routine.id]
+                if o.starts_at.astimezone(zone).time() == routine.local_time
+                and o.starts_at.astimezone(zone).weekday() == routine.weekday
+            ]
+            if exdates:
+                event.add("exdate", exdates)
             event.add(
                 "location", ", ".join(p for p in (venue.name, venue.address, venue.city) if p)
             )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import icalendar
+
 from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import propose, refused, run
 from tests.e2e.test_routine_events import (
@@ -204,3 +206,47 @@ async def test_the_host_edits_the_routine_and_its_event_follows_once(harness: Ha
 async def propose_other(h: Harness) -> str:
     announcement = await propose(h, name="Le Comptoir", address="3 place du Marché")
     return str(announcement.embed["footer"]["text"].rsplit("#", 1)[-1].strip())
+
+
+async def calendar_event(h: Harness) -> icalendar.Event:
+    _, reply = await run(h, "routine calendar", h.alice)
+    calendar = icalendar.Calendar.from_ical(reply.attachments[0]["content"])
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+async def test_the_calendar_follows_edits_and_leaves_out_skipped_dates(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    await run(h, "settings", h.fake.owner, timezone="Europe/Paris")
+    _, card = await create_routine(h)
+    routine = routine_of(card)
+    event = await calendar_event(h)
+    assert "EXDATE" not in event
+    assert event.decoded("duration") == dt.timedelta(hours=2)
+
+    await run(h, "routine edit", h.alice, routine=routine, duration=90, title="Code du lundi")
+    await run(h, "routine skip", h.alice, routine=routine, date="2027-03-29", reason="Férié")
+    event = await calendar_event(h)
+    assert str(event["summary"]) == "Code du lundi"
+    assert event.decoded("duration") == dt.timedelta(minutes=90)
+    start = event.decoded("dtstart")
+    assert (start.date(), start.time(), str(start.tzinfo)) == (
+        dt.date(2027, 3, 22),
+        dt.time(18, 30),
+        "Europe/Paris",
+    )
+    (exdate,) = [d.dt for d in event["exdate"].dts]
+    assert (exdate.date(), exdate.time(), str(exdate.tzinfo)) == (
+        dt.date(2027, 3, 29),
+        dt.time(18, 30),
+        "Europe/Paris",
+    )
+
+    # A new day and time: the calendar moves to Thursdays 20:00.
+    await run(h, "routine edit", h.alice, routine=routine, weekday=3, time="20:00")
+    event = await calendar_event(h)
+    start = event.decoded("dtstart")
+    assert (start.date(), start.time()) == (dt.date(2027, 3, 18), dt.time(20, 0))
+    assert event["rrule"]["BYDAY"] == ["TH"]
