@@ -13,6 +13,7 @@ from babel.dates import get_day_names
 from discord import ui
 
 from bot.app import BonnesPlaces, report_error
+from bot.domain.errors import NotFound
 from bot.domain.routines import Upcoming
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import services_of
@@ -92,7 +93,9 @@ def card_embed(upcoming: Upcoming, language: str) -> discord.Embed:
     place = "\n".join(plain(p) for p in (venue.name, venue.address, venue.city) if p)
     embed.add_field(name=t(language, "routine.card.venue"), value=place, inline=False)
     when = f"<t:{int(occurrence.starts_at.timestamp())}:F>"
-    if occurrence.event_id is not None:
+    if routine.paused_at is not None:
+        when = t(language, "routine.card.paused")
+    elif occurrence.event_id is not None:
         link = event_url(routine.guild_id, occurrence.event_id)
         when += f" · [{t(language, 'routine.card.event')}]({link})"
     embed.add_field(name=t(language, "routine.card.next"), value=when, inline=False)
@@ -214,9 +217,10 @@ class RoutineButton(
         await refresh_card(client, guild, upcoming)
 
 
-def card_view(routine_id: int, language: str) -> ui.View:
+def card_view(routine_id: int, language: str, *, paused: bool = False) -> ui.View:
+    """The card's buttons; a paused routine has no date to answer for, only Join."""
     view = ui.View(timeout=None)
-    for action in ("join", "going", "not-going"):
+    for action in ("join",) if paused else ("join", "going", "not-going"):
         view.add_item(RoutineButton(action, routine_id, t(language, RoutineButton.LABELS[action])))
     return view
 
@@ -238,7 +242,8 @@ async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcomi
     ).get_partial_message(routine.card_message_id)
     try:
         await message.edit(
-            embed=card_embed(upcoming, language), view=card_view(routine.id, language)
+            embed=card_embed(upcoming, language),
+            view=card_view(routine.id, language, paused=routine.paused_at is not None),
         )
     except discord.HTTPException as exc:
         log.warning("could not update the card of routine %s: %s", routine.id, exc)
@@ -249,13 +254,11 @@ def can_create_events(guild: discord.Guild) -> bool:
     return permissions.create_events or permissions.manage_events
 
 
-async def create_event(
-    bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming, now: dt.datetime
-) -> bool:
-    """Create the claimed occurrence's Discord event and record the outcome; True once
-    it exists. A failure is recorded, retried by the scheduler, then reported."""
-    service = bot.services.routines
-    routine, venue, occurrence = upcoming.routine, upcoming.venue, upcoming.occurrence
+async def event_fields(
+    bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming
+) -> dict[str, str]:
+    """The name, location and description of the occurrence's Discord event."""
+    routine, venue = upcoming.routine, upcoming.venue
     language = await card_language(bot, guild)
     link = (
         card_url(guild.id, routine.card_channel_id, routine.card_message_id)
@@ -270,15 +273,51 @@ async def create_event(
         link=link,
     ).strip()
     location = ", ".join(p for p in (venue.name, venue.address, venue.city) if p)
+    return {
+        "name": clip(routine_name(upcoming), EVENT_NAME_MAX),
+        "location": clip(location, EVENT_LOCATION_MAX),
+        "description": clip(description, EVENT_DESCRIPTION_MAX),
+    }
+
+
+async def update_event(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming) -> None:
+    """Make the occurrence's existing Discord event follow the routine (one PATCH); one
+    out of reach is logged."""
+    occurrence = upcoming.occurrence
+    if occurrence.event_id is None:
+        return
+    fields = await event_fields(bot, guild, upcoming)
+    try:
+        await bot.http.edit_scheduled_event(
+            guild.id,
+            occurrence.event_id,
+            name=fields["name"],
+            description=fields["description"],
+            entity_metadata={"location": fields["location"]},
+            scheduled_start_time=occurrence.starts_at.isoformat(),
+            scheduled_end_time=occurrence.ends_at.isoformat(),
+        )
+    except discord.HTTPException as exc:
+        log.warning("could not update event %s: %s", occurrence.event_id, exc)
+
+
+async def create_event(
+    bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming, now: dt.datetime
+) -> bool:
+    """Create the claimed occurrence's Discord event and record the outcome; True once
+    it exists. A failure is recorded, retried by the scheduler, then reported."""
+    service = bot.services.routines
+    routine, occurrence = upcoming.routine, upcoming.occurrence
+    fields = await event_fields(bot, guild, upcoming)
     try:
         event = await guild.create_scheduled_event(
-            name=clip(routine_name(upcoming), EVENT_NAME_MAX),
+            name=fields["name"],
             start_time=occurrence.starts_at,
             end_time=occurrence.ends_at,
             entity_type=discord.EntityType.external,
             privacy_level=discord.PrivacyLevel.guild_only,
-            location=clip(location, EVENT_LOCATION_MAX),
-            description=clip(description, EVENT_DESCRIPTION_MAX),
+            location=fields["location"],
+            description=fields["description"],
         )
     except discord.HTTPException as exc:
         retry_after = dt.timedelta(seconds=bot.settings.routine_retry_seconds)
@@ -288,6 +327,16 @@ async def create_event(
         return False
     await service.event_created(occurrence.id, event.id)
     log.info("created the Discord event of routine %s on %s", routine.id, occurrence.starts_at)
+    try:
+        now_known = await service.upcoming(guild.id, routine.id, now)
+    except NotFound:
+        return True
+    if now_known.occurrence.event_id == event.id and (
+        (now_known.occurrence.starts_at, now_known.occurrence.ends_at)
+        != (occurrence.starts_at, occurrence.ends_at)
+        or await event_fields(bot, guild, now_known) != fields
+    ):
+        await update_event(bot, guild, now_known)  # the routine was edited meanwhile
     return True
 
 

@@ -36,9 +36,11 @@ from cogs.routine_card import (
     create_event,
     day_name,
     end_card,
+    interested_ids,
     refresh_card,
     routine_line,
     sync_interested,
+    update_event,
 )
 from db.repositories import RoutineRecord
 
@@ -151,6 +153,13 @@ class Routines(
             return
         for routine in routines:
             guild = guilds[routine.guild_id]
+            try:
+                if await self._lapse(guild, routine.id, now):
+                    continue
+            except NotFound:
+                continue
+            except Exception:
+                log.exception("the lapse check of routine %s failed unexpectedly", routine.id)
             if not can_create_events(guild):
                 continue  # said once, when the routine was created; nothing to claim
             try:
@@ -165,6 +174,35 @@ class Routines(
                 continue  # ended meanwhile
             except Exception:
                 log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    async def _lapse(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> bool:
+        """Pause the routine when nobody went to its last occurrences: their "Interested"
+        lists are read once more first, so a late "Interested" still counts. True when this
+        process paused it."""
+        candidates = await self.routines.lapse_candidates(guild.id, routine_id, now)
+        if not candidates:
+            return False
+        for occurrence in candidates:
+            if occurrence.event_id is None:
+                continue
+            try:
+                member_ids = await interested_ids(self.bot, guild.id, occurrence.event_id)
+            except discord.NotFound:
+                continue  # deleted since: nobody can be read as going
+            except discord.HTTPException as exc:
+                log.info("could not read who was interested in routine %s: %s", routine_id, exc)
+                return False  # decided at a later round
+            if member_ids:
+                await self.routines.sync_interested(guild.id, routine_id, occurrence.id, member_ids)
+        paused = await self.routines.pause(guild.id, routine_id, now)
+        if paused is None:
+            return False
+        upcoming, with_events = paused
+        for occurrence in with_events:
+            assert occurrence.event_id is not None
+            await cancel_event(self.bot, guild, occurrence.event_id)
+        await refresh_card(self.bot, guild, upcoming)
+        return True
 
     async def _count_interested(
         self, guild: discord.Guild, routine_id: int, now: dt.datetime
@@ -411,6 +449,85 @@ class Routines(
                 "routine.host.changed",
                 member=member.mention,
                 routine=routine_line(language, upcoming.routine),
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name=_("edit"),
+        description=_("Change a routine's day, time, duration, venue or title (host or moderator)"),
+    )
+    @routine_parameter
+    @app_commands.rename(
+        weekday=_("weekday"),
+        time=_("time"),
+        duration=_("duration"),
+        venue=_("venue"),
+        title=_("title"),
+    )
+    @app_commands.describe(
+        weekday=_("Day of the week"),
+        time=_("Local time, HH:MM"),
+        duration=_("How long it lasts, in minutes"),
+        venue=_("The venue (start typing to search)"),
+        title=_("A name for the routine"),
+    )
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    async def edit(
+        self,
+        interaction: Interaction,
+        routine: RoutineOption,
+        weekday: int | None = None,
+        time: Range[str, 1, 5] | None = None,
+        duration: Range[int, DURATION_MIN, DURATION_MAX] | None = None,
+        venue: VenueOption | None = None,
+        title: Range[str, 1, 100] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        upcoming = await self.routines.edit(
+            guild.id,
+            routine.id,
+            interaction.user.id,
+            moderator=await self._moderator(interaction),
+            weekday=weekday,
+            time=time,
+            duration=duration,
+            venue_id=venue.id if venue is not None else None,
+            title=title,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await update_event(self.bot, guild, upcoming)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(language, "routine.edited", routine=routine_line(language, upcoming.routine)),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name=_("resume"), description=_("Bring a paused routine back, and host it")
+    )
+    @routine_parameter
+    async def resume(self, interaction: Interaction, routine: RoutineOption) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        upcoming = await self.routines.resume(guild.id, routine.id, interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = await self.bot.services.clock.now()
+        if can_create_events(guild):
+            claimed = await self.routines.claim_event(guild.id, routine.id, now, manual=True)
+            if claimed is not None:
+                await create_event(self.bot, guild, claimed, now)
+        upcoming = await self.routines.upcoming(guild.id, routine.id, now)
+        await refresh_card(self.bot, guild, upcoming)
+        language = language_of(interaction.locale)
+        await interaction.followup.send(
+            t(
+                language,
+                "routine.resumed",
+                routine=routine_line(language, upcoming.routine),
+                date=f"<t:{int(upcoming.occurrence.starts_at.timestamp())}:F>",
             ),
             ephemeral=True,
         )

@@ -221,6 +221,8 @@ class Routine(Base):
     host_id: Mapped[int | None] = mapped_column(BigInteger)
     #: Set when nobody went three times running: no new events until someone resumes it.
     paused_at: Mapped[dt.datetime | None] = mapped_column()
+    #: When a member last resumed it: only the occurrences since then count for a lapse.
+    resumed_at: Mapped[dt.datetime | None] = mapped_column()
     #: The public card in the venue's channel, and the thread opened from it.
     card_channel_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)

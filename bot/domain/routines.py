@@ -13,14 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
     GuildConfigRepository,
     OccurrenceRecord,
-    RatingRepository,
     RoutineRecord,
     RoutineRepository,
     VenueRecord,
@@ -38,6 +36,8 @@ DURATION_MIN, DURATION_MAX = 15, 720
 #: Tries to create one occurrence's Discord event before giving up and reporting it.
 MAX_ATTEMPTS = 3
 LEASE = dt.timedelta(minutes=10)
+#: Occurrences in a row with nobody going after which a routine is paused.
+LAPSE_AFTER = 3
 MANUAL_LEASE = dt.timedelta(minutes=2)
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -198,21 +198,27 @@ class RoutineService:
         self, guild_id: int, member_id: int, *, now: dt.datetime | None = None
     ) -> bytes:
         """An iCalendar file: each routine the member joined as a weekly event in the
-        guild's time zone, lasting the member's usual hours there (2 by default)."""
+        guild's time zone, lasting as long as the routine, its skipped dates left out
+        (EXDATE)."""
         now = now or await self.clock.now()
         async with self.db.read() as session:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             routines = await RoutineRepository(session).find_all(guild_id, member_id=member_id)
             venues = await VenueRepository(session).many(guild_id, [r.venue_id for r in routines])
-            ratings = RatingRepository(session)
-            hours = {r.id: await ratings.hours_of(r.venue_id, member_id) for r in routines}
+            repository = RoutineRepository(session)
+            today = now.astimezone(zone).date()
+            skipped = {
+                r.id: await repository.cancelled_after(
+                    r.id, dt.datetime.combine(today, dt.time(0), tzinfo=zone)
+                )
+                for r in routines
+            }
         if not routines:
             raise NotFound("error.no_routines_joined")
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Bonnes Places//Routines//EN")
         calendar.add("version", "2.0")
         calendar.add("x-wr-timezone", zone.key)
-        today = now.astimezone(zone).date()
         for routine in routines:
             venue = venues[routine.venue_id]
             first = today + dt.timedelta(days=(routine.weekday - today.weekday()) % 7)
@@ -221,8 +227,16 @@ class RoutineService:
             event.add("uid", f"routine-{routine.id}-{member_id}@bonnes-places")
             event.add("summary", routine.title or venue.name)
             event.add("dtstart", start)
-            event.add("duration", dt.timedelta(hours=hours[routine.id] or DEFAULT_HOURS))
+            event.add("duration", dt.timedelta(minutes=routine.duration_minutes))
             event.add("rrule", {"freq": "weekly", "byday": ICS_DAYS[routine.weekday]})
+            exdates = [
+                o.starts_at.astimezone(zone)
+                for o in skipped[routine.id]
+                if o.starts_at.astimezone(zone).time() == routine.local_time
+                and o.starts_at.astimezone(zone).weekday() == routine.weekday
+            ]
+            if exdates:
+                event.add("exdate", exdates)
             event.add(
                 "location", ", ".join(p for p in (venue.name, venue.address, venue.city) if p)
             )
@@ -276,6 +290,7 @@ class RoutineService:
         or None: it has one, another process holds it, or it is backing off / given up.
         Asked by a member (`manual`), a shorter lease and no back-off."""
         async with self.db.write() as session:
+            await RoutineRepository(session).lock(routine_id)
             routine = await self._get(session, guild_id, routine_id)
             if routine.paused_at is not None:
                 return None
@@ -366,6 +381,66 @@ class RoutineService:
             )
             return await self._upcoming(session, routine, now)
 
+    # -- lapse: paused when nobody goes, resumed by any member -------------------------------
+
+    async def lapse_candidates(
+        self, guild_id: int, routine_id: int, now: dt.datetime
+    ) -> list[OccurrenceRecord]:
+        """The last LAPSE_AFTER occurrences that took place, when none had anyone going as
+        far as the bot knows (their "Interested" lists are to be read once more before
+        `pause` decides); otherwise none."""
+        async with self.db.read() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            if routine.paused_at is not None:
+                return []
+            ended = await RoutineRepository(session).ended_since_resumed(
+                routine.id, now, LAPSE_AFTER
+            )
+        if len(ended) < LAPSE_AFTER or any(going for _, going in ended):
+            return []
+        return [occurrence for occurrence, _ in ended]
+
+    async def pause(
+        self, guild_id: int, routine_id: int, now: dt.datetime
+    ) -> tuple[Upcoming, list[OccurrenceRecord]] | None:
+        """Pause the routine if nobody went to its last LAPSE_AFTER occurrences; one
+        conditional UPDATE decides, so with several processes exactly one pauses it. Returns
+        the routine as paused and its upcoming occurrences that had a Discord event (to be
+        cancelled; they are free to be claimed again on resume), or None."""
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            routines = RoutineRepository(session)
+            ended = await routines.ended_since_resumed(routine.id, now, LAPSE_AFTER)
+            if len(ended) < LAPSE_AFTER or any(going for _, going in ended):
+                return None
+            if not await routines.pause(routine.id, now):
+                return None
+            with_events = await routines.with_events_after(routine.id, now)
+            for occurrence in with_events:
+                await routines.update_occurrence(
+                    occurrence.id,
+                    event_id=None,
+                    attempts=0,
+                    claimed_at=UNCLAIMED_AT,
+                    last_error=None,
+                    next_attempt_at=None,
+                )
+            routine = await self._get(session, guild_id, routine_id)
+            log.info("routine %s is paused: nobody went %d times running", routine.id, LAPSE_AFTER)
+            return await self._upcoming(session, routine, now), with_events
+
+    async def resume(self, guild_id: int, routine_id: int, member_id: int) -> Upcoming:
+        """A paused routine starts again, hosted by the member who resumed it."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            routines = RoutineRepository(session)
+            if not await routines.resume(routine.id, member_id, now):
+                raise Conflict("error.routine_not_paused")
+            await routines.join(guild_id, routine.id, member_id, now)
+            routine = await self._get(session, guild_id, routine_id)
+            return await self._upcoming(session, routine, now)
+
     # -- host actions ----------------------------------------------------------------------
 
     @staticmethod
@@ -448,6 +523,86 @@ class RoutineService:
             upcoming = await routines.with_events_after(routine.id, now)
             await routines.remove(routine.id)
         return routine, upcoming
+
+    async def edit(
+        self,
+        guild_id: int,
+        routine_id: int,
+        actor_id: int,
+        *,
+        moderator: bool,
+        weekday: int | None = None,
+        time: str | None = None,
+        duration: int | None = None,
+        venue_id: int | None = None,
+        title: str | None = None,
+    ) -> Upcoming:
+        """Change what the host asked; the upcoming occurrence moves with it, keeping its
+        Discord event (to be modified to follow) and its answers."""
+        changes: dict[str, object] = {}
+        if weekday is not None:
+            if not 0 <= weekday <= 6:
+                raise InvalidInput("error.weekday_invalid")
+            changes["weekday"] = weekday
+        if time is not None:
+            changes["local_time"] = parse_time(time)
+        if duration is not None:
+            if not DURATION_MIN <= duration <= DURATION_MAX:
+                raise InvalidInput("error.duration_invalid", min=DURATION_MIN, max=DURATION_MAX)
+            changes["duration_minutes"] = duration
+        if title is not None:
+            clean_title = clean_line(title)
+            if len(clean_title) > TITLE_MAX:
+                raise InvalidInput(
+                    "error.field_too_long", field="title", max=TITLE_MAX, length=len(clean_title)
+                )
+            if clean_title:
+                changes["title"] = clean_title
+        if venue_id is not None:
+            changes["venue_id"] = venue_id
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            await RoutineRepository(session).lock(routine_id)
+            routine = await self._get(session, guild_id, routine_id)
+            self._may_manage(routine, actor_id, moderator)
+            current = {
+                "weekday": routine.weekday,
+                "local_time": routine.local_time,
+                "duration_minutes": routine.duration_minutes,
+                "title": routine.title,
+                "venue_id": routine.venue_id,
+            }
+            changes = {key: value for key, value in changes.items() if current[key] != value}
+            if not changes:
+                raise InvalidInput("error.edit_nothing")
+            new_venue = changes.get("venue_id", routine.venue_id)
+            new_weekday = changes.get("weekday", routine.weekday)
+            new_time = changes.get("local_time", routine.local_time)
+            assert isinstance(new_venue, int) and isinstance(new_weekday, int)
+            assert isinstance(new_time, dt.time)
+            venue = await load_venue(session, guild_id, new_venue)
+            routines = RoutineRepository(session)
+            found = await routines.find(venue.id, new_weekday, new_time)
+            if found is not None and found != routine.id:
+                raise Conflict(
+                    "error.routine_exists", name=venue.name, time=new_time.strftime("%H:%M")
+                )
+            before = await self._upcoming(session, routine, now)
+            if "weekday" in changes or "local_time" in changes:
+                await routines.forget_cancelled_after(routine.id, now)
+            await routines.update(routine.id, **changes)
+            routine = await self._get(session, guild_id, routine_id)
+            old = before.occurrence
+            starts_at = (
+                next_start(routine.weekday, routine.local_time, before.zone, now)
+                if "weekday" in changes or "local_time" in changes
+                else old.starts_at
+            )
+            ends_at = starts_at + dt.timedelta(minutes=routine.duration_minutes)
+            if old.status == "scheduled" and (old.starts_at, old.ends_at) != (starts_at, ends_at):
+                await routines.move_occurrence(old.id, starts_at, ends_at)
+            log.info("routine %s changed: %s", routine.id, ", ".join(sorted(changes)))
+            return await self._upcoming(session, routine, now)
 
     async def hand_over(
         self, guild_id: int, routine_id: int, actor_id: int, *, moderator: bool, host_id: int

@@ -189,6 +189,13 @@ class RoutineRepository:
         )
         return [(routine_id, member_id) for routine_id, member_id in rows]
 
+    async def lock(self, routine_id: int) -> None:
+        """Hold the routine's row until the transaction ends (PostgreSQL; SQLite already
+        runs one writer at a time), so an edit and a claim of its event never interleave."""
+        await self.session.execute(
+            select(Routine.id).where(Routine.id == routine_id).with_for_update(key_share=True)
+        )
+
     async def update(self, routine_id: int, **values: Any) -> None:
         await self.session.execute(update(Routine).where(Routine.id == routine_id).values(**values))
 
@@ -371,6 +378,76 @@ class RoutineRepository:
             )
         )
         return [OccurrenceRecord.of(row) for row in rows]
+
+    async def ended_since_resumed(
+        self, routine_id: int, now: dt.datetime, count: int
+    ) -> list[tuple[OccurrenceRecord, int]]:
+        """The routine's last `count` occurrences that took place (not cancelled) and have
+        ended since it was created or last resumed, latest first, each with its number
+        going."""
+        routine = await self.session.get(Routine, routine_id)
+        if routine is None:
+            return []
+        since = max(
+            (moment for moment in (routine.created_at, routine.resumed_at) if moment is not None),
+            default=UNCLAIMED,
+        )
+        rows = await self.session.scalars(
+            select(RoutineOccurrence)
+            .where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "scheduled",
+                RoutineOccurrence.starts_at >= since,
+                RoutineOccurrence.ends_at <= now,
+            )
+            .order_by(RoutineOccurrence.starts_at.desc())
+            .limit(count)
+        )
+        found = [OccurrenceRecord.of(row) for row in rows]
+        return [(occurrence, await self.going_count(occurrence.id)) for occurrence in found]
+
+    async def pause(self, routine_id: int, now: dt.datetime) -> bool:
+        """Pause the routine; one UPDATE decides, so only one process pauses it."""
+        result = await self.session.execute(
+            update(Routine)
+            .where(Routine.id == routine_id, Routine.paused_at.is_(None))
+            .values(paused_at=now)
+        )
+        return bool(affected(result))
+
+    async def resume(self, routine_id: int, host_id: int, now: dt.datetime) -> bool:
+        result = await self.session.execute(
+            update(Routine)
+            .where(Routine.id == routine_id, Routine.paused_at.is_not(None))
+            .values(paused_at=None, resumed_at=now, host_id=host_id)
+        )
+        return bool(affected(result))
+
+    async def forget_cancelled_after(self, routine_id: int, after: dt.datetime) -> None:
+        """Drop the routine's cancelled dates still to come (its schedule changed)."""
+        await self.session.execute(
+            delete(RoutineOccurrence).where(
+                RoutineOccurrence.routine_id == routine_id,
+                RoutineOccurrence.status == "cancelled",
+                RoutineOccurrence.starts_at > after,
+            )
+        )
+
+    async def move_occurrence(
+        self, occurrence_id: int, starts_at: dt.datetime, ends_at: dt.datetime
+    ) -> None:
+        """Give the occurrence a new time, with its event and answers; a row already at
+        that start (seen before the change) gives way to it."""
+        row = await self.session.get(RoutineOccurrence, occurrence_id)
+        assert row is not None
+        await self.session.execute(
+            delete(RoutineOccurrence).where(
+                RoutineOccurrence.routine_id == row.routine_id,
+                RoutineOccurrence.starts_at == starts_at,
+                RoutineOccurrence.id != occurrence_id,
+            )
+        )
+        await self.update_occurrence(occurrence_id, starts_at=starts_at, ends_at=ends_at)
 
     async def remove(self, routine_id: int) -> None:
         await self.session.execute(delete(Routine).where(Routine.id == routine_id))
