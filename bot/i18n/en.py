@@ -42,6 +42,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "I couldn't post the announcement in {channel}, so the venue was not added. "
         "Please try again."
     ),
+    "error.member_cannot_post": (
+        "You can't send messages in {channel}, so I won't post your proposal there. "
+        "Propose it in a channel where you can write, or ask an admin to set a venue channel."
+    ),
     "error.member_missing_permissions": "You need the {permissions} permission for this.",
     "error.cooldown": "Slow down: try again in {seconds} s.",
     "error.database_busy": "The database is busy right now. Please try again in a moment.",

@@ -46,6 +46,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "Je n'ai pas pu publier l'annonce dans {channel}, le lieu n'a donc pas été ajouté. "
         "Réessayez."
     ),
+    "error.member_cannot_post": (
+        "Vous ne pouvez pas écrire dans {channel}, je n'y publierai donc pas votre proposition. "
+        "Proposez-la dans un salon où vous pouvez écrire, ou demandez à un administrateur "
+        "de choisir un salon des lieux."
+    ),
     "error.member_missing_permissions": "Il vous faut la permission {permissions} pour cela.",
     "error.cooldown": "Doucement : réessayez dans {seconds} s.",
     "error.database_busy": (
