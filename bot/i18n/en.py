@@ -128,6 +128,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "venue.pending": "**{name}** is waiting for a moderator's approval: {link}",
     "venue.pending.title": "Proposal awaiting approval: {name}",
     "venue.pending.footer": "A moderator approves or rejects it · venue #{id}",
+    "venue.edit_pending": (
+        "Your changes to **{name}** wait for a moderator's approval; "
+        "the announcement stays as it is until then."
+    ),
+    "venue.edit_pending.title": "Edit awaiting approval: {name}",
+    "venue.edit_approved.title": "Edit approved: {name}.",
+    "venue.edit_rejected.title": "Edit not approved: {name}.",
     "venue.edited": "**{name}** is updated.",
     "venue.removed": "**{name}** is removed. Its ratings and votes are kept.",
     "venue.removed.title": "Removed: {name}",

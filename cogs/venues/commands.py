@@ -39,7 +39,7 @@ from cogs.venues.options import (
 )
 from cogs.venues.rating import rate_view, rated_message
 from cogs.venues.render import hits_pages, removed_embed, venue_embed
-from cogs.venues.review import review_view
+from cogs.venues.review import post_edit_review, review_view
 from cogs.venues.votes import InFlight
 from db.repositories import VenueRecord
 
@@ -301,8 +301,20 @@ class Venues(
             interaction.user.id,
             changes,
             is_moderator=is_moderator(interaction, config),
+            moderation=config.moderation,
         )
         language = self._post_language(interaction, config)
+        if details.review_key is not None:
+            await post_edit_review(self.bot, details, details.review_key, language)
+            await interaction.response.send_message(
+                t(
+                    language_of(interaction.locale),
+                    "venue.edit_pending",
+                    name=plain(details.venue.name),
+                ),
+                ephemeral=True,
+            )
+            return
         if details.venue.status == "active":
             await edit_announcement(
                 self.bot,

@@ -190,6 +190,20 @@ class VenueRepository:
         assert row is not None
         return VenueRecord.of(row)
 
+    async def pending_changes(self, guild_id: int, venue_id: int) -> dict[str, Any] | None:
+        return await self.session.scalar(
+            select(Venue.pending_changes).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+
+    async def set_pending_changes(
+        self, guild_id: int, venue_id: int, changes: dict[str, Any] | None
+    ) -> None:
+        await self.session.execute(
+            update(Venue)
+            .where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            .values(pending_changes=changes)
+        )
+
     async def search(
         self,
         guild_id: int,

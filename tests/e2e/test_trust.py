@@ -7,7 +7,7 @@ import asyncio
 
 from db.models import Venue
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import count, propose, refused, run, venue_id_of
+from tests.e2e.helpers import count, propose, refused, run, show, venue_id_of
 from tests.fakediscord import Message, Permissions
 
 
@@ -80,3 +80,47 @@ async def test_the_different_venue_confirmation_reads_the_settings_when_clicked(
     card = h.fake.channel_messages(h.general)[-1]
     assert card.embed["title"] == "Proposal awaiting approval: Cafe des Developeur"
     assert card.reactions == {}
+
+
+async def test_an_edit_of_a_live_venue_waits_for_review(running: Harness) -> None:
+    h = running
+    card, venue = await pending_proposal(h)
+    approve = await h.fake.click(card, f"bp:review:approve:{venue}", user=h.fake.owner)
+    await approve.response()
+    published = card.embed
+    _, reply = await run(
+        h, "venue edit", h.alice, venue=venue, name="Casino", description="Win big, click here."
+    )
+    assert "wait for a moderator's approval" in reply.content
+    review = (await h.fake.wait_for_message(h.general, 2))[-1]
+    assert review.embed["title"] == "Edit awaiting approval: Casino"
+    assert card.embed == published
+    assert (await show(h, venue)).embed["title"] == "Café"
+    # The proposer edits again: the first card can no longer approve anything.
+    await run(h, "venue edit", h.alice, venue=venue, url="https://casino.example")
+    second = (await h.fake.wait_for_message(h.general, 3))[-1]
+    ids = [c["custom_id"] for row in review.components for c in row["components"]]
+    stale = await h.fake.click(review, ids[0], user=h.fake.owner)
+    assert (await stale.reply()).content == "This proposal was already reviewed."
+    assert card.embed == published
+    ids = [c["custom_id"] for row in second.components for c in row["components"]]
+    denied = await h.fake.click(second, ids[0], user=h.bob)
+    assert (await denied.reply()).content.startswith("Only moderators")
+    click = await h.fake.click(second, ids[0], user=h.fake.owner)
+    await click.response()
+    assert second.content == "Edit approved: Casino."
+    for _ in range(100):
+        if card.embed["title"] == "New venue: Casino":
+            break
+        await asyncio.sleep(0.02)
+    assert card.embed["title"] == "New venue: Casino"
+    assert card.embed["url"] == "https://casino.example"
+    assert (await show(h, venue)).embed["title"] == "Casino"
+    # A rejected edit leaves the venue as it was.
+    await run(h, "venue edit", h.alice, venue=venue, name="Casino Royale")
+    third = (await h.fake.wait_for_message(h.general, 4))[-1]
+    ids = [c["custom_id"] for row in third.components for c in row["components"]]
+    reject = await h.fake.click(third, ids[1], user=h.fake.owner)
+    await reject.response()
+    assert third.content == "Edit not approved: Casino."
+    assert (await show(h, venue)).embed["title"] == "Casino"
