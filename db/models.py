@@ -128,6 +128,8 @@ class Venue(Base):
     #: With moderation on, a live venue's edit waiting for a moderator: the whole new
     #: state (fields and tags); the announcement keeps the approved one meanwhile.
     pending_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    #: Set when the proposer erased their data: `bot.domain.marks.proposer_mark`.
+    proposer_mark: Mapped[str | None] = mapped_column(String(64))
 
 
 class VenueTag(Base):

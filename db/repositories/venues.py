@@ -32,6 +32,7 @@ class VenueRecord:
     announcement_message_id: int | None
     removed_reason: str | None = None
     net_votes: int = 0
+    proposer_mark: str | None = None
 
     @classmethod
     def of(cls, row: Venue) -> VenueRecord:
@@ -51,6 +52,7 @@ class VenueRecord:
             announcement_message_id=row.announcement_message_id,
             removed_reason=row.removed_reason,
             net_votes=row.net_votes,
+            proposer_mark=row.proposer_mark,
         )
 
     @property

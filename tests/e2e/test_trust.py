@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from db.models import Venue
-from tests.e2e.harness import Harness
-from tests.e2e.helpers import count, propose, refused, run, show, venue_id_of
+from db.models import Venue, Vote
+from tests.e2e.harness import Harness, eventually
+from tests.e2e.helpers import count, propose, rating_count, refused, run, show, venue_id_of
 from tests.fakediscord import Message, Permissions
 
 
@@ -124,3 +124,26 @@ async def test_an_edit_of_a_live_venue_waits_for_review(running: Harness) -> Non
     await reject.response()
     assert third.content == "Edit not approved: Casino."
     assert (await show(h, venue)).embed["title"] == "Casino"
+
+
+async def test_an_erased_proposer_still_cannot_rate_or_upvote_their_venue(
+    running: Harness,
+) -> None:
+    h = running
+    announcement = await propose(h, user=h.alice)
+    venue = venue_id_of(announcement)
+    _, question = await run(h, "privacy delete", h.alice)
+    confirm, _cancel = (c["custom_id"] for row in question.components for c in row["components"])
+    click = await h.fake.click(question, confirm, user=h.alice)
+    await click.response()
+    assert "<@0>" in (await show(h, venue)).embed_text()
+    message = await refused(h, "venue rate", h.alice, venue=venue, worth=5, hours=1.0)
+    assert message.startswith("You proposed this venue")
+    assert await rating_count(h) == 0
+    await h.fake.react(announcement, "👍", h.alice)
+    await h.fake.react(announcement, "👍", h.bob)
+    assert await eventually(lambda: count(h, Vote)) == 1
+    assert "👍 1 · 👎 0" in (await show(h, venue)).embed_text()
+    # Bob, who proposed nothing, rates it as anyone may.
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    assert await rating_count(h) == 1
