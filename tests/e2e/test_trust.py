@@ -147,3 +147,24 @@ async def test_an_erased_proposer_still_cannot_rate_or_upvote_their_venue(
     # Bob, who proposed nothing, rates it as anyone may.
     await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
     assert await rating_count(h) == 1
+
+
+async def test_the_digest_names_only_members_whose_profile_is_public(running: Harness) -> None:
+    h = running
+    venue = venue_id_of(await propose(h, name="Café des Devs"))
+    await run(h, "routine create", h.alice, venue=venue, weekday=0, time="18:30")
+    choices = await h.fake.autocomplete("routine join", "routine", "caf", guild=h.guild, user=h.bob)
+    await run(h, "routine join", h.bob, routine=choices[0]["value"])
+    await run(h, "venue visit", h.bob, venue=venue, hours=2.0)
+    channel = await h.fake.create_channel(h.guild, "digest")
+    await run(h, "digest setup", h.fake.owner, channel=channel, weekday=4, hour=18)
+
+    async def preview() -> str:
+        _, reply = await run(h, "digest preview", h.fake.owner)
+        return reply.embed_text()
+
+    private = await preview()
+    assert "18:30" in private and f"<@{h.bob.id}>" not in private
+    await run(h, "profile", h.bob, visibility="public")
+    public = await preview()
+    assert public.count(f"<@{h.bob.id}>") == 2  # the streak and the routine's newcomer
