@@ -16,6 +16,7 @@ import discord
 from bot.app import BonnesPlaces
 from bot.clock import ClockUnavailable, clock_from
 from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
+from bot.domain.marks import marker_key
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
 from bot.startup import (
@@ -70,7 +71,10 @@ async def serve(
     try:
         async with (
             clock_from(settings.clock_url) as clock,
-            BonnesPlaces(settings, Services.build(db, clock)) as bot,
+            BonnesPlaces(
+                settings,
+                Services.build(db, clock, marker_key(settings.discord_token.get_secret_value())),
+            ) as bot,
         ):
             if on_bot is not None:
                 on_bot(bot)

@@ -35,18 +35,18 @@ class Services:
     privacy: PrivacyService
 
     @classmethod
-    def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK) -> Services:
+    def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
         return cls(
             clock=clock,
             venues=VenueService(db, clock),
             guilds=GuildService(db),
             state=BotStateService(db),
-            ratings=RatingService(db, clock),
+            ratings=RatingService(db, clock, marker_key),
             search=SearchService(db, clock),
             visits=VisitService(db, clock),
             digest=DigestService(db, clock),
             routines=RoutineService(db, clock),
             profiles=ProfileService(db, clock),
-            votes=VoteService(db),
-            privacy=PrivacyService(db, clock),
+            votes=VoteService(db, marker_key),
+            privacy=PrivacyService(db, clock, marker_key),
         )

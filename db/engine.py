@@ -75,6 +75,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_engine(url: URL, *, begin: str, pool_size: int) -> AsyncEngine:
     engine = create_async_engine(
         url,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=60,
@@ -116,6 +117,7 @@ class Database:
         else:
             self.engine = create_async_engine(
                 self.url,
+                hide_parameters=True,
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_pre_ping=True,

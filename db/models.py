@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -124,6 +125,11 @@ class Venue(Base):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Upvotes minus downvotes, kept in step with the vote table by the vote repository.
     net_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: With moderation on, a live venue's edit waiting for a moderator: the whole new
+    #: state (fields and tags); the announcement keeps the approved one meanwhile.
+    pending_changes: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    #: Set when the proposer erased their data: `bot.domain.marks.proposer_mark`.
+    proposer_mark: Mapped[str | None] = mapped_column(String(64))
 
 
 class VenueTag(Base):

@@ -13,7 +13,13 @@ from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenu
 from bot.domain.guild_config import GuildConfig
 from bot.domain.schedule import IsoWeek, streaks, week_of
 from bot.domain.scores import guild_scores
-from db.repositories import RoutineRepository, StatsRepository, VenueRepository, VisitRow
+from db.repositories import (
+    ProfileRepository,
+    RoutineRepository,
+    StatsRepository,
+    VenueRepository,
+    VisitRow,
+)
 
 TOP_VENUES = 5
 NEW_VENUES = 5
@@ -32,6 +38,10 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     fresh = await stats.new_venues(guild_id, since, NEW_VENUES)
     first_week = today - dt.timedelta(weeks=HISTORY_WEEKS + 52)
     figures = _visit_figures(await stats.visits(guild_id, since=first_week), today, week)
+    # The digest names only members who made their profile public (private is the default).
+    public = await ProfileRepository(session).public_among(
+        guild_id, (m for m, _ in figures.streaks)
+    )
     return DigestData(
         week=week,
         week_start=dt.date.fromisocalendar(week[0], week[1], 1),
@@ -41,7 +51,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
         routines=await _routines(session, guild_id, since),
         irl_hours=figures.irl_hours,
         irl_members=figures.irl_members,
-        streaks=figures.streaks,
+        streaks=[(m, n) for m, n in figures.streaks if m in public][:STREAKS],
         history=figures.history,
     )
 
@@ -68,8 +78,11 @@ async def _routines(session: AsyncSession, guild_id: int, since: dt.datetime) ->
     repository = RoutineRepository(session)
     routines = await repository.find_all(guild_id, limit=ROUTINES)
     joined: dict[int, list[int]] = defaultdict(list)
-    for routine_id, member_id in await repository.joined_since(guild_id, since):
-        joined[routine_id].append(member_id)
+    newcomers = await repository.joined_since(guild_id, since)
+    public = await ProfileRepository(session).public_among(guild_id, (m for _, m in newcomers))
+    for routine_id, member_id in newcomers:
+        if member_id in public:
+            joined[routine_id].append(member_id)
     return [
         RoutineLine(
             r.weekday,
@@ -117,6 +130,6 @@ def _visit_figures(visits: Sequence[VisitRow], today: dt.date, week: IsoWeek) ->
     return VisitFigures(
         irl_hours=sum(v.hours for v in week_visits),
         irl_members=len({v.member_id for v in week_visits}),
-        streaks=[(m, n) for m, n in streak_list if n > 0][:STREAKS],
+        streaks=[(m, n) for m, n in streak_list if n > 0],
         history=history,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Forbidden, InvalidInput
+from bot.domain.marks import is_proposer
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
 from bot.domain.text import clean_block
@@ -109,9 +110,10 @@ def validate_rating(
 
 
 class RatingService:
-    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK) -> None:
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> None:
         self.db = db
         self.clock = clock
+        self.marker_key = marker_key
 
     async def rate(
         self,
@@ -124,7 +126,7 @@ class RatingService:
     ) -> RateOutcome:
         async with self.db.write() as session:
             venue = await load_venue(session, guild_id, venue_id)
-            if venue.proposer_id == member_id:
+            if is_proposer(venue, member_id, self.marker_key):
                 raise Forbidden("error.rate_own_venue")
             ratings = RatingRepository(session)
             created = not await ratings.exists(venue.id, member_id)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -90,6 +93,8 @@ class VenueDetails:
     ratings: RatingSummary = field(default_factory=RatingSummary)
     score: Score | None = None
     comments: tuple[str, ...] = ()
+    #: Set when the edit waits for a moderator: the key its review card carries.
+    review_key: str | None = None
 
 
 def _required_line(value: str | None, field_name: str, maximum: int) -> str:
@@ -257,6 +262,26 @@ def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> Non
         raise Forbidden("error.not_proposer_or_moderator", name=venue.name)
 
 
+#: What an announcement shows of a venue: with moderation on, changing one is reviewed.
+PUBLIC_FIELDS = ("name", "description", "url", "city", "address", "tags")
+DRAFT_FIELDS = ("name", "kind", "city", "address", "url", "description")
+
+
+def pending_of(draft: VenueDraft) -> dict[str, Any]:
+    """The whole new state of an edit awaiting review, as stored."""
+    return {**{k: getattr(draft, k) for k in DRAFT_FIELDS}, "tags": list(draft.tags)}
+
+
+def draft_from(stored: dict[str, Any]) -> VenueDraft:
+    return VenueDraft(**{k: stored[k] for k in DRAFT_FIELDS}, tags=tuple(stored["tags"]))
+
+
+def review_key(stored: dict[str, Any]) -> str:
+    """Names one pending state: a card approves only the state it showed."""
+    text = json.dumps(stored, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class VenueService:
     """Proposals, edits, reviews and look-ups. Each method is one transaction."""
 
@@ -367,7 +392,10 @@ class VenueService:
         changes: dict[str, str | None],
         *,
         is_moderator: bool,
+        moderation: bool = False,
     ) -> VenueDetails:
+        """Change a venue. With `moderation` on, a member's change to a public field of a
+        live venue is stored aside for review; the venue itself is unchanged until then."""
         if all(value is None for value in changes.values()):
             raise InvalidInput("error.nothing_to_change")
         try:
@@ -375,8 +403,27 @@ class VenueService:
                 venues = VenueRepository(session)
                 venue = await load_venue(session, guild_id, venue_id, statuses=EDITABLE_STATUSES)
                 require_owner(venue, member_id, is_moderator)
-                draft = apply_changes(draft_of(venue, await venues.tags(venue.id)), changes)
+                reviewed = (
+                    moderation
+                    and not is_moderator
+                    and venue.status == "active"
+                    and any(changes.get(name) is not None for name in PUBLIC_FIELDS)
+                )
+                waiting = await venues.pending_changes(guild_id, venue.id) if reviewed else None
+                base = (
+                    draft_of(venue, await venues.tags(venue.id))
+                    if waiting is None
+                    else draft_from(waiting)
+                )
+                draft = apply_changes(base, changes)
                 await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
+                if reviewed:
+                    stored = pending_of(draft)
+                    await venues.set_pending_changes(guild_id, venue.id, stored)
+                    proposed = replace(venue, **{k: stored[k] for k in DRAFT_FIELDS})
+                    return VenueDetails(
+                        venue=proposed, tags=draft.tags, review_key=review_key(stored)
+                    )
                 updated = await venues.update(
                     guild_id,
                     venue.id,
@@ -420,6 +467,35 @@ class VenueService:
             await venues.set_status(guild_id, venue.id, status, None if approve else "rejected")
             tags = await venues.tags(venue.id)
         return VenueDetails(venue=replace(venue, status=status), tags=tags)
+
+    async def review_edit(
+        self, guild_id: int, venue_id: int, key: str, *, approve: bool
+    ) -> VenueDetails:
+        """A moderator's decision on a live venue's edit, the one its review card showed
+        (`key`): on approval the venue takes exactly that state."""
+        try:
+            async with self.db.write() as session:
+                venues = VenueRepository(session)
+                venue = await venues.get(guild_id, venue_id)
+                stored = await venues.pending_changes(guild_id, venue_id)
+                if venue is None or stored is None or review_key(stored) != key:
+                    raise NotFound("error.not_pending")
+                await venues.set_pending_changes(guild_id, venue_id, None)
+                if not approve:
+                    return VenueDetails(venue=venue, tags=await venues.tags(venue.id))
+                draft = draft_from(stored)
+                await self._refuse_exact(venues, guild_id, draft, exclude=venue.id)
+                updated = await venues.update(
+                    guild_id,
+                    venue.id,
+                    tags=draft.tags,
+                    updated_at=await self.clock.now(),
+                    **draft.columns(),
+                )
+        except IntegrityError:
+            await self._refuse_raced(guild_id, draft, exclude=venue_id)
+            raise
+        return VenueDetails(venue=updated, tags=draft.tags)
 
     async def details(self, guild_id: int, venue_id: int) -> VenueDetails:
         """The venue with its votes, ratings summary and RIT score."""

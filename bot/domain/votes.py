@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.marks import is_proposer
 from db.engine import Database
 from db.repositories import (
     DigestRunRecord,
@@ -58,6 +59,7 @@ def _target(
     announced: dict[int, VenueRecord],
     digests: dict[int, DigestRunRecord],
     listed_venues: dict[int, VenueRecord],
+    marker_key: bytes,
 ) -> Target:
     """(venue, value) the event votes for; False if it is no vote; None if unknown."""
     venue: VenueRecord | None
@@ -78,7 +80,7 @@ def _target(
         return False
     if venue is None or venue.guild_id != event.guild_id:
         return None
-    if venue.status != "active" or venue.proposer_id == event.member_id:
+    if venue.status != "active" or is_proposer(venue, event.member_id, marker_key):
         return False
     return (venue, value)
 
@@ -106,8 +108,9 @@ class KnownMessages:
 
 
 class VoteService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, marker_key: bytes = b"") -> None:
         self.db = db
+        self.marker_key = marker_key
         self.known = KnownMessages()
 
     async def record_vote(
@@ -156,14 +159,13 @@ class VoteService:
                 outcomes.append(last[key] == index and key in changed)
         return outcomes
 
-    @staticmethod
-    async def _targets(session: AsyncSession, events: Sequence[VoteEvent]) -> list[Target]:
+    async def _targets(self, session: AsyncSession, events: Sequence[VoteEvent]) -> list[Target]:
         venues = VenueRepository(session)
         message_ids = sorted({e.message_id for e in events})
         announced = await venues.by_announcements(message_ids)
         digests = await DigestRunRepository(session).by_messages(message_ids)
         listed = await venues.by_ids([vid for run in digests.values() for vid in run.venue_ids])
-        return [_target(e, announced, digests, listed) for e in events]
+        return [_target(e, announced, digests, listed, self.marker_key) for e in events]
 
     @staticmethod
     async def _store(

@@ -42,6 +42,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "I couldn't post the announcement in {channel}, so the venue was not added. "
         "Please try again."
     ),
+    "error.member_cannot_post": (
+        "You can't send messages in {channel}, so I won't post your proposal there. "
+        "Propose it in a channel where you can write, or ask an admin to set a venue channel."
+    ),
     "error.member_missing_permissions": "You need the {permissions} permission for this.",
     "error.cooldown": "Slow down: try again in {seconds} s.",
     "error.database_busy": "The database is busy right now. Please try again in a moment.",
@@ -124,6 +128,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "venue.pending": "**{name}** is waiting for a moderator's approval: {link}",
     "venue.pending.title": "Proposal awaiting approval: {name}",
     "venue.pending.footer": "A moderator approves or rejects it · venue #{id}",
+    "venue.edit_pending": (
+        "Your changes to **{name}** wait for a moderator's approval; "
+        "the announcement stays as it is until then."
+    ),
+    "venue.edit_pending.title": "Edit awaiting approval: {name}",
+    "venue.edit_approved.title": "Edit approved: {name}.",
+    "venue.edit_rejected.title": "Edit not approved: {name}.",
     "venue.edited": "**{name}** is updated.",
     "venue.removed": "**{name}** is removed. Its ratings and votes are kept.",
     "venue.removed.title": "Removed: {name}",

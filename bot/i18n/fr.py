@@ -46,6 +46,11 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "Je n'ai pas pu publier l'annonce dans {channel}, le lieu n'a donc pas été ajouté. "
         "Réessayez."
     ),
+    "error.member_cannot_post": (
+        "Vous ne pouvez pas écrire dans {channel}, je n'y publierai donc pas votre proposition. "
+        "Proposez-la dans un salon où vous pouvez écrire, ou demandez à un administrateur "
+        "de choisir un salon des lieux."
+    ),
     "error.member_missing_permissions": "Il vous faut la permission {permissions} pour cela.",
     "error.cooldown": "Doucement : réessayez dans {seconds} s.",
     "error.database_busy": (
@@ -130,6 +135,13 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "venue.pending": "**{name}** attend l'approbation d'un modérateur : {link}",
     "venue.pending.title": "Proposition en attente d'approbation : {name}",
     "venue.pending.footer": "Un modérateur l'approuve ou la refuse · lieu n°{id}",
+    "venue.edit_pending": (
+        "Vos modifications de **{name}** attendent l'accord d'un modérateur ; "
+        "l'annonce reste telle quelle d'ici là."
+    ),
+    "venue.edit_pending.title": "Modification en attente d'approbation : {name}",
+    "venue.edit_approved.title": "Modification approuvée : {name}.",
+    "venue.edit_rejected.title": "Modification refusée : {name}.",
     "venue.edited": "**{name}** est mis à jour.",
     "venue.removed": "**{name}** est retiré. Ses notes et ses votes sont conservés.",
     "venue.removed.title": "Retiré : {name}",

@@ -51,6 +51,16 @@ def require_permissions(
         )
 
 
+def require_member_can_post(interaction: discord.Interaction) -> None:
+    """Refuse when the member who ran the command may not send messages in its channel
+    (the interaction carries the member's own permissions there)."""
+    permissions = interaction.permissions
+    in_thread = isinstance(interaction.channel, discord.Thread)
+    can_send = permissions.send_messages_in_threads if in_thread else permissions.send_messages
+    if not (permissions.view_channel and can_send):
+        raise DomainError("error.member_cannot_post", channel=f"<#{interaction.channel_id}>")
+
+
 def is_moderator(interaction: discord.Interaction, config: GuildConfig) -> bool:
     """Manage Server, or the guild's moderator role."""
     if interaction.permissions.manage_guild:

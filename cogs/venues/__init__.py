@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cogs.venues.commands import Venues
 from cogs.venues.rating import RateButton
-from cogs.venues.review import ReviewButton
+from cogs.venues.review import ReviewButton, ReviewEditButton
 from cogs.venues.votes import InFlight, VenueVotes
 
 if TYPE_CHECKING:
@@ -23,6 +23,6 @@ if TYPE_CHECKING:
 
 async def setup(bot: BonnesPlaces) -> None:
     in_flight = InFlight()
-    bot.add_dynamic_items(RateButton, ReviewButton)
+    bot.add_dynamic_items(RateButton, ReviewButton, ReviewEditButton)
     await bot.add_cog(VenueVotes(bot, in_flight))
     await bot.add_cog(Venues(bot, in_flight))

@@ -12,7 +12,11 @@ from bot.domain.guilds import GuildConfig
 from bot.domain.venues import VenueDetails, VenueDraft
 from bot.i18n import language_of, t
 from cogs.common import Interaction
-from cogs.common.permissions import ANNOUNCE_PERMISSIONS, require_permissions
+from cogs.common.permissions import (
+    ANNOUNCE_PERMISSIONS,
+    require_member_can_post,
+    require_permissions,
+)
 from cogs.common.render import plain
 from cogs.venues.rating import rate_view
 from cogs.venues.render import venue_embed
@@ -28,12 +32,17 @@ log = logging.getLogger(__name__)
 def announcement_channel(
     interaction: discord.Interaction, config: GuildConfig
 ) -> discord.TextChannel | discord.Thread | discord.VoiceChannel:
-    """The venue channel, or the channel the command ran in; refuse one the bot can't use."""
+    """The venue channel, or the channel the command ran in; refuse one the bot can't use,
+    and, without a venue channel, one where the member may not post: the bot must not
+    publish a member's text where they could not have written it."""
     guild = interaction.guild
     assert guild is not None
-    channel: Any = (
+    venue_channel: Any = (
         guild.get_channel(config.venue_channel_id) if config.venue_channel_id else None
-    ) or interaction.channel
+    )
+    channel: Any = venue_channel or interaction.channel
+    if venue_channel is None:
+        require_member_can_post(interaction)
     if not isinstance(channel, discord.TextChannel | discord.Thread | discord.VoiceChannel):
         raise DomainError(
             "error.bot_missing_permissions",

@@ -39,6 +39,7 @@ from cogs.venues.options import (
 )
 from cogs.venues.rating import rate_view, rated_message
 from cogs.venues.render import hits_pages, removed_embed, venue_embed
+from cogs.venues.review import post_edit_review, review_view
 from cogs.venues.votes import InFlight
 from db.repositories import VenueRecord
 
@@ -117,10 +118,13 @@ class Venues(
         language = language_of(interaction.locale)
 
         async def create_anyway(click: Interaction) -> None:
+            assert click.guild_id is not None
             await click.response.edit_message(
                 content=t(language_of(click.locale), "duplicate.creating"), view=None
             )
-            await announce(click, draft, config, self.in_flight)
+            # The settings may have changed (moderation turned on) since the question.
+            current = await self.services.guilds.config(click.guild_id)
+            await announce(click, draft, current, self.in_flight)
 
         listing = "\n".join(
             f"• {plain(v.name)} — {plain(v.city)}" + (f" ({v.jump_url})" if v.jump_url else "")
@@ -297,14 +301,34 @@ class Venues(
             interaction.user.id,
             changes,
             is_moderator=is_moderator(interaction, config),
+            moderation=config.moderation,
         )
         language = self._post_language(interaction, config)
+        if details.review_key is not None:
+            await post_edit_review(self.bot, details, details.review_key, language)
+            await interaction.response.send_message(
+                t(
+                    language_of(interaction.locale),
+                    "venue.edit_pending",
+                    name=plain(details.venue.name),
+                ),
+                ephemeral=True,
+            )
+            return
         if details.venue.status == "active":
             await edit_announcement(
                 self.bot,
                 details,
                 embed=venue_embed(language, details, announcement=True),
                 view=rate_view(details.venue.id, language),
+            )
+        elif details.venue.status == "pending":
+            # The review card shows the stored state, which is what Approve publishes.
+            await edit_announcement(
+                self.bot,
+                details,
+                embed=venue_embed(language, details, announcement=True, pending=True),
+                view=review_view(details.venue.id, language),
             )
         await interaction.response.send_message(
             t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -101,7 +102,7 @@ class PrivacyRepository:
             ),
         }
 
-    async def erase(self, member_id: int) -> dict[str, int]:
+    async def erase(self, member_id: int, mark: Callable[[int], str]) -> dict[str, int]:
         """Delete the member's ratings, votes, visits, memberships and profile; keep their
         proposals and routines for the community, without their name."""
         s = self.session
@@ -126,10 +127,17 @@ class PrivacyRepository:
                 .scalar_subquery()
             )
             await s.execute(update(Venue).where(Venue.id.in_(voted)).values(net_votes=net))
-        result = await s.execute(
-            update(Venue).where(Venue.proposer_id == member_id).values(proposer_id=ANONYMOUS)
+        guilds = await s.scalars(
+            select(Venue.guild_id).where(Venue.proposer_id == member_id).distinct()
         )
-        counts["proposals_anonymized"] = affected(result)
+        counts["proposals_anonymized"] = 0
+        for guild_id in list(guilds):
+            result = await s.execute(
+                update(Venue)
+                .where(Venue.proposer_id == member_id, Venue.guild_id == guild_id)
+                .values(proposer_id=ANONYMOUS, proposer_mark=mark(guild_id))
+            )
+            counts["proposals_anonymized"] += affected(result)
         result = await s.execute(
             update(Routine).where(Routine.creator_id == member_id).values(creator_id=ANONYMOUS)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,20 @@ class ProfileRepository:
             )
         )
         return bool(value)
+
+    async def public_among(self, guild_id: int, member_ids: Iterable[int]) -> set[int]:
+        """Which of these members made their profile public in this guild."""
+        wanted = sorted(set(member_ids))
+        if not wanted:
+            return set()
+        found = await self.session.scalars(
+            select(MemberProfile.member_id).where(
+                MemberProfile.guild_id == guild_id,
+                MemberProfile.member_id.in_(wanted),
+                MemberProfile.public.is_(True),
+            )
+        )
+        return set(found)
 
     async def set_public(self, guild_id: int, member_id: int, public: bool) -> None:
         now = dt.datetime.now(dt.UTC)

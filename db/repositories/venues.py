@@ -32,6 +32,7 @@ class VenueRecord:
     announcement_message_id: int | None
     removed_reason: str | None = None
     net_votes: int = 0
+    proposer_mark: str | None = None
 
     @classmethod
     def of(cls, row: Venue) -> VenueRecord:
@@ -51,6 +52,7 @@ class VenueRecord:
             announcement_message_id=row.announcement_message_id,
             removed_reason=row.removed_reason,
             net_votes=row.net_votes,
+            proposer_mark=row.proposer_mark,
         )
 
     @property
@@ -189,6 +191,20 @@ class VenueRepository:
         )
         assert row is not None
         return VenueRecord.of(row)
+
+    async def pending_changes(self, guild_id: int, venue_id: int) -> dict[str, Any] | None:
+        return await self.session.scalar(
+            select(Venue.pending_changes).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+
+    async def set_pending_changes(
+        self, guild_id: int, venue_id: int, changes: dict[str, Any] | None
+    ) -> None:
+        await self.session.execute(
+            update(Venue)
+            .where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            .values(pending_changes=changes)
+        )
 
     async def search(
         self,

@@ -214,6 +214,8 @@ async def test_gather_reports_the_week(db: Database) -> None:
         GUILD, cafe.id, BOB, weekday=0, time="18:30", title=None, now=NOW
     )
     await RoutineService(db).join(GUILD, routine.id, CAROL)
+    for member in (BOB, CAROL):  # the digest names only public profiles
+        await ProfileService(db).set_public(GUILD, member, True)
     data = await DigestService(db).gather(GUILD, NOW)
     assert data.week == WEEK
     assert [(v.name, v.new_ratings) for v in data.top] == [("Café", 1)]

@@ -1,0 +1,26 @@
+"""a keyed mark of an erased proposer, to keep refusing self-dealing
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("venue", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("proposer_mark", sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("venue", schema=None) as batch_op:
+        batch_op.drop_column("proposer_mark")
