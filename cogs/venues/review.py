@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def _button(action: str, custom_id: str, label: str | None) -> ui.Button[Any]:
+    """An Approve (green) or Reject (red) button."""
+    style = discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger
+    return ui.Button(label=label or action, style=style, custom_id=custom_id)
+
+
 class ReviewButton(
     ui.DynamicItem[ui.Button[Any]],
     template=r"bp:review:(?P<action>approve|reject):(?P<venue_id>\d+)",
@@ -33,15 +39,7 @@ class ReviewButton(
     """Approve / Reject on a pending proposal; moderators only."""
 
     def __init__(self, action: str, venue_id: int, label: str | None = None) -> None:
-        super().__init__(
-            ui.Button(
-                label=label or action,
-                style=discord.ButtonStyle.success
-                if action == "approve"
-                else discord.ButtonStyle.danger,
-                custom_id=f"bp:review:{action}:{venue_id}",
-            )
-        )
+        super().__init__(_button(action, f"bp:review:{action}:{venue_id}", label))
         self.action = action
         self.venue_id = venue_id
 
@@ -66,15 +64,7 @@ class ReviewEditButton(
     the card shows, so a later edit cannot be approved through an older card."""
 
     def __init__(self, action: str, venue_id: int, key: str, label: str | None = None) -> None:
-        super().__init__(
-            ui.Button(
-                label=label or action,
-                style=discord.ButtonStyle.success
-                if action == "approve"
-                else discord.ButtonStyle.danger,
-                custom_id=f"bp:review-edit:{action}:{venue_id}:{key}",
-            )
-        )
+        super().__init__(_button(action, f"bp:review-edit:{action}:{venue_id}:{key}", label))
         self.action = action
         self.venue_id = venue_id
         self.key = key
