@@ -166,7 +166,8 @@ def test_a_walk_through_the_playground(page: Any, playground: Playground) -> Non
         "digest setup",
         channel="#digest",
         weekday="Lundi",
-        hour="9",
+        # Monday midnight: a week on from any moment, this week's digest is always due.
+        hour="0",
         timezone="~Europe/Paris",
     )
     last_message(page).locator(".only-you").wait_for()
