@@ -260,6 +260,10 @@ class RoutineOccurrence(Base):
     #: The last failure as the logs tell it (for operators, never shown to members).
     last_error: Mapped[str | None] = mapped_column(String(300))
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+    #: The reminder posted in the routine's thread an hour before: taken by one process
+    #: (a lease), then marked as sent.
+    reminder_claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    reminded_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class RoutineRsvp(Base):
@@ -292,6 +296,20 @@ class RoutineMember(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class RoutineReminder(Base):
+    """A member who asked to be pinged in the routine's thread before each occurrence."""
+
+    __tablename__ = "routine_reminder"
+    __table_args__ = (Index("ix_routine_reminder_guild_member", "guild_id", "member_id"),)
+
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class GuildConfigRow(Base):

@@ -319,4 +319,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "privacy.delete.question": "Erase your ratings, votes, visits, routine memberships and profile choice in every server? Venues and routines you created stay, without your name. This cannot be undone.",
     "privacy.confirm": "Erase my data",
     "privacy.deleted": "Done: {ratings} ratings, {votes} votes, {visits} visits and {routine_memberships} routine memberships erased; {proposals_anonymized} proposals and {routines_anonymized} routines no longer carry your name.",
+    # -- routine reminders and the weekly digest's gatherings --
+    "routine.button.remind": "🔔 Remind me",
+    "routine.remind.on": "You'll be reminded in the routine's thread an hour before each date: {routine}. Click again to stop.",
+    "routine.remind.off": "No more reminders for {routine}.",
+    "routine.reminder": "⏰ **{name}** starts {relative} ({time}) at {venue}. See you there!",
 }

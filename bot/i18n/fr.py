@@ -326,4 +326,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "privacy.delete.question": "Effacer vos notes, votes, visites, participations aux rendez-vous et choix de profil dans tous les serveurs ? Les lieux et rendez-vous que vous avez créés restent, sans votre nom. C'est irréversible.",
     "privacy.confirm": "Effacer mes données",
     "privacy.deleted": "C'est fait : notes effacées : {ratings}, votes : {votes}, visites : {visits}, participations : {routine_memberships} ; propositions anonymisées : {proposals_anonymized}, rendez-vous : {routines_anonymized}.",
+    # -- routine reminders and the weekly digest's gatherings --
+    "routine.button.remind": "🔔 Me le rappeler",
+    "routine.remind.on": "C'est noté : je vous le rappellerai dans le fil du rendez-vous, une heure avant chaque date ({routine}). Cliquez à nouveau pour arrêter.",
+    "routine.remind.off": "C'est noté : plus de rappel pour {routine}.",
+    "routine.reminder": "⏰ **{name}**, c'est {relative} ({time}), à {venue}. À tout à l'heure !",
 }

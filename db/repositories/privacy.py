@@ -14,6 +14,7 @@ from db.models import (
     Rating,
     Routine,
     RoutineMember,
+    RoutineReminder,
     RoutineRsvp,
     Venue,
     Visit,
@@ -88,6 +89,12 @@ class PrivacyRepository:
                 await s.scalars(select(RoutineMember).where(RoutineMember.member_id == member_id)),
                 ["guild_id", "routine_id", "joined_at"],
             ),
+            "routine_reminders": _rows(
+                await s.scalars(
+                    select(RoutineReminder).where(RoutineReminder.member_id == member_id)
+                ),
+                ["guild_id", "routine_id", "created_at"],
+            ),
             "routines_hosted": _rows(
                 await s.scalars(select(Routine).where(Routine.host_id == member_id)),
                 ["guild_id", "id", "venue_id", "weekday", "local_time", "title"],
@@ -116,6 +123,7 @@ class PrivacyRepository:
             ("visits", Visit),
             ("routine_memberships", RoutineMember),
             ("routine_answers", RoutineRsvp),
+            ("routine_reminders", RoutineReminder),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

@@ -32,6 +32,8 @@ class Harness:
     env: dict[str, str] = field(default_factory=dict)
     #: Substrings of ERROR log lines a test provokes on purpose.
     expected_errors: list[str] = field(default_factory=list)
+    #: Members a test expects the bot to ping (the reminders they asked for).
+    pings_on_purpose: set[int] = field(default_factory=set)
     bot: BonnesPlaces | None = None
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
@@ -94,8 +96,9 @@ MESSAGE_ROUTES = (
 )
 
 
-def assert_nobody_pinged(fake: FakeDiscord) -> None:
-    """Every message the bot sent or edited carried allowed_mentions that ping no one."""
+def assert_nobody_pinged(fake: FakeDiscord, allowed: set[int] | None = None) -> None:
+    """Every message the bot sent or edited carried allowed_mentions that ping no one but
+    the members in `allowed` (never everyone, never a role)."""
     for method, pattern in MESSAGE_ROUTES:
         for request in fake.requests_to(method, pattern):
             data = request.data
@@ -104,7 +107,9 @@ def assert_nobody_pinged(fake: FakeDiscord) -> None:
             mentions = data.get("allowed_mentions")
             assert mentions is not None, f"{request.method} {request.path} has no allowed_mentions"
             assert mentions.get("parse") == [], f"{request.path} may ping: {mentions}"
-            assert not mentions.get("users") and not mentions.get("roles"), mentions
+            assert not mentions.get("roles"), mentions
+            users = {int(user) for user in mentions.get("users") or []}
+            assert users <= (allowed or set()), f"{request.path} may ping {users}"
 
 
 async def eventually(

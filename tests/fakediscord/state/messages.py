@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from tests.fakediscord.state.clock import iso
 from tests.fakediscord.state.guilds import User
 
 EPHEMERAL, LOADING, IS_COMPONENTS_V2 = 1 << 6, 1 << 7, 1 << 15
+_USER_MENTION = re.compile(r"<@!?(\d+)>")
 
 
 @dataclass
@@ -37,6 +39,15 @@ class Message:
     @property
     def ephemeral(self) -> bool:
         return bool(self.flags & EPHEMERAL)
+
+    def pinged_users(self) -> set[int]:
+        """The users this message notifies, as Discord decides it: the user mentions in
+        its text that `allowed_mentions` lets through (all of them when it is absent)."""
+        mentioned = {int(found) for found in _USER_MENTION.findall(self.content)}
+        mentions = self.allowed_mentions
+        if mentions is None or "users" in (mentions.get("parse") or []):
+            return mentioned
+        return mentioned & {int(user) for user in mentions.get("users") or []}
 
     def to_dict(self, *, me: int | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
