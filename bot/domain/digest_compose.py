@@ -57,6 +57,11 @@ class RoutineLine:
     title: str | None
     members: int
     joined: tuple[int, ...]
+    #: This week's occurrence, and how many go; None for a routine paused this week.
+    starts_at: dt.datetime | None = None
+    going: int = 0
+    paused: bool = False
+    routine_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,26 +165,41 @@ def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSecti
 def _routines_section(
     language: str, routines: Sequence[RoutineLine], escape: Escape
 ) -> DigestSection:
-    days = get_day_names("abbreviated", locale=_locale(language))
-    lines = []
-    for routine in routines:
+    lines = [_routine_line(language, routine, escape) for routine in routines]
+    return DigestSection(
+        t(language, "digest.routines"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
+    )
+
+
+def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
+    """This week's date and number going; a routine paused this week, once, as such."""
+    venue = escape(_clip(routine.venue, 100))
+    if routine.paused:
+        return t(language, "digest.routine.paused", venue=venue)
+    if routine.starts_at is not None:
+        line = t(
+            language,
+            "digest.routine.occurrence",
+            date=f"<t:{int(routine.starts_at.timestamp())}:f>",
+            venue=venue,
+            count=routine.going,
+        )
+    else:
+        days = get_day_names("abbreviated", locale=_locale(language))
         line = t(
             language,
             "digest.routine.line",
             day=days[routine.weekday],
             time=routine.time.strftime("%H:%M"),
-            venue=escape(_clip(routine.venue, 100)),
+            venue=venue,
             count=routine.members,
         )
-        if routine.title:
-            line += f" · {escape(_clip(routine.title, 100))}"
-        if routine.joined:
-            joined = " ".join(f"<@{member}>" for member in routine.joined[:5])
-            line += t(language, "digest.routine.joined", members=joined)
-        lines.append(line)
-    return DigestSection(
-        t(language, "digest.routines"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
-    )
+    if routine.title:
+        line += f" · {escape(_clip(routine.title, 100))}"
+    if routine.joined:
+        joined = " ".join(f"<@{member}>" for member in routine.joined[:5])
+        line += t(language, "digest.routine.joined", members=joined)
+    return line
 
 
 def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:

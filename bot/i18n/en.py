@@ -324,4 +324,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "routine.remind.on": "You'll be reminded in the routine's thread an hour before each date: {routine}. Click again to stop.",
     "routine.remind.off": "No more reminders for {routine}.",
     "routine.reminder": "⏰ **{name}** starts {relative} ({time}) at {venue}. See you there!",
+    "digest.routine.occurrence": {
+        "one": "{date} · **{venue}** · {count} going",
+        "other": "{date} · **{venue}** · {count} going",
+    },
+    "digest.routine.paused": "⏸️ **{venue}** is paused: nobody came three weeks running. /routine resume brings it back.",
 }

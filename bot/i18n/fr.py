@@ -331,4 +331,9 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "routine.remind.on": "C'est noté : je vous le rappellerai dans le fil du rendez-vous, une heure avant chaque date ({routine}). Cliquez à nouveau pour arrêter.",
     "routine.remind.off": "C'est noté : plus de rappel pour {routine}.",
     "routine.reminder": "⏰ **{name}**, c'est {relative} ({time}), à {venue}. À tout à l'heure !",
+    "digest.routine.occurrence": {
+        "one": "{date} · **{venue}** · {count} participant",
+        "other": "{date} · **{venue}** · {count} participants",
+    },
+    "digest.routine.paused": "⏸️ **{venue}** est en pause : personne n'est venu trois semaines de suite. /routine reprendre le relance.",
 }

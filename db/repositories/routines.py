@@ -456,6 +456,37 @@ class RoutineRepository:
         )
         await self.update_occurrence(occurrence_id, starts_at=starts_at, ends_at=ends_at)
 
+    async def occurrences_between(
+        self, guild_id: int, start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[int, dt.datetime], tuple[str, int]]:
+        """(routine id, start) -> (status, number going) of the guild's occurrences
+        starting in [start, end), in one query."""
+        going = func.count(RoutineRsvp.member_id).filter(RoutineRsvp.going.is_(True))
+        rows = await self.session.execute(
+            select(
+                RoutineOccurrence.routine_id,
+                RoutineOccurrence.starts_at,
+                RoutineOccurrence.status,
+                going,
+            )
+            .outerjoin(RoutineRsvp, RoutineRsvp.occurrence_id == RoutineOccurrence.id)
+            .where(
+                RoutineOccurrence.guild_id == guild_id,
+                RoutineOccurrence.starts_at >= start,
+                RoutineOccurrence.starts_at < end,
+            )
+            .group_by(
+                RoutineOccurrence.id,
+                RoutineOccurrence.routine_id,
+                RoutineOccurrence.starts_at,
+                RoutineOccurrence.status,
+            )
+        )
+        return {
+            (routine_id, starts_at): (status, count)
+            for routine_id, starts_at, status, count in rows
+        }
+
     # -- reminders --------------------------------------------------------------------------
 
     async def toggle_reminder(

@@ -89,3 +89,26 @@ def test_quiet_week() -> None:
     assert digest.description.startswith("No visit logged this week yet.")
     assert [s.name for s in digest.sections] == ["Question of the week"]
     assert digest.venue_ids == ()
+
+
+def test_gatherings_by_date_and_number_going_and_a_pause() -> None:
+    starts = dt.datetime(2026, 11, 27, 19, 0, tzinfo=dt.UTC)
+    data = DigestData(
+        week=(2026, 48),
+        week_start=dt.date(2026, 11, 23),
+        routines=[
+            RoutineLine(4, dt.time(19), "Chez *Vendredi*", "Apéro", 4, (), starts, 2),
+            RoutineLine(1, dt.time(12), "Chez Mardi", None, 2, (), None, 0, True),
+        ],
+    )
+    french = compose_digest(data, "fr", escape=lambda text: text.replace("*", "\\*"))
+    (section,) = [s for s in french.sections if s.name == "Rendez-vous hebdomadaires"]
+    assert section.value.splitlines() == [
+        f"<t:{int(starts.timestamp())}:f> · **Chez \\*Vendredi\\*** · 2 participants · Apéro",
+        "⏸️ **Chez Mardi** est en pause : personne n'est venu trois semaines de suite. "
+        "/routine reprendre le relance.",
+    ]
+    english = compose_digest(data, "en")
+    assert f"<t:{int(starts.timestamp())}:f> · **Chez *Vendredi*** · 2 going · Apéro" in (
+        english.sections[0].value
+    )
