@@ -1,5 +1,5 @@
-"""What the weekly digest says: composed from data, in a language, within Discord's
-embed limits. No database, no Discord."""
+"""What the weekly digest says: composed from data, in a language, within the limits of a
+Components V2 message (40 components, 4,000 characters of text). No database, no Discord."""
 
 from __future__ import annotations
 
@@ -15,15 +15,18 @@ from bot.i18n import number, t
 
 QUESTIONS = 6
 
-# Discord's embed limits
-TITLE_MAX, DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = (
-    256,
-    4096,
-    256,
-    1024,
-    2048,
-    6000,
-)
+#: Discord's limits on a Components V2 message: its Text Displays hold 4,000 characters
+#: in all; the layout adds its headings ("## ", "### ") within TEXT_MARGIN.
+TEXT_MAX, TEXT_MARGIN = 4000, 100
+COMPONENTS_MAX = 40
+#: Budgets that keep the largest digest within TEXT_MAX.
+TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX = 650, 450, 300, 300
+#: Gatherings shown with their Going button (each a Section: 3 components); the rest are
+#: counted in "and N more".
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 7, 200
+#: Kept for the embed-era names some callers import.
+FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
 Escape = Callable[[str], str]
 
@@ -85,6 +88,15 @@ class DigestSection:
 
 
 @dataclass(frozen=True, slots=True)
+class DigestGathering:
+    """One line of "this week": an occurrence with its Going button, or (without a
+    routine id) a routine paused this week."""
+
+    routine_id: int | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     title: str
     description: str
@@ -94,13 +106,23 @@ class Digest:
     chart_title: str
     chart_labels: tuple[str, ...] = field(default=())
     chart_values: tuple[float, ...] = field(default=())
+    #: The values as the language writes them ("7,5" in French), drawn on the bars.
+    chart_value_labels: tuple[str, ...] = field(default=())
+    gatherings_title: str = ""
+    gatherings: tuple[DigestGathering, ...] = ()
+    gatherings_more: str = ""
+    going_label: str = ""
 
     def total_length(self) -> int:
+        """Characters of text the layout shows, headings aside."""
         return (
             len(self.title)
             + len(self.description)
             + len(self.footer)
             + sum(len(s.name) + len(s.value) for s in self.sections)
+            + len(self.gatherings_title)
+            + sum(len(g.text) for g in self.gatherings)
+            + len(self.gatherings_more)
         )
 
 
@@ -137,9 +159,7 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             line += t(language, "digest.top.new", count=venue.new_ratings)
         lines.append(line)
     lines.append(t(language, "digest.top.vote"))
-    return DigestSection(
-        t(language, "digest.top"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
-    )
+    return DigestSection(t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)))
 
 
 def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSection:
@@ -158,22 +178,28 @@ def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSecti
         lines.append(_more(language)(hidden))
     return DigestSection(
         t(language, "digest.new", count=data.new_venue_count),
-        _lines_within(lines, FIELD_VALUE_MAX, _more(language)),
+        _lines_within(lines, NEW_MAX, _more(language)),
     )
 
 
-def _routines_section(
+def _gatherings(
     language: str, routines: Sequence[RoutineLine], escape: Escape
-) -> DigestSection:
-    lines = [_routine_line(language, routine, escape) for routine in routines]
-    return DigestSection(
-        t(language, "digest.routines"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
+) -> tuple[tuple[DigestGathering, ...], str]:
+    """The first GATHERINGS_SHOWN lines, and "and N more" for the rest."""
+    shown = tuple(
+        DigestGathering(
+            None if routine.paused else routine.routine_id,
+            _routine_line(language, routine, escape),
+        )
+        for routine in routines[:GATHERINGS_SHOWN]
     )
+    hidden = len(routines) - len(shown)
+    return shown, _more(language)(hidden) if hidden > 0 else ""
 
 
 def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
     """This week's date and number going; a routine paused this week, once, as such."""
-    venue = escape(_clip(routine.venue, 100))
+    venue = escape(_clip(routine.venue, 60))
     if routine.paused:
         return t(language, "digest.routine.paused", venue=venue)
     if routine.starts_at is not None:
@@ -195,11 +221,13 @@ def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
             count=routine.members,
         )
     if routine.title:
-        line += f" · {escape(_clip(routine.title, 100))}"
+        line += f" · {escape(_clip(routine.title, 60))}"
     if routine.joined:
-        joined = " ".join(f"<@{member}>" for member in routine.joined[:5])
-        line += t(language, "digest.routine.joined", members=joined)
-    return line
+        joined = " ".join(f"<@{member}>" for member in routine.joined[:3])
+        with_joined = line + t(language, "digest.routine.joined", members=joined)
+        if len(with_joined) <= GATHERING_LINE_MAX:
+            return with_joined
+    return _clip(line, GATHERING_LINE_MAX)
 
 
 def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
@@ -208,7 +236,7 @@ def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -
         for member, weeks in member_streaks
     ]
     return DigestSection(
-        t(language, "digest.streaks"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
+        t(language, "digest.streaks"), _lines_within(lines, STREAKS_MAX, _more(language))
     )
 
 
@@ -219,7 +247,7 @@ def _more(language: str) -> Callable[[int], str]:
 def compose_digest(
     data: DigestData, language: str, *, escape: Escape = lambda text: text
 ) -> Digest:
-    """The digest as text sections within Discord's embed limits, in `language`.
+    """The digest as text blocks within a Components V2 message's limits, in `language`.
 
     `escape` makes member-written text (venue names, titles) inert for the renderer."""
     title = t(
@@ -239,16 +267,15 @@ def compose_digest(
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
         sections.append(_new_section(language, data, escape))
-    if data.routines:
-        sections.append(_routines_section(language, data.routines, escape))
     if data.streaks:
         sections.append(_streaks_section(language, data.streaks))
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
-    sections.append(DigestSection(t(language, "digest.question"), question))
+    sections.append(DigestSection(t(language, "digest.question"), _clip(question, QUESTION_MAX)))
+    gatherings, more = _gatherings(language, data.routines, escape)
     digest = Digest(
         title=_clip(title, TITLE_MAX),
         description=_clip(description, DESCRIPTION_MAX),
-        sections=tuple(DigestSection(_clip(s.name, FIELD_NAME_MAX), s.value) for s in sections),
+        sections=tuple(DigestSection(_clip(s.name, 40), s.value) for s in sections),
         footer=_clip(
             t(language, "digest.footer", year=data.week[0], week=data.week[1]), FOOTER_MAX
         ),
@@ -256,6 +283,11 @@ def compose_digest(
         chart_title=t(language, "digest.chart"),
         chart_labels=tuple(t(language, "digest.chart.week", week=w[1]) for w, _ in data.history),
         chart_values=tuple(hours for _, hours in data.history),
+        chart_value_labels=tuple(number(language, hours) for _, hours in data.history),
+        gatherings_title=t(language, "digest.routines") if gatherings else "",
+        gatherings=gatherings,
+        gatherings_more=more,
+        going_label=t(language, "digest.going"),
     )
-    assert digest.total_length() <= TOTAL_MAX, digest.total_length()
+    assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

@@ -209,7 +209,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.top.vote": "React with the number to vote for a venue.",
     "digest.new": "New proposals ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",
-    "digest.routines": "Weekly routines",
+    "digest.routines": "This week's gatherings",
     "digest.routine.line": {
         "one": "{day} {time} · **{venue}** · {count} member",
         "other": "{day} {time} · **{venue}** · {count} members",
@@ -329,4 +329,5 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "{date} · **{venue}** · {count} going",
     },
     "digest.routine.paused": "⏸️ **{venue}** is paused: nobody came three weeks running. /routine resume brings it back.",
+    "digest.going": "Going",
 }

@@ -216,7 +216,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.top.vote": "Réagissez avec le numéro pour voter pour un lieu.",
     "digest.new": "Nouvelles propositions ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",
-    "digest.routines": "Rendez-vous hebdomadaires",
+    "digest.routines": "Les rendez-vous de la semaine",
     "digest.routine.line": {
         "one": "{day} {time} · **{venue}** · {count} membre",
         "other": "{day} {time} · **{venue}** · {count} membres",
@@ -336,4 +336,5 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "{date} · **{venue}** · {count} participants",
     },
     "digest.routine.paused": "⏸️ **{venue}** est en pause : personne n'est venu trois semaines de suite. /routine reprendre le relance.",
+    "digest.going": "J'y vais",
 }

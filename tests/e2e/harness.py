@@ -102,14 +102,25 @@ def assert_nobody_pinged(fake: FakeDiscord, allowed: set[int] | None = None) -> 
     for method, pattern in MESSAGE_ROUTES:
         for request in fake.requests_to(method, pattern):
             data = request.data
-            if not data or not data.get("content"):
-                continue  # embeds never ping: only message text can
+            if not data or not (data.get("content") or _text_displays(data.get("components"))):
+                continue  # embeds never ping: only message text and Text Displays can
             mentions = data.get("allowed_mentions")
             assert mentions is not None, f"{request.method} {request.path} has no allowed_mentions"
             assert mentions.get("parse") == [], f"{request.path} may ping: {mentions}"
             assert not mentions.get("roles"), mentions
             users = {int(user) for user in mentions.get("users") or []}
             assert users <= (allowed or set()), f"{request.path} may ping {users}"
+
+
+def _text_displays(components: Any) -> bool:
+    """Whether a Components V2 layout holds a Text Display (whose mentions ping)."""
+    for component in components or []:
+        if component.get("type") == 10:
+            return True
+        children = [*component.get("components", []), component.get("accessory") or {}]
+        if _text_displays([c for c in children if c]):
+            return True
+    return False
 
 
 async def eventually(

@@ -161,7 +161,7 @@ async def test_the_digest_names_only_members_whose_profile_is_public(running: Ha
 
     async def preview() -> str:
         _, reply = await run(h, "digest preview", h.fake.owner)
-        return reply.embed_text()
+        return h.fake.render(reply)
 
     private = await preview()
     assert "Café des Devs** · 0 going" in private and f"<@{h.bob.id}>" not in private

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.digest import (
-    FIELD_VALUE_MAX,
     TOTAL_MAX,
     DigestData,
     NewVenue,
@@ -28,7 +27,16 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         new_venue_count=count,
         routines=[
             RoutineLine(
-                i % 7, dt.time(18, 30), long, "T" * 100, 40, tuple(10**18 + j for j in range(8))
+                i % 7,
+                dt.time(18, 30),
+                long,
+                "T" * 100,
+                40,
+                tuple(10**18 + j for j in range(8)),
+                dt.datetime(2026, 11, 23 + i % 7, 18, 30, tzinfo=dt.UTC),
+                1000 - i,
+                i % 5 == 4,
+                routine_id=i + 1,
             )
             for i in range(count)
         ],
@@ -43,9 +51,9 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
     for language in ("en", "fr"):
         digest = compose_digest(full_data(), language)
         assert digest.total_length() <= TOTAL_MAX
-        assert len(digest.title) <= 256
-        assert all(len(s.value) <= FIELD_VALUE_MAX and s.value for s in digest.sections)
-        assert len(digest.sections) <= 25
+        assert all(s.value for s in digest.sections)
+        assert len(digest.gatherings) == 7
+        assert digest.gatherings_more.endswith(("and 23 more", "et 23 de plus"))
         assert digest.venue_ids == (1, 2, 3, 4, 5)
 
 
@@ -54,7 +62,8 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
 def test_any_size_fits(name_length: int, count: int) -> None:
     digest = compose_digest(full_data(name_length, count), "fr")
     assert digest.total_length() <= TOTAL_MAX
-    assert all(len(s.value) <= FIELD_VALUE_MAX for s in digest.sections)
+    assert len(digest.gatherings) == min(count, 7)
+    assert all(len(g.text) <= 200 for g in digest.gatherings)
 
 
 def test_sections_and_language() -> None:
@@ -76,7 +85,13 @@ def test_sections_and_language() -> None:
     text = "\n".join(f"{s.name}\n{s.value}" for s in french.sections)
     assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4,18 (20 notes) · 2 nouvelles" in text
     assert "• **Atelier** — Lyon · Atelier" in text
-    assert "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code" in text
+    (gathering,) = french.gatherings
+    assert gathering.text == (
+        "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code"
+        " · nouveaux cette semaine : <@5>"
+    )
+    assert french.gatherings_title == "Les rendez-vous de la semaine"
+    assert french.chart_value_labels == ("7,5",)
     assert "<@5>" in text and "4 semaines d'affilée" in text
     assert "Question de la semaine" in text
     english = compose_digest(data, "en")
@@ -102,13 +117,14 @@ def test_gatherings_by_date_and_number_going_and_a_pause() -> None:
         ],
     )
     french = compose_digest(data, "fr", escape=lambda text: text.replace("*", "\\*"))
-    (section,) = [s for s in french.sections if s.name == "Rendez-vous hebdomadaires"]
-    assert section.value.splitlines() == [
+    assert [g.routine_id for g in french.gatherings] == [0, None]
+    assert [g.text for g in french.gatherings] == [
         f"<t:{int(starts.timestamp())}:f> · **Chez \\*Vendredi\\*** · 2 participants · Apéro",
         "⏸️ **Chez Mardi** est en pause : personne n'est venu trois semaines de suite. "
         "/routine reprendre le relance.",
     ]
     english = compose_digest(data, "en")
-    assert f"<t:{int(starts.timestamp())}:f> · **Chez *Vendredi*** · 2 going · Apéro" in (
-        english.sections[0].value
+    assert english.gatherings[0].text == (
+        f"<t:{int(starts.timestamp())}:f> · **Chez *Vendredi*** · 2 going · Apéro"
     )
+    assert english.going_label == "Going"

@@ -98,6 +98,19 @@ class Message:
         """The first embed (tests read announcements and venue cards this way)."""
         return self.embeds[0] if self.embeds else {}
 
+    def text(self) -> str:
+        """The message's text and every Text Display of its layout, in reading order."""
+        parts = [self.content] if self.content else []
+
+        def walk(components: list[dict[str, Any]]) -> None:
+            for component in components:
+                if component.get("type") == 10:
+                    parts.append(component.get("content", ""))
+                walk(component.get("components") or [])
+
+        walk(self.components)
+        return "\n".join(parts)
+
     def embed_text(self) -> str:
         """Every visible text of the embeds, for assertions."""
         parts: list[str] = []
