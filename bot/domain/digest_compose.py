@@ -21,10 +21,10 @@ TEXT_MAX, TEXT_MARGIN = 4000, 100
 COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
 TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
-TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX = 650, 450, 300, 300
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX = 850, 400, 300, 300
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
-GATHERINGS_SHOWN, GATHERING_LINE_MAX = 7, 200
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 7, 180
 #: Kept for the embed-era names some callers import.
 FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
@@ -150,8 +150,8 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             language,
             "digest.top.line",
             emoji=emoji,
-            name=escape(_clip(venue.name, 100)),
-            city=escape(_clip(venue.city, 60)),
+            name=escape(_clip(venue.name, 60)),
+            city=escape(_clip(venue.city, 30)),
             rit=number(language, venue.rit, 2, exact=True),
             count=venue.ratings,
         )
@@ -240,6 +240,13 @@ def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -
     )
 
 
+def _numbered(sections: Sequence[DigestSection]) -> int:
+    """How many venues the top list shows (the reactions vote for those only)."""
+    if not sections:
+        return 0
+    return sum(1 for line in sections[0].value.splitlines() if line.startswith(NUMBER_EMOJIS))
+
+
 def _more(language: str) -> Callable[[int], str]:
     return lambda n: t(language, "digest.more", count=n)
 
@@ -279,7 +286,7 @@ def compose_digest(
         footer=_clip(
             t(language, "digest.footer", year=data.week[0], week=data.week[1]), FOOTER_MAX
         ),
-        venue_ids=tuple(v.id for v in top),
+        venue_ids=tuple(v.id for v in top[: _numbered(sections)]),
         chart_title=t(language, "digest.chart"),
         chart_labels=tuple(t(language, "digest.chart.week", week=w[1]) for w, _ in data.history),
         chart_values=tuple(hours for _, hours in data.history),

@@ -205,7 +205,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "one": "{emoji} **{name}** — {city} · RIT {rit} ({count} rating)",
         "other": "{emoji} **{name}** — {city} · RIT {rit} ({count} ratings)",
     },
-    "digest.top.new": " · {count} new this week",
+    "digest.top.new": {
+        "one": " · {count} new this week",
+        "other": " · {count} new this week",
+    },
     "digest.top.vote": "React with the number to vote for a venue.",
     "digest.new": "New proposals ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",

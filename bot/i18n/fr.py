@@ -212,7 +212,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "one": "{emoji} **{name}** — {city} · RIT {rit} ({count} note)",
         "other": "{emoji} **{name}** — {city} · RIT {rit} ({count} notes)",
     },
-    "digest.top.new": " · {count} nouvelles cette semaine",
+    "digest.top.new": {
+        "one": " · {count} nouvelle note cette semaine",
+        "other": " · {count} nouvelles notes cette semaine",
+    },
     "digest.top.vote": "Réagissez avec le numéro pour voter pour un lieu.",
     "digest.new": "Nouvelles propositions ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",
