@@ -31,6 +31,7 @@ from cogs.common.choices import LANGUAGE_CHOICES, WEEKDAY_CHOICES, timezone_choi
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
 from cogs.common.render import plain
 from cogs.digest_layout import CHART_FILE, digest_view
+from cogs.digest_thread import AnswerButton, ConsentButton, open_question_thread
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -126,6 +127,8 @@ class Digests(
                 await message.add_reaction(emoji)
             except discord.HTTPException as exc:
                 log.warning("could not add %s to digest %s: %s", emoji, message.id, exc)
+        question = digest.sections[-1].value
+        await open_question_thread(message, question, prepared.data.week, language)
         return message
 
     @tasks.loop(seconds=60)
@@ -297,4 +300,5 @@ class Digests(
 
 
 async def setup(bot: BonnesPlaces) -> None:
+    bot.add_dynamic_items(AnswerButton, ConsentButton)
     await bot.add_cog(Digests(bot))

@@ -377,6 +377,27 @@ class DigestRun(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
 
 
+class DigestAnswer(Base):
+    """A member's answer to a digest's question, given in the thread under it; quoted in
+    the next digest only once its author agreed (consented_at)."""
+
+    __tablename__ = "digest_answer"
+    __table_args__ = (
+        Index("ix_digest_answer_guild_week", "guild_id", "iso_year", "iso_week"),
+        Index("ix_digest_answer_member", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    #: The week of the digest whose question it answers.
+    iso_year: Mapped[int] = mapped_column(SmallInteger)
+    iso_week: Mapped[int] = mapped_column(SmallInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    consented_at: Mapped[dt.datetime | None] = mapped_column()
+
+
 class BotState(Base):
     """Process-wide facts that are not guild data, such as the synced command schema hash."""
 

@@ -21,10 +21,11 @@ TEXT_MAX, TEXT_MARGIN = 4000, 100
 COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
 TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
-TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX = 850, 400, 300, 300
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 850, 300, 250, 250, 350
+QUOTE_MAX = 150
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
-GATHERINGS_SHOWN, GATHERING_LINE_MAX = 7, 180
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 180
 #: Kept for the embed-era names some callers import.
 FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
@@ -79,6 +80,9 @@ class DigestData:
     irl_members: int = 0
     streaks: Sequence[tuple[int, int]] = ()  # (member id, weeks)
     history: Sequence[tuple[IsoWeek, float]] = ()  # oldest first
+    #: Last week's answers to the question whose authors agreed to be quoted: (the
+    #: author when their profile is public, else None; the answer).
+    quotes: Sequence[tuple[int | None, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +244,23 @@ def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -
     )
 
 
+def _quotes_section(
+    language: str, quotes: Sequence[tuple[int | None, str]], escape: Escape
+) -> DigestSection:
+    lines = [
+        t(
+            language,
+            "digest.quote.line",
+            text=escape(_clip(text, QUOTE_MAX)),
+            author=f"<@{member}>" if member is not None else t(language, "digest.quote.someone"),
+        )
+        for member, text in quotes
+    ]
+    return DigestSection(
+        t(language, "digest.quotes"), _lines_within(lines, QUOTES_MAX, _more(language))
+    )
+
+
 def _numbered(sections: Sequence[DigestSection]) -> int:
     """How many venues the top list shows (the reactions vote for those only)."""
     if not sections:
@@ -276,6 +297,8 @@ def compose_digest(
         sections.append(_new_section(language, data, escape))
     if data.streaks:
         sections.append(_streaks_section(language, data.streaks))
+    if data.quotes:
+        sections.append(_quotes_section(language, data.quotes, escape))
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
     sections.append(DigestSection(t(language, "digest.question"), _clip(question, QUESTION_MAX)))
     gatherings, more = _gatherings(language, data.routines, escape)

@@ -22,12 +22,14 @@ from db.repositories import (
     VenueRepository,
     VisitRow,
 )
+from db.repositories.digest_answers import DigestAnswerRepository
 
 TOP_VENUES = 5
 NEW_VENUES = 5
 #: Routines read for the digest's gatherings (the composition cuts with "and N more").
 ROUTINES = 500
 STREAKS = 3
+QUOTES = 2
 HISTORY_WEEKS = 8
 
 
@@ -45,6 +47,10 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     public = await ProfileRepository(session).public_among(
         guild_id, (m for m, _ in figures.streaks)
     )
+    quoted = await DigestAnswerRepository(session).consented(
+        guild_id, week_of(now - dt.timedelta(days=7), config.zone), QUOTES
+    )
+    public |= await ProfileRepository(session).public_among(guild_id, (m for m, _ in quoted))
     return DigestData(
         week=week,
         week_start=dt.date.fromisocalendar(week[0], week[1], 1),
@@ -56,6 +62,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
         irl_members=figures.irl_members,
         streaks=[(m, n) for m, n in figures.streaks if m in public][:STREAKS],
         history=figures.history,
+        quotes=[(member if member in public else None, text) for member, text in quoted],
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    DigestAnswer,
     MemberProfile,
     Rating,
     Routine,
@@ -95,6 +96,10 @@ class PrivacyRepository:
                 ),
                 ["guild_id", "routine_id", "created_at"],
             ),
+            "digest_answers": _rows(
+                await s.scalars(select(DigestAnswer).where(DigestAnswer.member_id == member_id)),
+                ["guild_id", "iso_year", "iso_week", "text", "created_at", "consented_at"],
+            ),
             "routines_hosted": _rows(
                 await s.scalars(select(Routine).where(Routine.host_id == member_id)),
                 ["guild_id", "id", "venue_id", "weekday", "local_time", "title"],
@@ -124,6 +129,7 @@ class PrivacyRepository:
             ("routine_memberships", RoutineMember),
             ("routine_answers", RoutineRsvp),
             ("routine_reminders", RoutineReminder),
+            ("digest_answers", DigestAnswer),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

@@ -44,6 +44,7 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         irl_members=42,
         streaks=[(10**18 + i, 52) for i in range(3)],
         history=[((2026, 41 + i), float(i)) for i in range(8)],
+        quotes=[(10**18, "Q" * 500), (None, "R" * 500)],
     )
 
 
@@ -52,8 +53,9 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
         digest = compose_digest(full_data(), language)
         assert digest.total_length() <= TOTAL_MAX
         assert all(s.value for s in digest.sections)
-        assert len(digest.gatherings) == 7
-        assert digest.gatherings_more.endswith(("and 23 more", "et 23 de plus"))
+        assert len(digest.gatherings) == 6
+        assert digest.gatherings_more.endswith(("and 24 more", "et 24 de plus"))
+        assert [s.name for s in digest.sections][-2] in ("Your good moments", "Vos bons moments")
         assert digest.venue_ids == (1, 2, 3, 4, 5)
 
 
@@ -62,7 +64,7 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
 def test_any_size_fits(name_length: int, count: int) -> None:
     digest = compose_digest(full_data(name_length, count), "fr")
     assert digest.total_length() <= TOTAL_MAX
-    assert len(digest.gatherings) == min(count, 7)
+    assert len(digest.gatherings) == min(count, 6)
     assert all(len(g.text) <= 200 for g in digest.gatherings)
 
 

@@ -63,6 +63,10 @@ def busy() -> DigestData:
         irl_members=6,
         streaks=[(10**17 + 1, 4), (10**17 + 2, 2)],
         history=[((2026, 41 + i), float(i) * 1.5) for i in range(8)],
+        quotes=[
+            (10**17 + 1, "Mardi au Café des Devs : une vraie démo, pas un pitch."),
+            (None, "Jeudi au Forum, une future associée."),
+        ],
     )
 
 
@@ -80,6 +84,7 @@ def cut() -> DigestData:
         irl_members=42,
         streaks=[(10**17 + i, 10 - i) for i in range(3)],
         history=data.history,
+        quotes=[(10**17, "Très long souvenir " * 20), (None, "Un autre " * 30)],
     )
 
 
