@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest import DigestService
+from bot.domain.digest_answers import DigestAnswerService
 from bot.domain.guilds import GuildService
 from bot.domain.privacy import PrivacyService
 from bot.domain.profiles import ProfileService
@@ -29,6 +30,7 @@ class Services:
     search: SearchService
     visits: VisitService
     digest: DigestService
+    digest_answers: DigestAnswerService
     routines: RoutineService
     profiles: ProfileService
     votes: VoteService
@@ -45,6 +47,7 @@ class Services:
             search=SearchService(db, clock),
             visits=VisitService(db, clock),
             digest=DigestService(db, clock),
+            digest_answers=DigestAnswerService(db, clock),
             routines=RoutineService(db, clock),
             profiles=ProfileService(db, clock),
             votes=VoteService(db, marker_key),

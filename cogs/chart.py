@@ -17,8 +17,14 @@ from types import TracebackType
 BAR_COLOUR = "#2e8b57"
 
 
-def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
-    """A small bar chart. Runs in the worker; imports matplotlib there only."""
+def render_hours_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    value_labels: Sequence[str] | None = None,
+) -> bytes:
+    """A small bar chart, each bar's value written as the guild's language writes it
+    (`value_labels`). Runs in the worker; imports matplotlib there only."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -30,9 +36,10 @@ def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(bottom=0, top=max([*values, 1.0]) * 1.15)
-    for index, value in enumerate(values):
+    texts = list(value_labels) if value_labels else [f"{value:g}" for value in values]
+    for index, (value, text) in enumerate(zip(values, texts, strict=True)):
         if value:
-            axes.annotate(f"{value:g}", (index, value), ha="center", va="bottom", fontsize=7)
+            axes.annotate(text, (index, value), ha="center", va="bottom", fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -49,14 +56,20 @@ class ChartRenderer:
     async def __aenter__(self) -> ChartRenderer:
         return self
 
-    async def hours(self, title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
+    async def hours(
+        self,
+        title: str,
+        labels: Sequence[str],
+        values: Sequence[float],
+        value_labels: Sequence[str] = (),
+    ) -> bytes:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn")
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, render_hours_chart, title, list(labels), list(values)
+            self._pool, render_hours_chart, title, list(labels), list(values), list(value_labels)
         )
 
     async def __aexit__(

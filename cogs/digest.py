@@ -29,27 +29,18 @@ from bot.i18n import language_of, t
 from cogs.chart import ChartRenderer
 from cogs.common.choices import LANGUAGE_CHOICES, WEEKDAY_CHOICES, timezone_choices
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
-from cogs.common.render import COLOUR, plain
+from cogs.common.render import plain
+from cogs.digest_layout import CHART_FILE, digest_view
+from cogs.digest_thread import AnswerButton, ConsentButton, open_question_thread
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
 log = logging.getLogger(__name__)
 
-CHART_FILE = "irl-hours.png"
 SHUTDOWN_GRACE_SECONDS = 20.0
 #: At most 20 digests per second from one process.
 POST_INTERVAL_SECONDS = 0.05
-
-
-def digest_embed(digest: Digest, *, with_chart: bool) -> discord.Embed:
-    embed = discord.Embed(title=digest.title, description=digest.description, colour=COLOUR)
-    for section in digest.sections:
-        embed.add_field(name=section.name, value=section.value, inline=False)
-    embed.set_footer(text=digest.footer)
-    if with_chart:
-        embed.set_image(url=f"attachment://{CHART_FILE}")
-    return embed
 
 
 class Digests(
@@ -86,11 +77,13 @@ class Digests(
     # -- composing and posting ------------------------------------------------------
 
     async def _render(
-        self, digest: Digest, charts: ChartRenderer
-    ) -> tuple[discord.Embed, discord.File]:
-        png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
+        self, digest: Digest, charts: ChartRenderer, *, note: str = ""
+    ) -> tuple[discord.ui.LayoutView, discord.File]:
+        png = await charts.hours(
+            digest.chart_title, digest.chart_labels, digest.chart_values, digest.chart_value_labels
+        )
         chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
-        return digest_embed(digest, with_chart=True), chart
+        return digest_view(digest, with_chart=True, note=note), chart
 
     def _channel(self, guild: discord.Guild, channel_id: int | None) -> discord.TextChannel:
         if channel_id is None:
@@ -114,8 +107,10 @@ class Digests(
             channel = self._channel(guild, prepared.config.digest_channel_id)
             language = prepared.config.post_language(guild.preferred_locale)
             digest = compose_digest(prepared.data, language, escape=plain)
-            embed, chart = await self._render(digest, charts)
-            message = await channel.send(embed=embed, file=chart)
+            view, chart = await self._render(digest, charts)
+            message = await channel.send(
+                view=view, file=chart, allowed_mentions=discord.AllowedMentions.none()
+            )
         except (DomainError, discord.HTTPException) as exc:
             failure = (
                 DigestFailure.refused(exc)
@@ -132,6 +127,8 @@ class Digests(
                 await message.add_reaction(emoji)
             except discord.HTTPException as exc:
                 log.warning("could not add %s to digest %s: %s", emoji, message.id, exc)
+        question = digest.sections[-1].value
+        await open_question_thread(message, question, prepared.data.week, language)
         return message
 
     @tasks.loop(seconds=60)
@@ -238,14 +235,10 @@ class Digests(
         preview = await self.service.preview(guild.id, now)
         language = preview.config.post_language(guild.preferred_locale)
         digest = compose_digest(preview.data, language, escape=plain)
+        note = self._status_text(language_of(interaction.locale), preview.status)
         async with ChartRenderer() as charts:
-            embed, chart = await self._render(digest, charts)
-        await interaction.followup.send(
-            self._status_text(language_of(interaction.locale), preview.status),
-            embed=embed,
-            file=chart,
-            ephemeral=True,
-        )
+            view, chart = await self._render(digest, charts, note=note)
+        await interaction.followup.send(view=view, file=chart, ephemeral=True)
 
     def _status_text(self, language: str, status: DigestStatus) -> str:
         lines = []
@@ -307,4 +300,5 @@ class Digests(
 
 
 async def setup(bot: BonnesPlaces) -> None:
+    bot.add_dynamic_items(AnswerButton, ConsentButton)
     await bot.add_cog(Digests(bot))

@@ -143,20 +143,22 @@ def ended_embed(routine: RoutineRecord, language: str) -> discord.Embed:
 
 class RoutineButton(
     ui.DynamicItem[ui.Button[Any]],
-    template=r"bp:routine:(?P<action>join|going|not-going):(?P<routine_id>\d+)",
+    template=r"bp:routine:(?P<action>join|going|not-going|remind):(?P<routine_id>\d+)",
 ):
-    """Join / Going this week / Not this week on a routine's card: the custom id carries
-    the action and the routine, so the buttons answer after a restart."""
+    """Join / Going this week / Not this week / Remind me on a routine's card: the custom
+    id carries the action and the routine, so the buttons answer after a restart."""
 
     STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
         "join": discord.ButtonStyle.secondary,
         "going": discord.ButtonStyle.success,
         "not-going": discord.ButtonStyle.secondary,
+        "remind": discord.ButtonStyle.secondary,
     }
     LABELS: ClassVar[dict[str, str]] = {
         "join": "routine.button.join",
         "going": "routine.button.going",
         "not-going": "routine.button.not_going",
+        "remind": "routine.button.remind",
     }
 
     def __init__(self, action: str, routine_id: int, label: str | None = None) -> None:
@@ -198,6 +200,14 @@ class RoutineButton(
             upcoming = await sync_interested(
                 client, guild, await services.routines.upcoming(guild.id, self.routine_id)
             )
+        elif self.action == "remind":
+            record, asked = await services.routines.toggle_reminder(
+                guild.id, self.routine_id, interaction.user.id
+            )
+            key = "routine.remind.on" if asked else "routine.remind.off"
+            text = t(language, key, routine=routine_line(language, record))
+            await interaction.response.send_message(text, ephemeral=True)
+            return
         else:
             going = self.action == "going"
             upcoming = await sync_interested(
@@ -220,7 +230,7 @@ class RoutineButton(
 def card_view(routine_id: int, language: str, *, paused: bool = False) -> ui.View:
     """The card's buttons; a paused routine has no date to answer for, only Join."""
     view = ui.View(timeout=None)
-    for action in ("join",) if paused else ("join", "going", "not-going"):
+    for action in ("join",) if paused else ("join", "going", "not-going", "remind"):
         view.add_item(RoutineButton(action, routine_id, t(language, RoutineButton.LABELS[action])))
     return view
 

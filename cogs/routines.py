@@ -42,6 +42,7 @@ from cogs.routine_card import (
     sync_interested,
     update_event,
 )
+from cogs.routine_reminder import post_reminder
 from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
@@ -160,6 +161,12 @@ class Routines(
                 continue
             except Exception:
                 log.exception("the lapse check of routine %s failed unexpectedly", routine.id)
+            try:
+                await self._remind(guild, routine.id, now)
+            except NotFound:
+                continue
+            except Exception:
+                log.exception("the reminder of routine %s failed unexpectedly", routine.id)
             if not can_create_events(guild):
                 continue  # said once, when the routine was created; nothing to claim
             try:
@@ -174,6 +181,12 @@ class Routines(
                 continue  # ended meanwhile
             except Exception:
                 log.exception("the event of routine %s failed unexpectedly", routine.id)
+
+    async def _remind(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> None:
+        """An hour before the next date, ping the members who asked, once."""
+        reminder = await self.routines.claim_reminder(guild.id, routine_id, now)
+        if reminder is not None and await post_reminder(self.bot, guild, reminder):
+            await self.routines.reminder_sent(reminder.upcoming.occurrence.id, now)
 
     async def _lapse(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> bool:
         """Pause the routine when nobody went to its last occurrences: their "Interested"

@@ -260,6 +260,10 @@ class RoutineOccurrence(Base):
     #: The last failure as the logs tell it (for operators, never shown to members).
     last_error: Mapped[str | None] = mapped_column(String(300))
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+    #: The reminder posted in the routine's thread an hour before: taken by one process
+    #: (a lease), then marked as sent.
+    reminder_claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    reminded_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class RoutineRsvp(Base):
@@ -292,6 +296,20 @@ class RoutineMember(Base):
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
     joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class RoutineReminder(Base):
+    """A member who asked to be pinged in the routine's thread before each occurrence."""
+
+    __tablename__ = "routine_reminder"
+    __table_args__ = (Index("ix_routine_reminder_guild_member", "guild_id", "member_id"),)
+
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routine.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class GuildConfigRow(Base):
@@ -357,6 +375,27 @@ class DigestRun(Base):
     failure_key: Mapped[str | None] = mapped_column(String(64))
     failure_params: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class DigestAnswer(Base):
+    """A member's answer to a digest's question, given in the thread under it; quoted in
+    the next digest only once its author agreed (consented_at)."""
+
+    __tablename__ = "digest_answer"
+    __table_args__ = (
+        Index("ix_digest_answer_guild_week", "guild_id", "iso_year", "iso_week"),
+        Index("ix_digest_answer_member", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    #: The week of the digest whose question it answers.
+    iso_year: Mapped[int] = mapped_column(SmallInteger)
+    iso_week: Mapped[int] = mapped_column(SmallInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    consented_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class BotState(Base):

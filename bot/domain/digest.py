@@ -14,10 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest_compose import (
+    COMPONENTS_MAX,
     FIELD_VALUE_MAX,
     TOTAL_MAX,
     Digest,
     DigestData,
+    DigestGathering,
     DigestSection,
     NewVenue,
     RoutineLine,
@@ -39,6 +41,7 @@ from db.repositories import (
 )
 
 __all__ = [
+    "COMPONENTS_MAX",
     "FIELD_VALUE_MAX",
     "MAX_ATTEMPTS",
     "NUMBER_EMOJIS",
@@ -46,6 +49,7 @@ __all__ = [
     "Digest",
     "DigestData",
     "DigestFailure",
+    "DigestGathering",
     "DigestPosted",
     "DigestPreview",
     "DigestSection",

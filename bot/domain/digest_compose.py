@@ -1,5 +1,5 @@
-"""What the weekly digest says: composed from data, in a language, within Discord's
-embed limits. No database, no Discord."""
+"""What the weekly digest says: composed from data, in a language, within the limits of a
+Components V2 message (40 components, 4,000 characters of text). No database, no Discord."""
 
 from __future__ import annotations
 
@@ -15,15 +15,19 @@ from bot.i18n import number, t
 
 QUESTIONS = 6
 
-# Discord's embed limits
-TITLE_MAX, DESCRIPTION_MAX, FIELD_NAME_MAX, FIELD_VALUE_MAX, FOOTER_MAX, TOTAL_MAX = (
-    256,
-    4096,
-    256,
-    1024,
-    2048,
-    6000,
-)
+#: Discord's limits on a Components V2 message: its Text Displays hold 4,000 characters
+#: in all; the layout adds its headings ("## ", "### ") within TEXT_MARGIN.
+TEXT_MAX, TEXT_MARGIN = 4000, 100
+COMPONENTS_MAX = 40
+#: Budgets that keep the largest digest within TEXT_MAX.
+TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 850, 300, 250, 250, 350
+QUOTE_MAX = 150
+#: Gatherings shown with their Going button (each a Section: 3 components); the rest are
+#: counted in "and N more".
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 180
+#: Kept for the embed-era names some callers import.
+FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
 Escape = Callable[[str], str]
 
@@ -57,6 +61,11 @@ class RoutineLine:
     title: str | None
     members: int
     joined: tuple[int, ...]
+    #: This week's occurrence, and how many go; None for a routine paused this week.
+    starts_at: dt.datetime | None = None
+    going: int = 0
+    paused: bool = False
+    routine_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +80,24 @@ class DigestData:
     irl_members: int = 0
     streaks: Sequence[tuple[int, int]] = ()  # (member id, weeks)
     history: Sequence[tuple[IsoWeek, float]] = ()  # oldest first
+    #: Last week's answers to the question whose authors agreed to be quoted: (the
+    #: author when their profile is public, else None; the answer).
+    quotes: Sequence[tuple[int | None, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class DigestSection:
     name: str
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DigestGathering:
+    """One line of "this week": an occurrence with its Going button, or (without a
+    routine id) a routine paused this week."""
+
+    routine_id: int | None
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +110,23 @@ class Digest:
     chart_title: str
     chart_labels: tuple[str, ...] = field(default=())
     chart_values: tuple[float, ...] = field(default=())
+    #: The values as the language writes them ("7,5" in French), drawn on the bars.
+    chart_value_labels: tuple[str, ...] = field(default=())
+    gatherings_title: str = ""
+    gatherings: tuple[DigestGathering, ...] = ()
+    gatherings_more: str = ""
+    going_label: str = ""
 
     def total_length(self) -> int:
+        """Characters of text the layout shows, headings aside."""
         return (
             len(self.title)
             + len(self.description)
             + len(self.footer)
             + sum(len(s.name) + len(s.value) for s in self.sections)
+            + len(self.gatherings_title)
+            + sum(len(g.text) for g in self.gatherings)
+            + len(self.gatherings_more)
         )
 
 
@@ -123,8 +154,8 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             language,
             "digest.top.line",
             emoji=emoji,
-            name=escape(_clip(venue.name, 100)),
-            city=escape(_clip(venue.city, 60)),
+            name=escape(_clip(venue.name, 60)),
+            city=escape(_clip(venue.city, 30)),
             rit=number(language, venue.rit, 2, exact=True),
             count=venue.ratings,
         )
@@ -132,9 +163,7 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             line += t(language, "digest.top.new", count=venue.new_ratings)
         lines.append(line)
     lines.append(t(language, "digest.top.vote"))
-    return DigestSection(
-        t(language, "digest.top"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
-    )
+    return DigestSection(t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)))
 
 
 def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSection:
@@ -153,33 +182,56 @@ def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSecti
         lines.append(_more(language)(hidden))
     return DigestSection(
         t(language, "digest.new", count=data.new_venue_count),
-        _lines_within(lines, FIELD_VALUE_MAX, _more(language)),
+        _lines_within(lines, NEW_MAX, _more(language)),
     )
 
 
-def _routines_section(
+def _gatherings(
     language: str, routines: Sequence[RoutineLine], escape: Escape
-) -> DigestSection:
-    days = get_day_names("abbreviated", locale=_locale(language))
-    lines = []
-    for routine in routines:
+) -> tuple[tuple[DigestGathering, ...], str]:
+    """The first GATHERINGS_SHOWN lines, and "and N more" for the rest."""
+    shown = tuple(
+        DigestGathering(
+            None if routine.paused else routine.routine_id,
+            _routine_line(language, routine, escape),
+        )
+        for routine in routines[:GATHERINGS_SHOWN]
+    )
+    hidden = len(routines) - len(shown)
+    return shown, _more(language)(hidden) if hidden > 0 else ""
+
+
+def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
+    """This week's date and number going; a routine paused this week, once, as such."""
+    venue = escape(_clip(routine.venue, 60))
+    if routine.paused:
+        return t(language, "digest.routine.paused", venue=venue)
+    if routine.starts_at is not None:
+        line = t(
+            language,
+            "digest.routine.occurrence",
+            date=f"<t:{int(routine.starts_at.timestamp())}:f>",
+            venue=venue,
+            count=routine.going,
+        )
+    else:
+        days = get_day_names("abbreviated", locale=_locale(language))
         line = t(
             language,
             "digest.routine.line",
             day=days[routine.weekday],
             time=routine.time.strftime("%H:%M"),
-            venue=escape(_clip(routine.venue, 100)),
+            venue=venue,
             count=routine.members,
         )
-        if routine.title:
-            line += f" · {escape(_clip(routine.title, 100))}"
-        if routine.joined:
-            joined = " ".join(f"<@{member}>" for member in routine.joined[:5])
-            line += t(language, "digest.routine.joined", members=joined)
-        lines.append(line)
-    return DigestSection(
-        t(language, "digest.routines"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
-    )
+    if routine.title:
+        line += f" · {escape(_clip(routine.title, 60))}"
+    if routine.joined:
+        joined = " ".join(f"<@{member}>" for member in routine.joined[:3])
+        with_joined = line + t(language, "digest.routine.joined", members=joined)
+        if len(with_joined) <= GATHERING_LINE_MAX:
+            return with_joined
+    return _clip(line, GATHERING_LINE_MAX)
 
 
 def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
@@ -188,8 +240,32 @@ def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -
         for member, weeks in member_streaks
     ]
     return DigestSection(
-        t(language, "digest.streaks"), _lines_within(lines, FIELD_VALUE_MAX, _more(language))
+        t(language, "digest.streaks"), _lines_within(lines, STREAKS_MAX, _more(language))
     )
+
+
+def _quotes_section(
+    language: str, quotes: Sequence[tuple[int | None, str]], escape: Escape
+) -> DigestSection:
+    lines = [
+        t(
+            language,
+            "digest.quote.line",
+            text=escape(_clip(text, QUOTE_MAX)),
+            author=f"<@{member}>" if member is not None else t(language, "digest.quote.someone"),
+        )
+        for member, text in quotes
+    ]
+    return DigestSection(
+        t(language, "digest.quotes"), _lines_within(lines, QUOTES_MAX, _more(language))
+    )
+
+
+def _numbered(sections: Sequence[DigestSection]) -> int:
+    """How many venues the top list shows (the reactions vote for those only)."""
+    if not sections:
+        return 0
+    return sum(1 for line in sections[0].value.splitlines() if line.startswith(NUMBER_EMOJIS))
 
 
 def _more(language: str) -> Callable[[int], str]:
@@ -199,7 +275,7 @@ def _more(language: str) -> Callable[[int], str]:
 def compose_digest(
     data: DigestData, language: str, *, escape: Escape = lambda text: text
 ) -> Digest:
-    """The digest as text sections within Discord's embed limits, in `language`.
+    """The digest as text blocks within a Components V2 message's limits, in `language`.
 
     `escape` makes member-written text (venue names, titles) inert for the renderer."""
     title = t(
@@ -219,23 +295,29 @@ def compose_digest(
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
         sections.append(_new_section(language, data, escape))
-    if data.routines:
-        sections.append(_routines_section(language, data.routines, escape))
     if data.streaks:
         sections.append(_streaks_section(language, data.streaks))
+    if data.quotes:
+        sections.append(_quotes_section(language, data.quotes, escape))
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
-    sections.append(DigestSection(t(language, "digest.question"), question))
+    sections.append(DigestSection(t(language, "digest.question"), _clip(question, QUESTION_MAX)))
+    gatherings, more = _gatherings(language, data.routines, escape)
     digest = Digest(
         title=_clip(title, TITLE_MAX),
         description=_clip(description, DESCRIPTION_MAX),
-        sections=tuple(DigestSection(_clip(s.name, FIELD_NAME_MAX), s.value) for s in sections),
+        sections=tuple(DigestSection(_clip(s.name, 40), s.value) for s in sections),
         footer=_clip(
             t(language, "digest.footer", year=data.week[0], week=data.week[1]), FOOTER_MAX
         ),
-        venue_ids=tuple(v.id for v in top),
+        venue_ids=tuple(v.id for v in top[: _numbered(sections)]),
         chart_title=t(language, "digest.chart"),
         chart_labels=tuple(t(language, "digest.chart.week", week=w[1]) for w, _ in data.history),
         chart_values=tuple(hours for _, hours in data.history),
+        chart_value_labels=tuple(number(language, hours) for _, hours in data.history),
+        gatherings_title=t(language, "digest.routines") if gatherings else "",
+        gatherings=gatherings,
+        gatherings_more=more,
+        going_label=t(language, "digest.going"),
     )
-    assert digest.total_length() <= TOTAL_MAX, digest.total_length()
+    assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

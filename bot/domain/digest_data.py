@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenue
 from bot.domain.guild_config import GuildConfig
+from bot.domain.routines import next_start
 from bot.domain.schedule import IsoWeek, streaks, week_of
 from bot.domain.scores import guild_scores
 from db.repositories import (
@@ -20,11 +22,14 @@ from db.repositories import (
     VenueRepository,
     VisitRow,
 )
+from db.repositories.digest_answers import DigestAnswerRepository
 
 TOP_VENUES = 5
 NEW_VENUES = 5
-ROUTINES = 6
+#: Routines read for the digest's gatherings (the composition cuts with "and N more").
+ROUTINES = 500
 STREAKS = 3
+QUOTES = 2
 HISTORY_WEEKS = 8
 
 
@@ -42,17 +47,22 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     public = await ProfileRepository(session).public_among(
         guild_id, (m for m, _ in figures.streaks)
     )
+    quoted = await DigestAnswerRepository(session).consented(
+        guild_id, week_of(now - dt.timedelta(days=7), config.zone), QUOTES
+    )
+    public |= await ProfileRepository(session).public_among(guild_id, (m for m, _ in quoted))
     return DigestData(
         week=week,
         week_start=dt.date.fromisocalendar(week[0], week[1], 1),
         top=await _top(session, guild_id, since),
         new_venues=[NewVenue(v.name, v.city, v.kind) for v in fresh],
         new_venue_count=await stats.count_new_venues(guild_id, since),
-        routines=await _routines(session, guild_id, since),
+        routines=await _routines(session, config, since, now),
         irl_hours=figures.irl_hours,
         irl_members=figures.irl_members,
         streaks=[(m, n) for m, n in figures.streaks if m in public][:STREAKS],
         history=figures.history,
+        quotes=[(member if member in public else None, text) for member, text in quoted],
     )
 
 
@@ -74,26 +84,43 @@ async def _top(session: AsyncSession, guild_id: int, since: dt.datetime) -> list
     ]
 
 
-async def _routines(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[RoutineLine]:
+async def _routines(
+    session: AsyncSession, config: GuildConfig, since: dt.datetime, now: dt.datetime
+) -> list[RoutineLine]:
+    """This week's occurrences, most going first (a skipped date left out), then the
+    routines paused since the last digest, so each pause is told once."""
+    guild_id = config.guild_id
     repository = RoutineRepository(session)
     routines = await repository.find_all(guild_id, limit=ROUTINES)
+    known = await repository.occurrences_between(guild_id, now, now + dt.timedelta(days=7))
     joined: dict[int, list[int]] = defaultdict(list)
     newcomers = await repository.joined_since(guild_id, since)
     public = await ProfileRepository(session).public_among(guild_id, (m for _, m in newcomers))
     for routine_id, member_id in newcomers:
         if member_id in public:
             joined[routine_id].append(member_id)
-    return [
-        RoutineLine(
+    going: list[RoutineLine] = []
+    paused: list[RoutineLine] = []
+    for r in routines:
+        line = RoutineLine(
             r.weekday,
             r.local_time,
             r.venue_name,
             r.title,
             len(r.members),
             tuple(joined.get(r.id, ())),
+            routine_id=r.id,
         )
-        for r in routines
-    ]
+        if r.paused_at is not None:
+            if since < r.paused_at <= now:
+                paused.append(dataclasses.replace(line, paused=True))
+            continue
+        starts_at = next_start(r.weekday, r.local_time, config.zone, now)
+        status, count = known.get((r.id, starts_at), ("scheduled", 0))
+        if status != "cancelled":
+            going.append(dataclasses.replace(line, starts_at=starts_at, going=count))
+    going.sort(key=lambda line: (-line.going, line.starts_at or now, line.routine_id))
+    return going + paused
 
 
 def _iso_week(day: dt.date) -> IsoWeek:

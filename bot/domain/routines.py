@@ -39,6 +39,11 @@ LEASE = dt.timedelta(minutes=10)
 #: Occurrences in a row with nobody going after which a routine is paused.
 LAPSE_AFTER = 3
 MANUAL_LEASE = dt.timedelta(minutes=2)
+#: The opt-in reminder is posted this long before an occurrence starts.
+REMIND_BEFORE = dt.timedelta(hours=1)
+#: A process that claimed a reminder and vanished lets another post it after this long
+#: (within the five minutes Discord remembers a message's nonce, so never twice).
+REMINDER_LEASE = dt.timedelta(minutes=2)
 _TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -84,6 +89,14 @@ class Upcoming:
     zone: ZoneInfo
     #: Dates still to come that were skipped (or whose event was deleted in Discord).
     skipped: tuple[OccurrenceRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """An occurrence whose reminder this process claimed, and who asked for it."""
+
+    upcoming: Upcoming
+    member_ids: tuple[int, ...]
 
 
 class RoutineService:
@@ -181,6 +194,7 @@ class RoutineService:
             routine = await self._get(session, guild_id, routine_id)
             routines = RoutineRepository(session)
             left = await routines.leave(routine.id, member_id)
+            await routines.forget_reminder(routine.id, member_id)
             (routine,) = await routines.find_all(guild_id, ids=[routine.id])
         return routine, left
 
@@ -380,6 +394,59 @@ class RoutineService:
                 occurrence_id, guild_id, sorted(set(member_ids)), now
             )
             return await self._upcoming(session, routine, now)
+
+    # -- the reminder an hour before, for the members who asked --------------------------
+
+    async def toggle_reminder(
+        self, guild_id: int, routine_id: int, member_id: int
+    ) -> tuple[RoutineRecord, bool]:
+        """The member asks to be reminded before each date, or stops; True when now on."""
+        now = await self.clock.now()
+        async with self.db.write() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            asked = await RoutineRepository(session).toggle_reminder(
+                guild_id, routine.id, member_id, now
+            )
+        return routine, asked
+
+    async def claim_reminder(
+        self, guild_id: int, routine_id: int, now: dt.datetime
+    ) -> Reminder | None:
+        """Within REMIND_BEFORE of the routine's next date (scheduled, the routine not
+        paused), take the right to post its reminder, once across processes and restarts.
+        None when it is not time, another process has it, or nobody asked (then it is
+        marked as done)."""
+        async with self.db.read() as session:
+            routine = await self._get(session, guild_id, routine_id)
+            zone = (await GuildConfigRepository(session).get(guild_id)).zone
+        if routine.paused_at is not None:
+            return None
+        if next_start(routine.weekday, routine.local_time, zone, now) - REMIND_BEFORE > now:
+            return None  # the usual case, decided without a write
+        async with self.db.write() as session:
+            routines = RoutineRepository(session)
+            routine = await self._get(session, guild_id, routine_id)
+            if routine.paused_at is not None:
+                return None
+            upcoming = await self._upcoming(session, routine, now)
+            occurrence = upcoming.occurrence
+            if occurrence.starts_at - REMIND_BEFORE > now:
+                return None  # that date was skipped: the next one is further away
+            if not await routines.claim_reminder(occurrence.id, now, REMINDER_LEASE):
+                return None
+            members = await routines.reminded_members(routine.id)
+            if not members:
+                await routines.update_occurrence(occurrence.id, reminded_at=now)
+                return None
+        return Reminder(upcoming, tuple(members))
+
+    async def reminder_sent(self, occurrence_id: int, now: dt.datetime) -> None:
+        async with self.db.write() as session:
+            await RoutineRepository(session).update_occurrence(occurrence_id, reminded_at=now)
+
+    async def set_thread(self, routine_id: int, thread_id: int | None) -> None:
+        async with self.db.write() as session:
+            await RoutineRepository(session).update(routine_id, thread_id=thread_id)
 
     # -- lapse: paused when nobody goes, resumed by any member -------------------------------
 

@@ -10,10 +10,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    DigestAnswer,
     MemberProfile,
     Rating,
     Routine,
     RoutineMember,
+    RoutineReminder,
     RoutineRsvp,
     Venue,
     Visit,
@@ -88,6 +90,16 @@ class PrivacyRepository:
                 await s.scalars(select(RoutineMember).where(RoutineMember.member_id == member_id)),
                 ["guild_id", "routine_id", "joined_at"],
             ),
+            "routine_reminders": _rows(
+                await s.scalars(
+                    select(RoutineReminder).where(RoutineReminder.member_id == member_id)
+                ),
+                ["guild_id", "routine_id", "created_at"],
+            ),
+            "digest_answers": _rows(
+                await s.scalars(select(DigestAnswer).where(DigestAnswer.member_id == member_id)),
+                ["guild_id", "iso_year", "iso_week", "text", "created_at", "consented_at"],
+            ),
             "routines_hosted": _rows(
                 await s.scalars(select(Routine).where(Routine.host_id == member_id)),
                 ["guild_id", "id", "venue_id", "weekday", "local_time", "title"],
@@ -116,6 +128,8 @@ class PrivacyRepository:
             ("visits", Visit),
             ("routine_memberships", RoutineMember),
             ("routine_answers", RoutineRsvp),
+            ("routine_reminders", RoutineReminder),
+            ("digest_answers", DigestAnswer),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

@@ -10,7 +10,14 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Routine, RoutineMember, RoutineOccurrence, RoutineRsvp, Venue
+from db.models import (
+    Routine,
+    RoutineMember,
+    RoutineOccurrence,
+    RoutineReminder,
+    RoutineRsvp,
+    Venue,
+)
 from db.repositories.sql import affected, dialect_insert, escape_like
 
 
@@ -448,6 +455,93 @@ class RoutineRepository:
             )
         )
         await self.update_occurrence(occurrence_id, starts_at=starts_at, ends_at=ends_at)
+
+    async def occurrences_between(
+        self, guild_id: int, start: dt.datetime, end: dt.datetime
+    ) -> dict[tuple[int, dt.datetime], tuple[str, int]]:
+        """(routine id, start) -> (status, number going) of the guild's occurrences
+        starting in [start, end), in one query."""
+        going = func.count(RoutineRsvp.member_id).filter(RoutineRsvp.going.is_(True))
+        rows = await self.session.execute(
+            select(
+                RoutineOccurrence.routine_id,
+                RoutineOccurrence.starts_at,
+                RoutineOccurrence.status,
+                going,
+            )
+            .outerjoin(RoutineRsvp, RoutineRsvp.occurrence_id == RoutineOccurrence.id)
+            .where(
+                RoutineOccurrence.guild_id == guild_id,
+                RoutineOccurrence.starts_at >= start,
+                RoutineOccurrence.starts_at < end,
+            )
+            .group_by(
+                RoutineOccurrence.id,
+                RoutineOccurrence.routine_id,
+                RoutineOccurrence.starts_at,
+                RoutineOccurrence.status,
+            )
+        )
+        return {
+            (routine_id, starts_at): (status, count)
+            for routine_id, starts_at, status, count in rows
+        }
+
+    # -- reminders --------------------------------------------------------------------------
+
+    async def toggle_reminder(
+        self, guild_id: int, routine_id: int, member_id: int, now: dt.datetime
+    ) -> bool:
+        """Ask for the reminder, or stop it when already asked; True when now asked."""
+        result = await self.session.execute(
+            delete(RoutineReminder).where(
+                RoutineReminder.routine_id == routine_id, RoutineReminder.member_id == member_id
+            )
+        )
+        if affected(result):
+            return False
+        await self.session.execute(
+            dialect_insert(self.session, RoutineReminder)
+            .values(routine_id=routine_id, member_id=member_id, guild_id=guild_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=["routine_id", "member_id"])
+        )
+        return True
+
+    async def forget_reminder(self, routine_id: int, member_id: int) -> None:
+        await self.session.execute(
+            delete(RoutineReminder).where(
+                RoutineReminder.routine_id == routine_id, RoutineReminder.member_id == member_id
+            )
+        )
+
+    async def reminded_members(self, routine_id: int) -> list[int]:
+        """Who asked for the routine's reminder, in the order they asked."""
+        rows = await self.session.scalars(
+            select(RoutineReminder.member_id)
+            .where(RoutineReminder.routine_id == routine_id)
+            .order_by(RoutineReminder.created_at, RoutineReminder.member_id)
+        )
+        return list(rows)
+
+    async def claim_reminder(
+        self, occurrence_id: int, now: dt.datetime, lease: dt.timedelta
+    ) -> bool:
+        """Take the right to post the occurrence's reminder. One UPDATE decides: only while
+        it is scheduled, not reminded yet, and no other attempt holds a live lease."""
+        result = await self.session.execute(
+            update(RoutineOccurrence)
+            .where(
+                RoutineOccurrence.id == occurrence_id,
+                RoutineOccurrence.status == "scheduled",
+                RoutineOccurrence.reminded_at.is_(None),
+                or_(
+                    RoutineOccurrence.reminder_claimed_at.is_(None),
+                    RoutineOccurrence.reminder_claimed_at <= now - lease,
+                ),
+            )
+            .values(reminder_claimed_at=now)
+        )
+        return bool(affected(result))
 
     async def remove(self, routine_id: int) -> None:
         await self.session.execute(delete(Routine).where(Routine.id == routine_id))

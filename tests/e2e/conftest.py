@@ -34,7 +34,7 @@ async def harness(
         with contextlib.suppress(Exception):
             await harness.stop()
         await fake.stop()
-    assert_nobody_pinged(fake)
+    assert_nobody_pinged(fake, harness.pings_on_purpose)
     unimplemented = fake.unimplemented()
     assert not unimplemented, f"requests to unimplemented routes: {unimplemented}"
     records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]

@@ -32,6 +32,8 @@ class Harness:
     env: dict[str, str] = field(default_factory=dict)
     #: Substrings of ERROR log lines a test provokes on purpose.
     expected_errors: list[str] = field(default_factory=list)
+    #: Members a test expects the bot to ping (the reminders they asked for).
+    pings_on_purpose: set[int] = field(default_factory=set)
     bot: BonnesPlaces | None = None
     _stop: asyncio.Event | None = None
     _task: asyncio.Task[None] | None = None
@@ -94,17 +96,31 @@ MESSAGE_ROUTES = (
 )
 
 
-def assert_nobody_pinged(fake: FakeDiscord) -> None:
-    """Every message the bot sent or edited carried allowed_mentions that ping no one."""
+def assert_nobody_pinged(fake: FakeDiscord, allowed: set[int] | None = None) -> None:
+    """Every message the bot sent or edited carried allowed_mentions that ping no one but
+    the members in `allowed` (never everyone, never a role)."""
     for method, pattern in MESSAGE_ROUTES:
         for request in fake.requests_to(method, pattern):
             data = request.data
-            if not data or not data.get("content"):
-                continue  # embeds never ping: only message text can
+            if not data or not (data.get("content") or _text_displays(data.get("components"))):
+                continue  # embeds never ping: only message text and Text Displays can
             mentions = data.get("allowed_mentions")
             assert mentions is not None, f"{request.method} {request.path} has no allowed_mentions"
             assert mentions.get("parse") == [], f"{request.path} may ping: {mentions}"
-            assert not mentions.get("users") and not mentions.get("roles"), mentions
+            assert not mentions.get("roles"), mentions
+            users = {int(user) for user in mentions.get("users") or []}
+            assert users <= (allowed or set()), f"{request.path} may ping {users}"
+
+
+def _text_displays(components: Any) -> bool:
+    """Whether a Components V2 layout holds a Text Display (whose mentions ping)."""
+    for component in components or []:
+        if component.get("type") == 10:
+            return True
+        children = [*component.get("components", []), component.get("accessory") or {}]
+        if _text_displays([c for c in children if c]):
+            return True
+    return False
 
 
 async def eventually(

@@ -27,6 +27,7 @@ from tests.e2e.helpers import (
 from tests.fakediscord import Channel, FakeDiscord, Message, Permissions
 
 PNG = b"\x89PNG\r\n\x1a\n"
+COMPONENTS_V2 = 1 << 15
 
 
 async def rated_venues(h: Harness, count: int = 2) -> list[str]:
@@ -82,9 +83,11 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     _, sent = await run(h, "digest send", h.fake.owner)
     assert sent.content.startswith("This week's digest is posted: https://discord.com/channels/")
     (digest,) = h.fake.channel_messages(channel)
-    assert digest.embed["title"].startswith("Weekly digest · week of ")
-    assert "Best venues by RIT score" in digest.embed_text()
-    assert digest.embed["image"]["url"] == "attachment://irl-hours.png"
+    assert digest.flags & COMPONENTS_V2 and not digest.content and not digest.embeds
+    text = h.fake.render(digest)
+    assert "│ ## Weekly digest · week of " in text
+    assert "Best venues by RIT score" in text
+    assert "[image irl-hours.png]" in text
     (chart,) = digest.attachments
     assert chart["filename"] == "irl-hours.png" and chart["content"].startswith(PNG)
     await eventually(lambda: _reactions(digest, 2))
@@ -110,7 +113,7 @@ async def test_numbered_reactions_vote_for_the_listed_venues(running: Harness) -
     (digest,) = h.fake.channel_messages(channel)
     carol = h.fake.add_member(h.guild, "carol").user
     await h.fake.react(digest, "1️⃣", carol)
-    first = digest.embed["fields"][0]["value"].split("**")[1]
+    first = h.fake.render(digest).split("1️⃣ **", 1)[1].split("**")[0]
     venue = ids[0] if first == "Café des Devs" else ids[1]
 
     async def counted() -> bool:
@@ -123,8 +126,9 @@ async def test_preview_is_ephemeral_and_posts_nothing(running: Harness) -> None:
     h = running
     channel = await digest_channel(h)
     await rated_venues(h, 1)
-    message = await refused(h, "digest preview", h.fake.owner)
-    assert message.startswith("The weekly digest is off.")
+    _, off = await run(h, "digest preview", h.fake.owner)
+    assert off.flags & EPHEMERAL
+    assert h.fake.render(off).splitlines()[1] == "  The weekly digest is off."
     await run(
         h,
         "digest setup",
@@ -138,8 +142,9 @@ async def test_preview_is_ephemeral_and_posts_nothing(running: Harness) -> None:
     interaction = await h.fake.slash("digest preview", guild=h.guild, user=h.fake.owner)
     preview = await interaction.reply()
     assert preview.flags & EPHEMERAL
-    assert preview.content.startswith(f"Posted in <#{channel.id}>; next on <t:")
-    assert preview.embed["title"].startswith("Récapitulatif hebdomadaire")
+    text = h.fake.render(preview)
+    assert text.splitlines()[1].startswith(f"  Posted in <#{channel.id}>; next on <t:")
+    assert "│ ## Récapitulatif hebdomadaire" in text
     assert preview.attachments[0]["content"].startswith(PNG)
     assert h.fake.channel_messages(channel) == []
     assert await runs(h.database_url) == []
@@ -191,7 +196,7 @@ async def test_channel_without_permission_is_refused_and_nothing_is_posted(
         "Ask a server admin to grant them."
     )
     _, reply = await run(h, "digest preview", h.fake.owner)
-    assert reply.content.startswith("The weekly digest is off.")
+    assert reply.text().startswith("The weekly digest is off.")
 
     channel = await digest_channel(h)
     await run(h, "digest setup", h.fake.owner, channel=channel, weekday=0, hour=9)
@@ -243,7 +248,7 @@ async def test_failed_scheduled_digest_is_retried_then_reported(
     assert h.fake.channel_messages(channel) == []
     assert "giving up" in caplog.text
     _, preview = await run(h, "digest preview", h.fake.owner)
-    assert "3 attempts failed. Last error: 403 Missing Permissions" in preview.content
+    assert "3 attempts failed. Last error: 403 Missing Permissions" in preview.text()
     # Once the cause is gone, an admin posts it by hand; it then counts for the week.
     _, sent = await run(h, "digest send", h.fake.owner)
     assert sent.content.startswith("This week's digest is posted")

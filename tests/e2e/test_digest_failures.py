@@ -30,9 +30,9 @@ async def test_a_failure_stored_for_this_week_reads_in_the_admins_language(
     finally:
         await db.dispose()
     _, english = await run(h, "digest preview", h.fake.owner)
-    assert "Last error: the digest was turned off" in english.content
+    assert "Last error: the digest was turned off" in english.text()
     _, french = await run(h, "digest preview", h.fake.owner, locale="fr")
-    assert "Dernière erreur : le récapitulatif a été désactivé" in french.content
+    assert "Dernière erreur : le récapitulatif a été désactivé" in french.text()
 
 
 async def test_discords_refusal_reads_in_french_for_a_french_admin(harness: Harness) -> None:
@@ -70,7 +70,7 @@ async def test_discords_refusal_reads_in_french_for_a_french_admin(harness: Harn
 
     await eventually(failed_once, timeout=10)
     _, french = await run(h, "digest preview", h.fake.owner, locale="fr")
-    assert "Dernière erreur : 403 : il manque des permissions au bot" in french.content
-    assert "Missing Permissions" not in french.content
+    assert "Dernière erreur : 403 : il manque des permissions au bot" in french.text()
+    assert "Missing Permissions" not in french.text()
     _, english = await run(h, "digest preview", h.fake.owner)
-    assert "Last error: 403 Missing Permissions" in english.content
+    assert "Last error: 403 Missing Permissions" in english.text()

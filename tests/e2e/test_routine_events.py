@@ -115,6 +115,7 @@ async def test_going_buttons_count_this_week(harness: Harness) -> None:
         f"bp:routine:join:{routine_id}",
         f"bp:routine:going:{routine_id}",
         f"bp:routine:not-going:{routine_id}",
+        f"bp:routine:remind:{routine_id}",
     }
     click = await h.fake.click(card, f"bp:routine:going:{routine_id}", user=h.bob, locale="fr")
     answer = await click.reply()

@@ -79,7 +79,7 @@ async def test_three_empty_weeks_pause_the_routine_and_any_member_resumes_it(
     resumed = latest(h, card)
     assert card_value(resumed, "Host") == f"<@{carol.id}>"
     assert card_value(resumed, "Next time").startswith(f"<t:{int(sixth.timestamp())}:F> · [")
-    assert len(custom_ids(resumed.components)) == 3
+    assert len(custom_ids(resumed.components)) == 4
     message = await refused(h, "routine resume", h.bob, routine=routine)
     assert message == "That routine is not paused: there is nothing to resume."
     message = await refused(h, "routine resume", h.bob, locale="fr", routine=routine)

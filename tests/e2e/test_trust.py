@@ -161,10 +161,10 @@ async def test_the_digest_names_only_members_whose_profile_is_public(running: Ha
 
     async def preview() -> str:
         _, reply = await run(h, "digest preview", h.fake.owner)
-        return reply.embed_text()
+        return h.fake.render(reply)
 
     private = await preview()
-    assert "18:30" in private and f"<@{h.bob.id}>" not in private
+    assert "Café des Devs** · 0 going" in private and f"<@{h.bob.id}>" not in private
     await run(h, "profile", h.bob, visibility="public")
     public = await preview()
     assert public.count(f"<@{h.bob.id}>") == 2  # the streak and the routine's newcomer

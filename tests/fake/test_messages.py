@@ -169,3 +169,31 @@ async def test_transcript_reads_as_a_member_would(world: World, client: discord.
         "alice:\n"
         "  Merci !"
     )
+
+
+async def test_allowed_mentions_decide_who_is_pinged(world: World, raw: Raw) -> None:
+    path = f"/channels/{world.general.id}/messages"
+    content = "<@1> <@!2> <@3> @everyone"
+    for mentions, pinged in [
+        (None, {1, 2, 3}),
+        ({"parse": []}, set()),
+        ({"parse": [], "users": ["2", "4"]}, {2}),
+        ({"parse": ["users"]}, {1, 2, 3}),
+    ]:
+        body = (
+            {"content": content}
+            if mentions is None
+            else {
+                "content": content,
+                "allowed_mentions": mentions,
+            }
+        )
+        status, _, _ = await raw("POST", path, body)
+        assert status == 200
+        assert world.fake.channel_messages(world.general)[-1].pinged_users() == pinged
+    too_many = {"parse": [], "users": [str(i) for i in range(101)]}
+    status, body, _ = await raw("POST", path, {"content": "x", "allowed_mentions": too_many})
+    assert status == 400 and form_error(body, "allowed_mentions", "users")
+    both = {"parse": ["users"], "users": ["1"]}
+    status, body, _ = await raw("POST", path, {"content": "x", "allowed_mentions": both})
+    assert status == 400 and form_error(body, "allowed_mentions", "parse")

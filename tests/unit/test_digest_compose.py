@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.digest import (
-    FIELD_VALUE_MAX,
     TOTAL_MAX,
     DigestData,
     NewVenue,
@@ -28,7 +27,16 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         new_venue_count=count,
         routines=[
             RoutineLine(
-                i % 7, dt.time(18, 30), long, "T" * 100, 40, tuple(10**18 + j for j in range(8))
+                i % 7,
+                dt.time(18, 30),
+                long,
+                "T" * 100,
+                40,
+                tuple(10**18 + j for j in range(8)),
+                dt.datetime(2026, 11, 23 + i % 7, 18, 30, tzinfo=dt.UTC),
+                1000 - i,
+                i % 5 == 4,
+                routine_id=i + 1,
             )
             for i in range(count)
         ],
@@ -36,6 +44,7 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         irl_members=42,
         streaks=[(10**18 + i, 52) for i in range(3)],
         history=[((2026, 41 + i), float(i)) for i in range(8)],
+        quotes=[(10**18, "Q" * 500), (None, "R" * 500)],
     )
 
 
@@ -43,9 +52,10 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
     for language in ("en", "fr"):
         digest = compose_digest(full_data(), language)
         assert digest.total_length() <= TOTAL_MAX
-        assert len(digest.title) <= 256
-        assert all(len(s.value) <= FIELD_VALUE_MAX and s.value for s in digest.sections)
-        assert len(digest.sections) <= 25
+        assert all(s.value for s in digest.sections)
+        assert len(digest.gatherings) == 6
+        assert digest.gatherings_more.endswith(("and 24 more", "et 24 de plus"))
+        assert [s.name for s in digest.sections][-2] in ("Your good moments", "Vos bons moments")
         assert digest.venue_ids == (1, 2, 3, 4, 5)
 
 
@@ -54,7 +64,8 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
 def test_any_size_fits(name_length: int, count: int) -> None:
     digest = compose_digest(full_data(name_length, count), "fr")
     assert digest.total_length() <= TOTAL_MAX
-    assert all(len(s.value) <= FIELD_VALUE_MAX for s in digest.sections)
+    assert len(digest.gatherings) == min(count, 6)
+    assert all(len(g.text) <= 200 for g in digest.gatherings)
 
 
 def test_sections_and_language() -> None:
@@ -76,7 +87,13 @@ def test_sections_and_language() -> None:
     text = "\n".join(f"{s.name}\n{s.value}" for s in french.sections)
     assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4,18 (20 notes) · 2 nouvelles" in text
     assert "• **Atelier** — Lyon · Atelier" in text
-    assert "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code" in text
+    (gathering,) = french.gatherings
+    assert gathering.text == (
+        "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code"
+        " · nouveaux cette semaine : <@5>"
+    )
+    assert french.gatherings_title == "Les rendez-vous de la semaine"
+    assert french.chart_value_labels == ("7,5",)
     assert "<@5>" in text and "4 semaines d'affilée" in text
     assert "Question de la semaine" in text
     english = compose_digest(data, "en")
@@ -89,3 +106,27 @@ def test_quiet_week() -> None:
     assert digest.description.startswith("No visit logged this week yet.")
     assert [s.name for s in digest.sections] == ["Question of the week"]
     assert digest.venue_ids == ()
+
+
+def test_gatherings_by_date_and_number_going_and_a_pause() -> None:
+    starts = dt.datetime(2026, 11, 27, 19, 0, tzinfo=dt.UTC)
+    data = DigestData(
+        week=(2026, 48),
+        week_start=dt.date(2026, 11, 23),
+        routines=[
+            RoutineLine(4, dt.time(19), "Chez *Vendredi*", "Apéro", 4, (), starts, 2),
+            RoutineLine(1, dt.time(12), "Chez Mardi", None, 2, (), None, 0, True),
+        ],
+    )
+    french = compose_digest(data, "fr", escape=lambda text: text.replace("*", "\\*"))
+    assert [g.routine_id for g in french.gatherings] == [0, None]
+    assert [g.text for g in french.gatherings] == [
+        f"<t:{int(starts.timestamp())}:f> · **Chez \\*Vendredi\\*** · 2 participants · Apéro",
+        "⏸️ **Chez Mardi** est en pause : personne n'est venu trois semaines de suite. "
+        "/routine reprendre le relance.",
+    ]
+    english = compose_digest(data, "en")
+    assert english.gatherings[0].text == (
+        f"<t:{int(starts.timestamp())}:f> · **Chez *Vendredi*** · 2 going · Apéro"
+    )
+    assert english.going_label == "Going"

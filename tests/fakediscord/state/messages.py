@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from tests.fakediscord.state.clock import iso
 from tests.fakediscord.state.guilds import User
 
 EPHEMERAL, LOADING, IS_COMPONENTS_V2 = 1 << 6, 1 << 7, 1 << 15
+_USER_MENTION = re.compile(r"<@!?(\d+)>")
 
 
 @dataclass
@@ -37,6 +39,15 @@ class Message:
     @property
     def ephemeral(self) -> bool:
         return bool(self.flags & EPHEMERAL)
+
+    def pinged_users(self) -> set[int]:
+        """The users this message notifies, as Discord decides it: the user mentions in
+        its text that `allowed_mentions` lets through (all of them when it is absent)."""
+        mentioned = {int(found) for found in _USER_MENTION.findall(self.content)}
+        mentions = self.allowed_mentions
+        if mentions is None or "users" in (mentions.get("parse") or []):
+            return mentioned
+        return mentioned & {int(user) for user in mentions.get("users") or []}
 
     def to_dict(self, *, me: int | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -86,6 +97,19 @@ class Message:
     def embed(self) -> dict[str, Any]:
         """The first embed (tests read announcements and venue cards this way)."""
         return self.embeds[0] if self.embeds else {}
+
+    def text(self) -> str:
+        """The message's text and every Text Display of its layout, in reading order."""
+        parts = [self.content] if self.content else []
+
+        def walk(components: list[dict[str, Any]]) -> None:
+            for component in components:
+                if component.get("type") == 10:
+                    parts.append(component.get("content", ""))
+                walk(component.get("components") or [])
+
+        walk(self.components)
+        return "\n".join(parts)
 
     def embed_text(self) -> str:
         """Every visible text of the embeds, for assertions."""

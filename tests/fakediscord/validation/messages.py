@@ -47,4 +47,22 @@ def check_message(data: dict[str, Any], flags: int, filenames: set[str]) -> None
         raise FormError(
             ("embeds",), "Embed size exceeds maximum size of 6000", "MAX_EMBED_SIZE_EXCEEDED"
         )
+    _check_allowed_mentions(data.get("allowed_mentions"))
     check_components(data, flags, filenames)
+
+
+def _check_allowed_mentions(mentions: dict[str, Any] | None) -> None:
+    """At most 100 users (and roles) named; a kind both parsed and listed is refused."""
+    if not mentions:
+        return
+    parse = mentions.get("parse") or []
+    for kind in ("users", "roles"):
+        listed = mentions.get(kind) or []
+        if len(listed) > 100:
+            raise _too_long(("allowed_mentions", kind), 100)
+        if listed and kind in parse:
+            raise FormError(
+                ("allowed_mentions", "parse"),
+                f'parse:["{kind}"] and {kind}: [ids...] are mutually exclusive.',
+                "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+            )
