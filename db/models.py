@@ -187,6 +187,27 @@ class Vote(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
+class VoteReaction(Base):
+    """A member's reaction that makes a vote, as Discord holds it: 👍/👎 on an announcement
+    or a number on a digest. A vote exists while at least one of its reactions does."""
+
+    __tablename__ = "vote_reaction"
+    __table_args__ = (
+        UniqueConstraint("message_id", "member_id", "emoji"),
+        Index("ix_vote_reaction_vote", "venue_id", "member_id", "value"),
+        Index("ix_vote_reaction_guild_member", "guild_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    emoji: Mapped[str] = mapped_column(String(16))
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
 class Visit(Base):
     __tablename__ = "visit"
     __table_args__ = (

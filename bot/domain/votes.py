@@ -1,8 +1,9 @@
 """Reaction votes: applied in arrival order, in batches, by one writer per process.
 
 A vote is a 👍 / 👎 reaction on a venue's announcement, or a numbered reaction on a digest
-(a 👍 for the venue listed at that number). One row per (venue, member, value); bots are
-filtered out before this point; a venue's proposer's reactions are not votes.
+(a 👍 for the venue listed at that number). One row per (venue, member, value), which
+exists while at least one of the reactions that make it is stored; bots are filtered out
+before this point; a venue's proposer's reactions are not votes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ RETRY_MAX_SECONDS = 5.0
 KNOWN_MESSAGES = 4096
 
 VoteKey = tuple[int, int, int]  # (venue, member, value)
+ReactionKey = tuple[int, int, str]  # (message, member, emoji)
 Target = tuple[VenueRecord, int] | bool | None
 
 
@@ -142,14 +144,18 @@ class VoteService:
     async def _apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         async with self.db.write() as session:
             targets = await self._targets(session, events)
-            wanted: dict[VoteKey, bool] = {}
+            wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]] = {}
             last: dict[VoteKey, int] = {}
             for index, (event, target) in enumerate(zip(events, targets, strict=True)):
                 if isinstance(target, tuple):
-                    key = (target[0].id, event.member_id, target[1])
-                    wanted[key] = event.added
-                    last[key] = index
-            changed = await self._store(VoteRepository(session), wanted, targets)
+                    venue, value = target
+                    wanted[(event.message_id, event.member_id, event.emoji)] = (
+                        event.added,
+                        venue,
+                        value,
+                    )
+                    last[(venue.id, event.member_id, value)] = index
+            changed = await self._store(VoteRepository(session), wanted)
         outcomes: list[bool | None] = []
         for index, (event, target) in enumerate(zip(events, targets, strict=True)):
             if target is None or isinstance(target, bool):
@@ -169,17 +175,27 @@ class VoteService:
 
     @staticmethod
     async def _store(
-        votes: VoteRepository, wanted: dict[VoteKey, bool], targets: Sequence[Target]
+        votes: VoteRepository, wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]]
     ) -> set[VoteKey]:
-        """Add and remove the votes as `wanted` says; the keys really changed."""
-        present = await votes.existing(list(wanted))
-        guild_of = {t[0].id: t[0].guild_id for t in targets if isinstance(t, tuple)}
-        added = await votes.add_many(
-            [(guild_of[k[0]], *k) for k, want in wanted.items() if want and k not in present]
+        """Add and remove the reactions as `wanted` says, then the votes they make: a vote
+        exists while at least one of its reactions does. The votes really changed."""
+        present = await votes.reactions(list(wanted))
+        reacted = set(
+            await votes.add_reactions(
+                [
+                    (key, (venue.guild_id, venue.id, value))
+                    for key, (want, venue, value) in wanted.items()
+                    if want and key not in present
+                ]
+            )
         )
-        removed = await votes.remove_many(
-            [k for k, want in wanted.items() if not want and k in present]
-        )
+        gone = [present[k] for k, (want, _, _) in wanted.items() if not want and k in present]
+        unreacted = set(await votes.remove_reactions(gone))
+        guild_of = {venue.id: venue.guild_id for _, venue, _ in wanted.values()}
+        added = await votes.add_many([(guild_of[k[0]], *k) for k in reacted])
+        unsupported = sorted((unreacted - reacted) - await votes.supported(sorted(unreacted)))
+        stored = await votes.existing(unsupported)
+        removed = await votes.remove_by_ids([stored[key] for key in unsupported if key in stored])
         delta: dict[int, int] = {}
         for venue_id, _, value in added:
             delta[venue_id] = delta.get(venue_id, 0) + value

@@ -18,6 +18,7 @@ from db.models import (
     Venue,
     Visit,
     Vote,
+    VoteReaction,
 )
 from db.repositories.sql import affected
 
@@ -109,6 +110,7 @@ class PrivacyRepository:
         voted = list(
             await s.scalars(select(Vote.venue_id).where(Vote.member_id == member_id).distinct())
         )
+        await s.execute(delete(VoteReaction).where(VoteReaction.member_id == member_id))
         counts = {}
         for name, model in (
             ("ratings", Rating),

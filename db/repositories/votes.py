@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, delete, func, select, tuple_, union, update
+from sqlalchemy import bindparam, delete, func, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import DigestRun, Venue, Vote
+from db.models import DigestRun, Venue, Vote, VoteReaction
 from db.repositories.sql import dialect_insert
+
+VoteKey = tuple[int, int, int]  # (venue, member, value)
+ReactionKey = tuple[int, int, str]  # (message, member, emoji)
+#: A reaction to store: its key, then (guild, venue, value) of the vote it makes.
+ReactionRow = tuple[ReactionKey, tuple[int, int, int]]
 
 
 class VoteRepository:
@@ -32,29 +37,107 @@ class VoteRepository:
         )
         return {message_id for message_id in rows if message_id is not None}
 
-    async def existing(self, keys: Sequence[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
-        """Which (venue, member, value) votes are stored."""
+    async def reactions(self, keys: Sequence[ReactionKey]) -> dict[ReactionKey, int]:
+        """The stored reactions among `keys`, with their row ids."""
         if not keys:
-            return set()
-        venues = sorted({k[0] for k in keys})
+            return {}
+        messages = sorted({k[0] for k in keys})
         members = sorted({k[1] for k in keys})
         rows = await self.session.execute(
-            select(Vote.venue_id, Vote.member_id, Vote.value).where(
-                Vote.venue_id.in_(venues), Vote.member_id.in_(members)
+            select(
+                VoteReaction.message_id,
+                VoteReaction.member_id,
+                VoteReaction.emoji,
+                VoteReaction.id,
+            ).where(VoteReaction.message_id.in_(messages), VoteReaction.member_id.in_(members))
+        )
+        wanted = set(keys)
+        return {(m, u, e): row_id for m, u, e, row_id in rows if (m, u, e) in wanted}
+
+    async def reactors(self, message_id: int, emoji: str) -> set[int]:
+        """Members whose `emoji` reaction on the message is stored."""
+        rows = await self.session.scalars(
+            select(VoteReaction.member_id).where(
+                VoteReaction.message_id == message_id, VoteReaction.emoji == emoji
             )
+        )
+        return set(rows)
+
+    async def add_reactions(self, rows: Sequence[ReactionRow]) -> list[VoteKey]:
+        """Store reactions; the vote of each one really inserted (one already stored,
+        maybe by a concurrent transaction, is not)."""
+        if not rows:
+            return []
+        now = dt.datetime.now(dt.UTC)
+        table = VoteReaction.__table__  # Core, not the ORM's bulk machinery: the hot path
+        stmt = (
+            dialect_insert(self.session, table)
+            .on_conflict_do_nothing(index_elements=["message_id", "member_id", "emoji"])
+            .returning(table.c.venue_id, table.c.member_id, table.c.value)
+        )
+        result = await self.session.execute(
+            stmt,
+            [
+                {
+                    "guild_id": g,
+                    "message_id": m,
+                    "member_id": u,
+                    "emoji": e,
+                    "venue_id": v,
+                    "value": value,
+                    "created_at": now,
+                }
+                for (m, u, e), (g, v, value) in rows
+            ],
+        )
+        return [(v, u, value) for v, u, value in result]
+
+    async def remove_reactions(self, row_ids: Sequence[int]) -> list[VoteKey]:
+        """Delete reactions by the row ids `reactions` found; the vote of each one deleted."""
+        if not row_ids:
+            return []
+        result = await self.session.execute(
+            delete(VoteReaction)
+            .where(VoteReaction.id.in_(list(row_ids)))
+            .returning(VoteReaction.venue_id, VoteReaction.member_id, VoteReaction.value)
+        )
+        return [(v, u, value) for v, u, value in result]
+
+    async def supported(self, keys: Sequence[VoteKey]) -> set[VoteKey]:
+        """Which of these votes still have a reaction stored."""
+        if not keys:
+            return set()
+        rows = await self.session.execute(
+            select(VoteReaction.venue_id, VoteReaction.member_id, VoteReaction.value)
+            .where(
+                VoteReaction.venue_id.in_(sorted({k[0] for k in keys})),
+                VoteReaction.member_id.in_(sorted({k[1] for k in keys})),
+            )
+            .distinct()
         )
         wanted = set(keys)
         return {(v, m, value) for v, m, value in rows if (v, m, value) in wanted}
 
-    async def add_many(
-        self, rows: Sequence[tuple[int, int, int, int]]
-    ) -> list[tuple[int, int, int]]:
+    async def existing(self, keys: Sequence[VoteKey]) -> dict[VoteKey, int]:
+        """The stored votes among `keys`, with their row ids."""
+        if not keys:
+            return {}
+        rows = await self.session.execute(
+            select(Vote.venue_id, Vote.member_id, Vote.value, Vote.id).where(
+                Vote.venue_id.in_(sorted({k[0] for k in keys})),
+                Vote.member_id.in_(sorted({k[1] for k in keys})),
+            )
+        )
+        wanted = set(keys)
+        return {(v, m, value): row_id for v, m, value, row_id in rows if (v, m, value) in wanted}
+
+    async def add_many(self, rows: Sequence[tuple[int, int, int, int]]) -> list[VoteKey]:
         """Insert (guild, venue, member, value) votes; returns the (venue, member, value)
         really inserted (one already stored, maybe by a concurrent transaction, is not)."""
         if not rows:
             return []
         now = dt.datetime.now(dt.UTC)
-        table = Vote.__table__  # Core, not the ORM's bulk machinery: this is the hot path
+        table = Vote.__table__
         stmt = (
             dialect_insert(self.session, table)
             .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
@@ -69,15 +152,13 @@ class VoteRepository:
         )
         return [(v, m, value) for v, m, value in result]
 
-    async def remove_many(self, keys: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """Delete (venue, member, value) votes in one statement; returns those really
-        deleted."""
-        if not keys:
+    async def remove_by_ids(self, row_ids: Sequence[int]) -> list[VoteKey]:
+        """Delete votes by the row ids `existing` found; returns those really deleted."""
+        if not row_ids:
             return []
-        columns = tuple_(Vote.venue_id, Vote.member_id, Vote.value)
         result = await self.session.execute(
             delete(Vote)
-            .where(columns.in_(list(keys)))
+            .where(Vote.id.in_(list(row_ids)))
             .returning(Vote.venue_id, Vote.member_id, Vote.value)
         )
         return [(v, m, value) for v, m, value in result]

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import select, text
 
+from bot.domain.digest import DigestPosted, DigestService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.votes import VoteEvent, VoteService, VoteWriter
 from db.engine import Database
-from db.models import Vote
+from db.models import Venue, Vote
 
 GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL, DAVE = (10_000_000_000_000_001 + i for i in range(4))
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+WEEK = (2026, 48)
 
 
 async def venue(db: Database, guild: int = GUILD, message_id: int | None = None) -> int:
@@ -105,3 +109,50 @@ async def test_an_unexpected_error_drops_only_the_faulty_event(
     assert await stored(db) == {(venue_id, BOB, 1), (venue_id, DAVE, 1)}
     dropped = [r for r in caplog.records if r.getMessage().startswith("dropped vote event")]
     assert len(dropped) == 1 and str(CAROL) in dropped[0].getMessage()
+
+
+async def digest_listing(db: Database, message_id: int, *venue_ids: int) -> None:
+    """A posted digest whose numbered reactions vote for `venue_ids`, in order."""
+    service = DigestService(db)
+    run = await service.claim(GUILD, WEEK, NOW)
+    assert run is not None
+    await service.record(run, DigestPosted(5, message_id, venue_ids), NOW)
+
+
+async def test_a_vote_lasts_while_one_of_its_reactions_does(db: Database) -> None:
+    """👍 on the announcement and 1️⃣ on a digest are one vote: removing either one keeps
+    it while the other stays; removing both removes it."""
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    assert await votes.record_vote(GUILD, 555, BOB, "👍", added=True) is True
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is False
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
+    assert await votes.record_vote(GUILD, 555, BOB, "👍", added=False) is False
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is True
+    assert await stored(db) == set()
+    assert (await VenueService(db).details(GUILD, venue_id)).upvotes == 0
+
+
+async def test_both_reactions_in_one_batch_make_one_vote(db: Database) -> None:
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    await votes.apply(
+        [
+            VoteEvent(GUILD, 555, BOB, "👍", True),
+            VoteEvent(GUILD, 99, BOB, "1️⃣", True),
+            VoteEvent(GUILD, 555, BOB, "👍", False),
+            VoteEvent(GUILD, 99, CAROL, "1️⃣", True),
+            VoteEvent(GUILD, 99, CAROL, "1️⃣", False),
+        ]
+    )
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    async with db.read() as session:
+        net = await session.scalar(select(Venue.net_votes).where(Venue.id == venue_id))
+    assert net == 1
+    await votes.apply([VoteEvent(GUILD, 99, BOB, "1️⃣", False)])
+    assert await stored(db) == set()
