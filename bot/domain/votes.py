@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -26,6 +27,7 @@ from db.repositories import (
     DigestRunRepository,
     VenueRecord,
     VenueRepository,
+    VoteMessageRecord,
     VoteRepository,
 )
 
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 VOTE_EMOJIS = {"👍": 1, "👎": -1}
 NUMBER_EMOJIS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣")
 MAX_BATCH = 500
+#: Vote events waiting for the writer, at most; beyond, an event is left to reconciliation.
+MAX_QUEUED = 20_000
 RETRY_MAX_SECONDS = 5.0
 #: Announcement and digest message ids remembered as vote targets (most recent kept).
 KNOWN_MESSAGES = 4096
@@ -54,6 +58,28 @@ class VoteEvent:
 
 def is_vote_emoji(emoji: str) -> bool:
     return emoji in VOTE_EMOJIS or emoji in NUMBER_EMOJIS
+
+
+def vote_emojis(message: VoteMessageRecord) -> tuple[str, ...]:
+    """The reactions that are votes on this announcement or digest."""
+    if message.listed is None:
+        return tuple(VOTE_EMOJIS)
+    return NUMBER_EMOJIS[: message.listed]
+
+
+@dataclass(eq=False)
+class Converge:
+    """Make the stored reactions of one message what Discord listed (`reactors`: member
+    ids per emoji, bots left out), except those a live event touched since the listing
+    began (`touched`: (member, emoji)): that event is newer and decides."""
+
+    guild_id: int
+    message_id: int
+    reactors: Mapping[str, frozenset[int]]
+    touched: set[tuple[int, str]]
+    done: asyncio.Future[int] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 def _target(
@@ -130,6 +156,29 @@ class VoteService:
             async with self.db.read() as session:
                 self.known.add(await VoteRepository(session).vote_messages(sorted(unsure)))
         return {message_id for message_id in message_ids if message_id in self.known}
+
+    async def recent_messages(
+        self, since: dt.datetime, message_ids: Sequence[int] = ()
+    ) -> list[VoteMessageRecord]:
+        """Announcements and digests posted since `since` (or those of `message_ids`)."""
+        async with self.db.read() as session:
+            return await VoteRepository(session).vote_messages_since(since, message_ids)
+
+    async def converge_events(self, converge: Converge) -> list[VoteEvent]:
+        """The events that turn the stored reactions of the message into Discord's."""
+        async with self.db.read() as session:
+            stored = await VoteRepository(session).reactors(converge.message_id)
+        events = []
+        for emoji, members in converge.reactors.items():
+            have = stored.get(emoji, set())
+            for member_id, added in [(m, True) for m in sorted(members - have)] + [
+                (m, False) for m in sorted(have - members)
+            ]:
+                if (member_id, emoji) not in converge.touched:
+                    events.append(
+                        VoteEvent(converge.guild_id, converge.message_id, member_id, emoji, added)
+                    )
+        return events
 
     async def apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         """Apply `events` in order in one transaction; an outcome per event (see
@@ -221,10 +270,18 @@ class VoteWriter:
         service: VoteService,
         *,
         settle: Callable[[int], Awaitable[bool]] | None = None,
+        overflow: Callable[[VoteEvent], None] | None = None,
+        max_queued: int = MAX_QUEUED,
     ) -> None:
         self.service = service
         self.settle = settle
-        self.queue: asyncio.Queue[VoteEvent] = asyncio.Queue()
+        #: Called with an event the full queue could not take (reconciliation re-reads
+        #: its message from Discord): memory stays bounded whatever the rate offered.
+        self.overflow = overflow
+        self.queue: asyncio.Queue[VoteEvent | Converge] = asyncio.Queue(max_queued)
+        self.dropped = 0
+        #: Per message being listed from Discord: (member, emoji) of live events since.
+        self._watched: dict[int, set[tuple[int, str]]] = {}
         self._task: asyncio.Task[None] | None = None
         #: Per guild: events waiting for its announcements to settle, in arrival order,
         #: each with whether it was found on no known message (else it queued behind one).
@@ -235,21 +292,78 @@ class VoteWriter:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="vote-writer")
 
-    def submit(self, event: VoteEvent) -> None:
+    def submit(self, event: VoteEvent) -> bool:
+        """Queue a live event; False when the queue is full and it went to `overflow`."""
+        if self.queue.full():
+            if self.dropped % 10_000 == 0:
+                log.warning(
+                    "vote queue full (%d events): reactions left to reconciliation",
+                    self.queue.maxsize,
+                )
+            self.dropped += 1
+            if self.overflow is not None:
+                self.overflow(event)
+            return False
+        touched = self._watched.get(event.message_id)
+        if touched is not None:
+            touched.add((event.member_id, event.emoji))
         self.queue.put_nowait(event)
+        return True
+
+    def watch(self, message_id: int) -> set[tuple[int, str]]:
+        """Start noting the live events on a message about to be listed from Discord."""
+        return self._watched.setdefault(message_id, set())
+
+    async def converge(
+        self, guild_id: int, message_id: int, reactors: Mapping[str, frozenset[int]]
+    ) -> int:
+        """Make the message's stored reactions Discord's `reactors`, listed since `watch`,
+        in order with the live events; the number of events that took. Waits for room in
+        the queue (back-pressure on reconciliation, never on live votes)."""
+        item = Converge(guild_id, message_id, reactors, self._watched.get(message_id, set()))
+        try:
+            await self.queue.put(item)
+            return await item.done
+        finally:
+            self._watched.pop(message_id, None)
 
     async def _run(self) -> None:
         while True:
             batch = [await self.queue.get()]
-            while len(batch) < MAX_BATCH and not self.queue.empty():
+            while (
+                len(batch) < MAX_BATCH
+                and not self.queue.empty()
+                and not isinstance(batch[-1], Converge)
+            ):
                 batch.append(self.queue.get_nowait())
             try:
                 await self._apply_or_isolate(
-                    [e for e in batch if not self._queued_behind_settling(e)]
+                    [
+                        e
+                        for e in batch
+                        if isinstance(e, VoteEvent) and not self._queued_behind_settling(e)
+                    ]
                 )
+                if isinstance(batch[-1], Converge):
+                    await self._converge(batch[-1])
             finally:
                 for _ in batch:
                     self.queue.task_done()
+
+    async def _converge(self, item: Converge) -> None:
+        try:
+            events = await self.service.converge_events(item)
+            for start in range(0, len(events), MAX_BATCH):
+                chunk = events[start : start + MAX_BATCH]
+                await self._apply_or_isolate(
+                    [e for e in chunk if not self._queued_behind_settling(e)]
+                )
+        except Exception as exc:
+            if not item.done.done():
+                item.done.set_exception(exc)
+        else:
+            if not item.done.done():
+                item.done.set_result(len(events))
 
     async def _apply_or_isolate(self, batch: list[VoteEvent]) -> None:
         if not batch:

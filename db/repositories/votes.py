@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, delete, func, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +17,26 @@ VoteKey = tuple[int, int, int]  # (venue, member, value)
 ReactionKey = tuple[int, int, str]  # (message, member, emoji)
 #: A reaction to store: its key, then (guild, venue, value) of the vote it makes.
 ReactionRow = tuple[ReactionKey, tuple[int, int, int]]
+
+
+#: Discord's epoch, in ms since the Unix epoch: a snowflake's top 42 bits count from it.
+DISCORD_EPOCH_MS = 1_420_070_400_000
+
+
+def snowflake_at(when: dt.datetime) -> int:
+    """The smallest Discord id of anything created at or after `when`."""
+    return max(0, int(when.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22
+
+
+@dataclass(frozen=True, slots=True)
+class VoteMessageRecord:
+    """A message whose reactions are votes: an announcement (`listed` is None) or a digest
+    listing `listed` venues behind its numbered reactions."""
+
+    guild_id: int
+    channel_id: int
+    message_id: int
+    listed: int | None
 
 
 class VoteRepository:
@@ -54,14 +76,17 @@ class VoteRepository:
         wanted = set(keys)
         return {(m, u, e): row_id for m, u, e, row_id in rows if (m, u, e) in wanted}
 
-    async def reactors(self, message_id: int, emoji: str) -> set[int]:
-        """Members whose `emoji` reaction on the message is stored."""
-        rows = await self.session.scalars(
-            select(VoteReaction.member_id).where(
-                VoteReaction.message_id == message_id, VoteReaction.emoji == emoji
+    async def reactors(self, message_id: int) -> dict[str, set[int]]:
+        """Per emoji, the members whose reaction on the message is stored."""
+        rows = await self.session.execute(
+            select(VoteReaction.emoji, VoteReaction.member_id).where(
+                VoteReaction.message_id == message_id
             )
         )
-        return set(rows)
+        found: dict[str, set[int]] = {}
+        for emoji, member_id in rows:
+            found.setdefault(emoji, set()).add(member_id)
+        return found
 
     async def add_reactions(self, rows: Sequence[ReactionRow]) -> list[VoteKey]:
         """Store reactions; the vote of each one really inserted (one already stored,
@@ -117,6 +142,37 @@ class VoteRepository:
         )
         wanted = set(keys)
         return {(v, m, value) for v, m, value in rows if (v, m, value) in wanted}
+
+    async def vote_messages_since(
+        self, since: dt.datetime, message_ids: Sequence[int] = ()
+    ) -> list[VoteMessageRecord]:
+        """Announcements of active venues and posted digests created since `since` (their
+        ids tell when), or, with `message_ids`, those among them whatever their age."""
+        announcements = select(
+            Venue.guild_id, Venue.announcement_channel_id, Venue.announcement_message_id
+        ).where(Venue.status == "active", Venue.announcement_channel_id.is_not(None))
+        digests = select(
+            DigestRun.guild_id, DigestRun.channel_id, DigestRun.message_id, DigestRun.venue_ids
+        ).where(DigestRun.channel_id.is_not(None))
+        if message_ids:
+            wanted = sorted(set(message_ids))
+            announcements = announcements.where(Venue.announcement_message_id.in_(wanted))
+            digests = digests.where(DigestRun.message_id.in_(wanted))
+        else:
+            first = snowflake_at(since)
+            announcements = announcements.where(Venue.announcement_message_id >= first)
+            digests = digests.where(DigestRun.message_id >= first)
+        found = [
+            VoteMessageRecord(guild, channel, message, None)
+            for guild, channel, message in await self.session.execute(announcements)
+            if channel is not None and message is not None
+        ]
+        found += [
+            VoteMessageRecord(guild, channel, message, len(json.loads(listed or "[]")))
+            for guild, channel, message, listed in await self.session.execute(digests)
+            if channel is not None and message is not None
+        ]
+        return sorted(found, key=lambda record: record.message_id)
 
     async def existing(self, keys: Sequence[VoteKey]) -> dict[VoteKey, int]:
         """The stored votes among `keys`, with their row ids."""

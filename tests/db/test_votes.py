@@ -156,3 +156,31 @@ async def test_both_reactions_in_one_batch_make_one_vote(db: Database) -> None:
     assert net == 1
     await votes.apply([VoteEvent(GUILD, 99, BOB, "1️⃣", False)])
     assert await stored(db) == set()
+
+
+async def test_converging_keeps_live_events_newer_than_the_listing(db: Database) -> None:
+    """Discord's list is a snapshot: a reaction event received after the listing began
+    decides for its member, whatever the list says."""
+    venue_id = await venue(db, message_id=555)
+    writer = VoteWriter(VoteService(db))
+    writer.start()
+    try:
+        writer.submit(VoteEvent(GUILD, 555, BOB, "👍", True))
+        await writer.queue.join()
+        writer.watch(555)
+        writer.submit(VoteEvent(GUILD, 555, CAROL, "👍", True))  # after the snapshot
+        writer.submit(VoteEvent(GUILD, 555, BOB, "👎", True))
+        changes = await writer.converge(GUILD, 555, {"👍": frozenset({DAVE}), "👎": frozenset()})
+    finally:
+        await writer.close(timeout=10)
+    assert changes == 2  # Dave added, Bob's 👍 removed
+    assert await stored(db) == {(venue_id, CAROL, 1), (venue_id, DAVE, 1), (venue_id, BOB, -1)}
+
+
+async def test_a_full_queue_hands_events_to_reconciliation(db: Database) -> None:
+    await venue(db, message_id=555)
+    overflowed: list[VoteEvent] = []
+    writer = VoteWriter(VoteService(db), overflow=overflowed.append, max_queued=3)
+    events = [VoteEvent(GUILD, 555, member, "👍", True) for member in (ALICE, BOB, CAROL, DAVE)]
+    assert [writer.submit(event) for event in events] == [True, True, True, False]
+    assert overflowed == events[3:] and writer.queue.qsize() == 3
