@@ -81,13 +81,14 @@ class Base(DeclarativeBase):
 
 class Venue(Base):
     __tablename__ = "venue"
+    #: `net_votes` moves with every vote: it is in no index, so that PostgreSQL updates
+    #: the row in place (HOT) instead of writing every index of the venue again.
     __table_args__ = (
         CheckConstraint(_in("kind", VENUE_KINDS), name="kind"),
         CheckConstraint(_in("status", VENUE_STATUSES), name="status"),
         Index("ix_venue_guild_normalized", "guild_id", "normalized_name"),
         Index("ix_venue_guild_status_created", "guild_id", "status", "created_at"),
         Index("ix_venue_announcement", "announcement_message_id", unique=True),
-        Index("ix_venue_guild_status_net_votes", "guild_id", "status", "net_votes"),
         Index("ix_venue_guild_city_key", "guild_id", "city_key"),
         #: One live venue per name and city: the check before an insert cannot see a
         #: concurrent proposal's uncommitted row, this index can.

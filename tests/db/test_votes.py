@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from bot.domain.digest import DigestPosted, DigestService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.votes import VoteEvent, VoteService, VoteWriter
 from db.engine import Database
 from db.models import Venue, Vote
+from db.repositories import VoteRepository
 
 GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL, DAVE = (10_000_000_000_000_001 + i for i in range(4))
@@ -184,3 +185,28 @@ async def test_a_full_queue_hands_events_to_reconciliation(db: Database) -> None
     events = [VoteEvent(GUILD, 555, member, "👍", True) for member in (ALICE, BOB, CAROL, DAVE)]
     assert [writer.submit(event) for event in events] == [True, True, True, False]
     assert overflowed == events[3:] and writer.queue.qsize() == 3
+
+
+async def test_a_vote_updates_its_venue_in_place(db: Database) -> None:
+    """`net_votes` is in no index of the venue, so PostgreSQL rewrites no index for a
+    vote: every update of the venue's row is heap-only (HOT)."""
+    venue_id = await venue(db, message_id=555)
+    async with db.read() as session:
+        indexes = await session.run_sync(
+            lambda s: inspect(s.connection()).get_indexes("venue")  # type: ignore[no-untyped-call]
+        )
+    assert not [i["name"] for i in indexes if "net_votes" in i["column_names"]]
+    if db.url.get_backend_name() != "postgresql":
+        return
+    stats = text(
+        "SELECT pg_stat_get_xact_tuples_updated('venue'::regclass), "
+        "pg_stat_get_xact_tuples_hot_updated('venue'::regclass)"
+    )
+    deltas = []
+    for _ in range(20):  # one transaction per batch, as the writer does
+        async with db.write() as session:
+            updated, hot = (await session.execute(stats)).one()
+            await VoteRepository(session).shift_net({venue_id: 1})
+            updated_after, hot_after = (await session.execute(stats)).one()
+            deltas.append((updated_after - updated, hot_after - hot))
+    assert deltas == [(1, 1)] * 20
