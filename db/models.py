@@ -194,9 +194,9 @@ class VoteReaction(Base):
 
     __tablename__ = "vote_reaction"
     __table_args__ = (
-        UniqueConstraint("message_id", "member_id", "emoji"),
+        #: Member first: a member's reactions are found by it (privacy, look-ups by key).
+        UniqueConstraint("member_id", "message_id", "emoji"),
         Index("ix_vote_reaction_vote", "venue_id", "member_id", "value"),
-        Index("ix_vote_reaction_guild_member", "guild_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -2,10 +2,11 @@
 
 After a shard's new session (at start, or after Discord invalidated the last one) and
 after every resume, the reactions of the announcements and digests posted in the last
-`RECONCILE_DAYS` are listed again over REST (paged, 100 members a request; discord.py
-waits as the rate-limit headers say) and the stored votes converge to them. Reactions
-added or removed while the bot was down, during a session Discord dropped, or left out
-of a full vote queue, are then counted; a crash loses nothing for good.
+`RECONCILE_DAYS` are listed again over REST (paged, 100 members a request, at most
+REQUESTS_PER_SECOND; discord.py also waits as the rate-limit headers say) and the
+stored votes converge to them. Reactions added or removed while the bot was down, during
+a session Discord dropped, or left out of a full vote queue, are then counted; a crash
+loses nothing for good.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 PAGE = 100
 #: Messages listed at once: requests to different channels run side by side.
 CONCURRENCY = 4
+#: Requests a second at most: half of Discord's global 50, the rest left to commands.
+REQUESTS_PER_SECOND = 25.0
 
 
 @dataclass(slots=True)
@@ -60,6 +63,7 @@ class Reconciler:
         self._shards: set[int] = set()
         self._dirty: set[int] = set()
         self._task: asyncio.Task[None] | None = None
+        self._next_request = 0.0
 
     def start(self) -> None:
         if self._task is None and self.days > 0:
@@ -155,6 +159,7 @@ class Reconciler:
         members: set[int] = set()
         after: int | None = None
         while True:
+            await self._pace()
             page = await self.bot.http.get_reaction_users(
                 record.channel_id, record.message_id, emoji, PAGE, after=after
             )
@@ -163,3 +168,10 @@ class Reconciler:
             if len(page) < PAGE:
                 return frozenset(members)
             after = int(page[-1]["id"])
+
+    async def _pace(self) -> None:
+        """Space requests REQUESTS_PER_SECOND apart (per-route limits are discord.py's)."""
+        loop = asyncio.get_running_loop()
+        at = max(self._next_request, loop.time())
+        self._next_request = at + 1 / REQUESTS_PER_SECOND
+        await asyncio.sleep(at - loop.time())

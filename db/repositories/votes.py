@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, union, update
+from sqlalchemy import bindparam, delete, func, select, text, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import DigestRun, Venue, Vote, VoteReaction
@@ -43,6 +44,36 @@ class VoteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def _find(
+        self, table: str, columns: tuple[str, str, str], keys: Sequence[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """(the 3 columns, id) of the rows of `table` whose columns equal one of `keys`:
+        one index look-up per key, in a statement whose text does not depend on how many
+        keys there are. (SQLite plans a tuple IN list as a scan, and two IN lists as
+        every pair of their values.)"""
+        a, b, c = columns
+        if self.session.get_bind().dialect.name == "sqlite":
+            sql = (
+                f"SELECT t.{a}, t.{b}, t.{c}, t.id FROM json_each(:keys) AS k "
+                f"CROSS JOIN {table} AS t ON t.{a} = json_extract(k.value, '$[0]') "
+                f"AND t.{b} = json_extract(k.value, '$[1]') "
+                f"AND t.{c} = json_extract(k.value, '$[2]')"
+            )
+            params: dict[str, Any] = {"keys": json.dumps([list(key) for key in keys])}
+        else:
+            kind = "TEXT" if c == "emoji" else "SMALLINT"
+            sql = (
+                f"SELECT t.{a}, t.{b}, t.{c}, t.id FROM unnest(CAST(:a AS BIGINT[]), "
+                f"CAST(:b AS BIGINT[]), CAST(:c AS {kind}[])) AS k(a, b, c) "
+                f"JOIN {table} AS t ON t.{a} = k.a AND t.{b} = k.b AND t.{c} = k.c"
+            )
+            params = {
+                "a": [key[0] for key in keys],
+                "b": [key[1] for key in keys],
+                "c": [key[2] for key in keys],
+            }
+        return [tuple(row) for row in await self.session.execute(text(sql), params)]
+
     async def vote_messages(self, message_ids: Sequence[int]) -> set[int]:
         """Which of these messages are a venue's announcement or a posted digest: the
         only messages whose reactions are votes."""
@@ -63,18 +94,10 @@ class VoteRepository:
         """The stored reactions among `keys`, with their row ids."""
         if not keys:
             return {}
-        messages = sorted({k[0] for k in keys})
-        members = sorted({k[1] for k in keys})
-        rows = await self.session.execute(
-            select(
-                VoteReaction.message_id,
-                VoteReaction.member_id,
-                VoteReaction.emoji,
-                VoteReaction.id,
-            ).where(VoteReaction.message_id.in_(messages), VoteReaction.member_id.in_(members))
+        rows = await self._find(
+            "vote_reaction", ("member_id", "message_id", "emoji"), [(u, m, e) for m, u, e in keys]
         )
-        wanted = set(keys)
-        return {(m, u, e): row_id for m, u, e, row_id in rows if (m, u, e) in wanted}
+        return {(m, u, e): row_id for u, m, e, row_id in rows}
 
     async def reactors(self, message_id: int) -> dict[str, set[int]]:
         """Per emoji, the members whose reaction on the message is stored."""
@@ -97,7 +120,7 @@ class VoteRepository:
         table = VoteReaction.__table__  # Core, not the ORM's bulk machinery: the hot path
         stmt = (
             dialect_insert(self.session, table)
-            .on_conflict_do_nothing(index_elements=["message_id", "member_id", "emoji"])
+            .on_conflict_do_nothing(index_elements=["member_id", "message_id", "emoji"])
             .returning(table.c.venue_id, table.c.member_id, table.c.value)
         )
         result = await self.session.execute(
@@ -132,16 +155,8 @@ class VoteRepository:
         """Which of these votes still have a reaction stored."""
         if not keys:
             return set()
-        rows = await self.session.execute(
-            select(VoteReaction.venue_id, VoteReaction.member_id, VoteReaction.value)
-            .where(
-                VoteReaction.venue_id.in_(sorted({k[0] for k in keys})),
-                VoteReaction.member_id.in_(sorted({k[1] for k in keys})),
-            )
-            .distinct()
-        )
-        wanted = set(keys)
-        return {(v, m, value) for v, m, value in rows if (v, m, value) in wanted}
+        rows = await self._find("vote_reaction", ("venue_id", "member_id", "value"), keys)
+        return {(v, m, value) for v, m, value, _ in rows}
 
     async def vote_messages_since(
         self, since: dt.datetime, message_ids: Sequence[int] = ()
@@ -178,14 +193,8 @@ class VoteRepository:
         """The stored votes among `keys`, with their row ids."""
         if not keys:
             return {}
-        rows = await self.session.execute(
-            select(Vote.venue_id, Vote.member_id, Vote.value, Vote.id).where(
-                Vote.venue_id.in_(sorted({k[0] for k in keys})),
-                Vote.member_id.in_(sorted({k[1] for k in keys})),
-            )
-        )
-        wanted = set(keys)
-        return {(v, m, value): row_id for v, m, value, row_id in rows if (v, m, value) in wanted}
+        rows = await self._find("vote", ("venue_id", "member_id", "value"), keys)
+        return {(v, m, value): row_id for v, m, value, row_id in rows}
 
     async def add_many(self, rows: Sequence[tuple[int, int, int, int]]) -> list[VoteKey]:
         """Insert (guild, venue, member, value) votes; returns the (venue, member, value)

@@ -45,14 +45,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vote_reaction")),
         sa.UniqueConstraint(
-            "message_id",
             "member_id",
+            "message_id",
             "emoji",
-            name=op.f("uq_vote_reaction_message_id_member_id_emoji"),
+            name=op.f("uq_vote_reaction_member_id_message_id_emoji"),
         ),
     )
     op.create_index("ix_vote_reaction_vote", "vote_reaction", ["venue_id", "member_id", "value"])
-    op.create_index("ix_vote_reaction_guild_member", "vote_reaction", ["guild_id", "member_id"])
     # Votes stored before reactions were: each is taken as a reaction on its venue's
     # announcement (reconciliation with Discord corrects the few that came from a digest).
     op.execute(
@@ -68,6 +67,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_vote_reaction_guild_member", table_name="vote_reaction")
     op.drop_index("ix_vote_reaction_vote", table_name="vote_reaction")
     op.drop_table("vote_reaction")
