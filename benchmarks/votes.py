@@ -290,8 +290,47 @@ async def postgres_url(base: str) -> str | None:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def markdown(reports: list[dict[str, Any]], title: str) -> str:
+    """One table of storms per backend, then reconciliation."""
+    lines = [f"### {title}", ""]
+    lines += [
+        "| database | offered events/s | removals | exact | events/s until exact "
+        "| event -> commit p50 / p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for report in reports:
+        for run in report["runs"]:
+            lines.append(
+                f"| {report['backend']} | {run['rate']:,} (sent {run['sent_per_second']:,}) "
+                f"| {run['removals']:,} of {run['events']:,} | {'yes' if run['exact'] else 'NO'} "
+                f"| {run['events_per_second']:,} | {run['p50_ms']} / {run['p99_ms']} |"
+            )
+    lines += [
+        "",
+        "| database | recent announcements | reconciliation at start | after kill -9 mid-storm "
+        "| exact after restart |",
+        "|---|---|---|---|---|",
+    ]
+    for report in reports:
+        cells = []
+        for key in ("start_reconcile", "crash_reconcile"):
+            found = report.get(key) or {}
+            cells.append(
+                f"{found['messages']} messages, {found['requests']} requests, "
+                f"{found['changes']} changes, {found['seconds']} s"
+                if found
+                else "none"
+            )
+        lines.append(
+            f"| {report['backend']} | {report['announcements_recent']} | {cells[0]} "
+            f"| {cells[1]} | {'yes' if report.get('crash_exact') else 'NO'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 async def main_async(args: argparse.Namespace) -> None:
     rates = [int(r) for r in args.rates.split(",")]
+    reports = []
     for backend in args.backends.split(","):
         if backend == "sqlite":
             url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
@@ -302,7 +341,9 @@ async def main_async(args: argparse.Namespace) -> None:
                 continue
             url = found
         print(f"{backend}: seeding and running", flush=True)
-        await VoteBench(backend, url, args.scale, 0).run_votes(rates, args.seconds, args.removals)
+        bench = VoteBench(backend, url, args.scale, 0)
+        reports.append(await bench.run_votes(rates, args.seconds, args.removals))
+    print(markdown(reports, f"scale {args.scale}, {args.seconds:g} s per rate"), flush=True)
 
 
 def main() -> None:

@@ -190,20 +190,22 @@ class Vote(Base):
 
 class VoteReaction(Base):
     """A member's reaction that makes a vote, as Discord holds it: 👍/👎 on an announcement
-    or a number on a digest. A vote exists while at least one of its reactions does."""
+    or a number on a digest. A vote exists while at least one of its reactions does.
+
+    Written with every vote event, so it keeps two B-trees only (no rowid on SQLite): the
+    key, member first (look-ups by key, a member's votes still standing, privacy), and
+    the message (reconciliation lists a message's reactions)."""
 
     __tablename__ = "vote_reaction"
     __table_args__ = (
-        #: Member first: a member's reactions are found by it (privacy, look-ups by key).
-        UniqueConstraint("member_id", "message_id", "emoji"),
-        Index("ix_vote_reaction_vote", "venue_id", "member_id", "value"),
+        Index("ix_vote_reaction_message_id", "message_id"),
+        {"sqlite_with_rowid": False},
     )
 
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(16), primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int] = mapped_column(BigInteger)
-    member_id: Mapped[int] = mapped_column(BigInteger)
-    emoji: Mapped[str] = mapped_column(String(16))
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())

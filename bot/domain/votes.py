@@ -238,7 +238,11 @@ class VoteService:
                 ]
             )
         )
-        gone = [present[k] for k, (want, _, _) in wanted.items() if not want and k in present]
+        gone = [
+            (key, (venue.id, key[1], value))
+            for key, (want, venue, value) in wanted.items()
+            if not want and key in present
+        ]
         unreacted = set(await votes.remove_reactions(gone))
         guild_of = {venue.id: venue.guild_id for _, venue, _ in wanted.values()}
         added = await votes.add_many([(guild_of[k[0]], *k) for k in reacted])

@@ -45,16 +45,20 @@ class VoteRepository:
         self.session = session
 
     async def _find(
-        self, table: str, columns: tuple[str, str, str], keys: Sequence[tuple[Any, ...]]
+        self,
+        table: str,
+        columns: tuple[str, str, str],
+        keys: Sequence[tuple[Any, ...]],
+        found: str = "t.id",
     ) -> list[tuple[Any, ...]]:
-        """(the 3 columns, id) of the rows of `table` whose columns equal one of `keys`:
+        """(the 3 columns, `found`) of the rows of `table` whose columns equal one of `keys`:
         one index look-up per key, in a statement whose text does not depend on how many
         keys there are. (SQLite plans a tuple IN list as a scan, and two IN lists as
         every pair of their values.)"""
         a, b, c = columns
         if self.session.get_bind().dialect.name == "sqlite":
             sql = (
-                f"SELECT t.{a}, t.{b}, t.{c}, t.id FROM json_each(:keys) AS k "
+                f"SELECT t.{a}, t.{b}, t.{c}, {found} FROM json_each(:keys) AS k "
                 f"CROSS JOIN {table} AS t ON t.{a} = json_extract(k.value, '$[0]') "
                 f"AND t.{b} = json_extract(k.value, '$[1]') "
                 f"AND t.{c} = json_extract(k.value, '$[2]')"
@@ -63,7 +67,7 @@ class VoteRepository:
         else:
             kind = "TEXT" if c == "emoji" else "SMALLINT"
             sql = (
-                f"SELECT t.{a}, t.{b}, t.{c}, t.id FROM unnest(CAST(:a AS BIGINT[]), "
+                f"SELECT t.{a}, t.{b}, t.{c}, {found} FROM unnest(CAST(:a AS BIGINT[]), "
                 f"CAST(:b AS BIGINT[]), CAST(:c AS {kind}[])) AS k(a, b, c) "
                 f"JOIN {table} AS t ON t.{a} = k.a AND t.{b} = k.b AND t.{c} = k.c"
             )
@@ -90,14 +94,17 @@ class VoteRepository:
         )
         return {message_id for message_id in rows if message_id is not None}
 
-    async def reactions(self, keys: Sequence[ReactionKey]) -> dict[ReactionKey, int]:
-        """The stored reactions among `keys`, with their row ids."""
+    async def reactions(self, keys: Sequence[ReactionKey]) -> set[ReactionKey]:
+        """The stored reactions among `keys`."""
         if not keys:
-            return {}
+            return set()
         rows = await self._find(
-            "vote_reaction", ("member_id", "message_id", "emoji"), [(u, m, e) for m, u, e in keys]
+            "vote_reaction",
+            ("member_id", "message_id", "emoji"),
+            [(u, m, e) for m, u, e in keys],
+            found="1",
         )
-        return {(m, u, e): row_id for u, m, e, row_id in rows}
+        return {(m, u, e) for u, m, e, _ in rows}
 
     async def reactors(self, message_id: int) -> dict[str, set[int]]:
         """Per emoji, the members whose reaction on the message is stored."""
@@ -140,23 +147,33 @@ class VoteRepository:
         )
         return [(v, u, value) for v, u, value in result]
 
-    async def remove_reactions(self, row_ids: Sequence[int]) -> list[VoteKey]:
-        """Delete reactions by the row ids `reactions` found; the vote of each one deleted."""
-        if not row_ids:
+    async def remove_reactions(self, rows: Sequence[tuple[ReactionKey, VoteKey]]) -> list[VoteKey]:
+        """Delete stored reactions (found by `reactions` in this transaction) by their key:
+        one primary-key probe each; the vote of each one."""
+        if not rows:
             return []
-        result = await self.session.execute(
-            delete(VoteReaction)
-            .where(VoteReaction.id.in_(list(row_ids)))
-            .returning(VoteReaction.venue_id, VoteReaction.member_id, VoteReaction.value)
+        table = VoteReaction.metadata.tables[VoteReaction.__tablename__]
+        await self.session.execute(
+            delete(table).where(
+                table.c.member_id == bindparam("u"),
+                table.c.message_id == bindparam("m"),
+                table.c.emoji == bindparam("e"),
+            ),
+            [{"u": u, "m": m, "e": e} for (m, u, e), _ in rows],
         )
-        return [(v, u, value) for v, u, value in result]
+        return [vote for _, vote in rows]
 
     async def supported(self, keys: Sequence[VoteKey]) -> set[VoteKey]:
         """Which of these votes still have a reaction stored."""
         if not keys:
             return set()
-        rows = await self._find("vote_reaction", ("venue_id", "member_id", "value"), keys)
-        return {(v, m, value) for v, m, value, _ in rows}
+        rows = await self._find(
+            "vote_reaction",
+            ("member_id", "venue_id", "value"),
+            [(m, v, value) for v, m, value in keys],
+            found="1",
+        )
+        return {(v, m, value) for m, v, value, _ in rows}
 
     async def vote_messages_since(
         self, since: dt.datetime, message_ids: Sequence[int] = ()
@@ -218,7 +235,7 @@ class VoteRepository:
         return [(v, m, value) for v, m, value in result]
 
     async def remove_by_ids(self, row_ids: Sequence[int]) -> list[VoteKey]:
-        """Delete votes by the row ids `existing` found; returns those really deleted."""
+        """Delete votes by the row ids `existing` found; returns those deleted."""
         if not row_ids:
             return []
         result = await self.session.execute(

@@ -19,23 +19,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "vote_reaction",
-        sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
-        ),
-        sa.Column("guild_id", sa.BigInteger(), nullable=False),
-        sa.Column("message_id", sa.BigInteger(), nullable=False),
         sa.Column("member_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
         sa.Column("emoji", sa.String(length=16), nullable=False),
+        sa.Column("guild_id", sa.BigInteger(), nullable=False),
         sa.Column("venue_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("value", sa.SmallInteger(), nullable=False),
         sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.func.now(),
-            nullable=False,
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.ForeignKeyConstraint(
             ["venue_id"],
@@ -43,15 +34,10 @@ def upgrade() -> None:
             name=op.f("fk_vote_reaction_venue_id_venue"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_vote_reaction")),
-        sa.UniqueConstraint(
-            "member_id",
-            "message_id",
-            "emoji",
-            name=op.f("uq_vote_reaction_member_id_message_id_emoji"),
-        ),
+        sa.PrimaryKeyConstraint("member_id", "message_id", "emoji", name=op.f("pk_vote_reaction")),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_vote_reaction_vote", "vote_reaction", ["venue_id", "member_id", "value"])
+    op.create_index("ix_vote_reaction_message_id", "vote_reaction", ["message_id"])
     # Votes stored before reactions were: each is taken as a reaction on its venue's
     # announcement (reconciliation with Discord corrects the few that came from a digest).
     op.execute(
@@ -67,5 +53,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_vote_reaction_vote", table_name="vote_reaction")
+    op.drop_index("ix_vote_reaction_message_id", table_name="vote_reaction")
     op.drop_table("vote_reaction")
