@@ -113,6 +113,9 @@ class Settings(DatabaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value or None
 
+    #: How far back (days) the reactions of announcements and digests are re-read from
+    #: Discord after a new session or a resume, to reconcile the votes; 0 turns it off.
+    reconcile_days: float = Field(default=14.0, ge=0)
     #: How long start-up keeps retrying a database it cannot reach before giving up.
     database_wait_seconds: float = Field(default=300.0, ge=0)
     #: How long shutdown waits for queued work (votes) to be stored before it stops anyway

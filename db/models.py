@@ -81,13 +81,14 @@ class Base(DeclarativeBase):
 
 class Venue(Base):
     __tablename__ = "venue"
+    #: `net_votes` moves with every vote: it is in no index, so that PostgreSQL updates
+    #: the row in place (HOT) instead of writing every index of the venue again.
     __table_args__ = (
         CheckConstraint(_in("kind", VENUE_KINDS), name="kind"),
         CheckConstraint(_in("status", VENUE_STATUSES), name="status"),
         Index("ix_venue_guild_normalized", "guild_id", "normalized_name"),
         Index("ix_venue_guild_status_created", "guild_id", "status", "created_at"),
         Index("ix_venue_announcement", "announcement_message_id", unique=True),
-        Index("ix_venue_guild_status_net_votes", "guild_id", "status", "net_votes"),
         Index("ix_venue_guild_city_key", "guild_id", "city_key"),
         #: One live venue per name and city: the check before an insert cannot see a
         #: concurrent proposal's uncommitted row, this index can.
@@ -183,6 +184,29 @@ class Vote(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class VoteReaction(Base):
+    """A member's reaction that makes a vote, as Discord holds it: 👍/👎 on an announcement
+    or a number on a digest. A vote exists while at least one of its reactions does.
+
+    Written with every vote event, so it keeps two B-trees only (no rowid on SQLite): the
+    key, member first (look-ups by key, a member's votes still standing, privacy), and
+    the message (reconciliation lists a message's reactions)."""
+
+    __tablename__ = "vote_reaction"
+    __table_args__ = (
+        Index("ix_vote_reaction_message_id", "message_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(16), primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 

@@ -1,18 +1,20 @@
 """Reaction votes: applied in arrival order, in batches, by one writer per process.
 
 A vote is a 👍 / 👎 reaction on a venue's announcement, or a numbered reaction on a digest
-(a 👍 for the venue listed at that number). One row per (venue, member, value); bots are
-filtered out before this point; a venue's proposer's reactions are not votes.
+(a 👍 for the venue listed at that number). One row per (venue, member, value), which
+exists while at least one of the reactions that make it is stored; bots are filtered out
+before this point; a venue's proposer's reactions are not votes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -25,6 +27,7 @@ from db.repositories import (
     DigestRunRepository,
     VenueRecord,
     VenueRepository,
+    VoteMessageRecord,
     VoteRepository,
 )
 
@@ -33,11 +36,14 @@ log = logging.getLogger(__name__)
 VOTE_EMOJIS = {"👍": 1, "👎": -1}
 NUMBER_EMOJIS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣")
 MAX_BATCH = 500
+#: Vote events waiting for the writer, at most; beyond, an event is left to reconciliation.
+MAX_QUEUED = 20_000
 RETRY_MAX_SECONDS = 5.0
 #: Announcement and digest message ids remembered as vote targets (most recent kept).
 KNOWN_MESSAGES = 4096
 
 VoteKey = tuple[int, int, int]  # (venue, member, value)
+ReactionKey = tuple[int, int, str]  # (message, member, emoji)
 Target = tuple[VenueRecord, int] | bool | None
 
 
@@ -52,6 +58,28 @@ class VoteEvent:
 
 def is_vote_emoji(emoji: str) -> bool:
     return emoji in VOTE_EMOJIS or emoji in NUMBER_EMOJIS
+
+
+def vote_emojis(message: VoteMessageRecord) -> tuple[str, ...]:
+    """The reactions that are votes on this announcement or digest."""
+    if message.listed is None:
+        return tuple(VOTE_EMOJIS)
+    return NUMBER_EMOJIS[: message.listed]
+
+
+@dataclass(eq=False)
+class Converge:
+    """Make the stored reactions of one message what Discord listed (`reactors`: member
+    ids per emoji, bots left out), except those a live event touched since the listing
+    began (`touched`: (member, emoji)): that event is newer and decides."""
+
+    guild_id: int
+    message_id: int
+    reactors: Mapping[str, frozenset[int]]
+    touched: set[tuple[int, str]]
+    done: asyncio.Future[int] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 def _target(
@@ -129,6 +157,29 @@ class VoteService:
                 self.known.add(await VoteRepository(session).vote_messages(sorted(unsure)))
         return {message_id for message_id in message_ids if message_id in self.known}
 
+    async def recent_messages(
+        self, since: dt.datetime, message_ids: Sequence[int] = ()
+    ) -> list[VoteMessageRecord]:
+        """Announcements and digests posted since `since` (or those of `message_ids`)."""
+        async with self.db.read() as session:
+            return await VoteRepository(session).vote_messages_since(since, message_ids)
+
+    async def converge_events(self, converge: Converge) -> list[VoteEvent]:
+        """The events that turn the stored reactions of the message into Discord's."""
+        async with self.db.read() as session:
+            stored = await VoteRepository(session).reactors(converge.message_id)
+        events = []
+        for emoji, members in converge.reactors.items():
+            have = stored.get(emoji, set())
+            for member_id, added in [(m, True) for m in sorted(members - have)] + [
+                (m, False) for m in sorted(have - members)
+            ]:
+                if (member_id, emoji) not in converge.touched:
+                    events.append(
+                        VoteEvent(converge.guild_id, converge.message_id, member_id, emoji, added)
+                    )
+        return events
+
     async def apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         """Apply `events` in order in one transaction; an outcome per event (see
         `record_vote`). For each (venue, member, value) the last event decides, exactly as
@@ -142,14 +193,18 @@ class VoteService:
     async def _apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         async with self.db.write() as session:
             targets = await self._targets(session, events)
-            wanted: dict[VoteKey, bool] = {}
+            wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]] = {}
             last: dict[VoteKey, int] = {}
             for index, (event, target) in enumerate(zip(events, targets, strict=True)):
                 if isinstance(target, tuple):
-                    key = (target[0].id, event.member_id, target[1])
-                    wanted[key] = event.added
-                    last[key] = index
-            changed = await self._store(VoteRepository(session), wanted, targets)
+                    venue, value = target
+                    wanted[(event.message_id, event.member_id, event.emoji)] = (
+                        event.added,
+                        venue,
+                        value,
+                    )
+                    last[(venue.id, event.member_id, value)] = index
+            changed = await self._store(VoteRepository(session), wanted)
         outcomes: list[bool | None] = []
         for index, (event, target) in enumerate(zip(events, targets, strict=True)):
             if target is None or isinstance(target, bool):
@@ -169,17 +224,31 @@ class VoteService:
 
     @staticmethod
     async def _store(
-        votes: VoteRepository, wanted: dict[VoteKey, bool], targets: Sequence[Target]
+        votes: VoteRepository, wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]]
     ) -> set[VoteKey]:
-        """Add and remove the votes as `wanted` says; the keys really changed."""
-        present = await votes.existing(list(wanted))
-        guild_of = {t[0].id: t[0].guild_id for t in targets if isinstance(t, tuple)}
-        added = await votes.add_many(
-            [(guild_of[k[0]], *k) for k, want in wanted.items() if want and k not in present]
+        """Add and remove the reactions as `wanted` says, then the votes they make: a vote
+        exists while at least one of its reactions does. The votes really changed."""
+        present = await votes.reactions(list(wanted))
+        reacted = set(
+            await votes.add_reactions(
+                [
+                    (key, (venue.guild_id, venue.id, value))
+                    for key, (want, venue, value) in wanted.items()
+                    if want and key not in present
+                ]
+            )
         )
-        removed = await votes.remove_many(
-            [k for k, want in wanted.items() if not want and k in present]
-        )
+        gone = [
+            (key, (venue.id, key[1], value))
+            for key, (want, venue, value) in wanted.items()
+            if not want and key in present
+        ]
+        unreacted = set(await votes.remove_reactions(gone))
+        guild_of = {venue.id: venue.guild_id for _, venue, _ in wanted.values()}
+        added = await votes.add_many([(guild_of[k[0]], *k) for k in reacted])
+        unsupported = sorted((unreacted - reacted) - await votes.supported(sorted(unreacted)))
+        stored = await votes.existing(unsupported)
+        removed = await votes.remove_by_ids([stored[key] for key in unsupported if key in stored])
         delta: dict[int, int] = {}
         for venue_id, _, value in added:
             delta[venue_id] = delta.get(venue_id, 0) + value
@@ -205,10 +274,18 @@ class VoteWriter:
         service: VoteService,
         *,
         settle: Callable[[int], Awaitable[bool]] | None = None,
+        overflow: Callable[[VoteEvent], None] | None = None,
+        max_queued: int = MAX_QUEUED,
     ) -> None:
         self.service = service
         self.settle = settle
-        self.queue: asyncio.Queue[VoteEvent] = asyncio.Queue()
+        #: Called with an event the full queue could not take (reconciliation re-reads
+        #: its message from Discord): memory stays bounded whatever the rate offered.
+        self.overflow = overflow
+        self.queue: asyncio.Queue[VoteEvent | Converge] = asyncio.Queue(max_queued)
+        self.dropped = 0
+        #: Per message being listed from Discord: (member, emoji) of live events since.
+        self._watched: dict[int, set[tuple[int, str]]] = {}
         self._task: asyncio.Task[None] | None = None
         #: Per guild: events waiting for its announcements to settle, in arrival order,
         #: each with whether it was found on no known message (else it queued behind one).
@@ -219,21 +296,78 @@ class VoteWriter:
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="vote-writer")
 
-    def submit(self, event: VoteEvent) -> None:
+    def submit(self, event: VoteEvent) -> bool:
+        """Queue a live event; False when the queue is full and it went to `overflow`."""
+        if self.queue.full():
+            if self.dropped % 10_000 == 0:
+                log.warning(
+                    "vote queue full (%d events): reactions left to reconciliation",
+                    self.queue.maxsize,
+                )
+            self.dropped += 1
+            if self.overflow is not None:
+                self.overflow(event)
+            return False
+        touched = self._watched.get(event.message_id)
+        if touched is not None:
+            touched.add((event.member_id, event.emoji))
         self.queue.put_nowait(event)
+        return True
+
+    def watch(self, message_id: int) -> set[tuple[int, str]]:
+        """Start noting the live events on a message about to be listed from Discord."""
+        return self._watched.setdefault(message_id, set())
+
+    async def converge(
+        self, guild_id: int, message_id: int, reactors: Mapping[str, frozenset[int]]
+    ) -> int:
+        """Make the message's stored reactions Discord's `reactors`, listed since `watch`,
+        in order with the live events; the number of events that took. Waits for room in
+        the queue (back-pressure on reconciliation, never on live votes)."""
+        item = Converge(guild_id, message_id, reactors, self._watched.get(message_id, set()))
+        try:
+            await self.queue.put(item)
+            return await item.done
+        finally:
+            self._watched.pop(message_id, None)
 
     async def _run(self) -> None:
         while True:
             batch = [await self.queue.get()]
-            while len(batch) < MAX_BATCH and not self.queue.empty():
+            while (
+                len(batch) < MAX_BATCH
+                and not self.queue.empty()
+                and not isinstance(batch[-1], Converge)
+            ):
                 batch.append(self.queue.get_nowait())
             try:
                 await self._apply_or_isolate(
-                    [e for e in batch if not self._queued_behind_settling(e)]
+                    [
+                        e
+                        for e in batch
+                        if isinstance(e, VoteEvent) and not self._queued_behind_settling(e)
+                    ]
                 )
+                if isinstance(batch[-1], Converge):
+                    await self._converge(batch[-1])
             finally:
                 for _ in batch:
                     self.queue.task_done()
+
+    async def _converge(self, item: Converge) -> None:
+        try:
+            events = await self.service.converge_events(item)
+            for start in range(0, len(events), MAX_BATCH):
+                chunk = events[start : start + MAX_BATCH]
+                await self._apply_or_isolate(
+                    [e for e in chunk if not self._queued_behind_settling(e)]
+                )
+        except Exception as exc:
+            if not item.done.done():
+                item.done.set_exception(exc)
+        else:
+            if not item.done.done():
+                item.done.set_result(len(events))
 
     async def _apply_or_isolate(self, batch: list[VoteEvent]) -> None:
         if not batch:

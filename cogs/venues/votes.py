@@ -14,6 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot.domain.votes import VoteEvent, VoteWriter, is_vote_emoji
+from cogs.venues.reconcile import Reconciler
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -74,15 +75,31 @@ class VenueVotes(commands.Cog):
 
     def __init__(self, bot: BonnesPlaces, in_flight: InFlight) -> None:
         self.bot = bot
-        self.votes = VoteWriter(bot.services.votes, settle=in_flight.settled)
+        self.votes = VoteWriter(
+            bot.services.votes, settle=in_flight.settled, overflow=self._overflow
+        )
+        self.reconciler = Reconciler(bot, self.votes, bot.settings.reconcile_days)
         super().__init__()
+
+    def _overflow(self, event: VoteEvent) -> None:
+        self.reconciler.mark(event)
 
     async def cog_load(self) -> None:
         self.votes.start()
+        self.reconciler.start()
 
     async def cog_unload(self) -> None:
+        await self.reconciler.close()
         # Every vote received is stored before the bot stops, unless the database is down.
         await self.votes.close(timeout=self.bot.settings.shutdown_timeout)
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        self.reconciler.request(shard_id)
+
+    @commands.Cog.listener()
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        self.reconciler.request(shard_id)
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

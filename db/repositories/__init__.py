@@ -11,7 +11,7 @@ from db.repositories.routines import OccurrenceRecord, RoutineRecord, RoutineRep
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
 from db.repositories.visits import VisitRepository
-from db.repositories.votes import VoteRepository
+from db.repositories.votes import VoteMessageRecord, VoteRepository
 
 __all__ = [
     "ANONYMOUS",
@@ -33,5 +33,6 @@ __all__ = [
     "VenueRepository",
     "VisitRepository",
     "VisitRow",
+    "VoteMessageRecord",
     "VoteRepository",
 ]

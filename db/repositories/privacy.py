@@ -20,6 +20,7 @@ from db.models import (
     Venue,
     Visit,
     Vote,
+    VoteReaction,
 )
 from db.repositories.sql import affected
 
@@ -121,6 +122,7 @@ class PrivacyRepository:
         voted = list(
             await s.scalars(select(Vote.venue_id).where(Vote.member_id == member_id).distinct())
         )
+        await s.execute(delete(VoteReaction).where(VoteReaction.member_id == member_id))
         counts = {}
         for name, model in (
             ("ratings", Rating),

@@ -73,6 +73,15 @@ def test_upgrade_from_the_first_migration_keeps_everything(empty_database_url: s
     upgrade_sync(url)
 
     assert asyncio.run(_scalar(url, "SELECT count(*) FROM vote")) == 3
+    # Each vote stands on a reaction on the venue's announcement, so removing it works.
+    assert (
+        asyncio.run(
+            _scalar(
+                url, "SELECT count(*) FROM vote_reaction WHERE message_id = 99 AND venue_id = 1"
+            )
+        )
+        == 3
+    )
     assert asyncio.run(_scalar(url, "SELECT count(*) FROM rating")) == 1
     assert asyncio.run(_scalar(url, "SELECT net_votes FROM venue WHERE id = 1")) == 1
     assert asyncio.run(_scalar(url, "SELECT city_key FROM venue WHERE id = 1")) == "montreal"

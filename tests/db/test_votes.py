@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
+from bot.domain.digest import DigestPosted, DigestService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.votes import VoteEvent, VoteService, VoteWriter
 from db.engine import Database
-from db.models import Vote
+from db.models import Venue, Vote
+from db.repositories import VoteRepository
 
 GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL, DAVE = (10_000_000_000_000_001 + i for i in range(4))
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+WEEK = (2026, 48)
 
 
 async def venue(db: Database, guild: int = GUILD, message_id: int | None = None) -> int:
@@ -105,3 +110,103 @@ async def test_an_unexpected_error_drops_only_the_faulty_event(
     assert await stored(db) == {(venue_id, BOB, 1), (venue_id, DAVE, 1)}
     dropped = [r for r in caplog.records if r.getMessage().startswith("dropped vote event")]
     assert len(dropped) == 1 and str(CAROL) in dropped[0].getMessage()
+
+
+async def digest_listing(db: Database, message_id: int, *venue_ids: int) -> None:
+    """A posted digest whose numbered reactions vote for `venue_ids`, in order."""
+    service = DigestService(db)
+    run = await service.claim(GUILD, WEEK, NOW)
+    assert run is not None
+    await service.record(run, DigestPosted(5, message_id, venue_ids), NOW)
+
+
+async def test_a_vote_lasts_while_one_of_its_reactions_does(db: Database) -> None:
+    """👍 on the announcement and 1️⃣ on a digest are one vote: removing either one keeps
+    it while the other stays; removing both removes it."""
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    assert await votes.record_vote(GUILD, 555, BOB, "👍", added=True) is True
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is False
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=True) is False
+    assert await votes.record_vote(GUILD, 555, BOB, "👍", added=False) is False
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    assert await votes.record_vote(GUILD, 99, BOB, "1️⃣", added=False) is True
+    assert await stored(db) == set()
+    assert (await VenueService(db).details(GUILD, venue_id)).upvotes == 0
+
+
+async def test_both_reactions_in_one_batch_make_one_vote(db: Database) -> None:
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    await votes.apply(
+        [
+            VoteEvent(GUILD, 555, BOB, "👍", True),
+            VoteEvent(GUILD, 99, BOB, "1️⃣", True),
+            VoteEvent(GUILD, 555, BOB, "👍", False),
+            VoteEvent(GUILD, 99, CAROL, "1️⃣", True),
+            VoteEvent(GUILD, 99, CAROL, "1️⃣", False),
+        ]
+    )
+    assert await stored(db) == {(venue_id, BOB, 1)}
+    async with db.read() as session:
+        net = await session.scalar(select(Venue.net_votes).where(Venue.id == venue_id))
+    assert net == 1
+    await votes.apply([VoteEvent(GUILD, 99, BOB, "1️⃣", False)])
+    assert await stored(db) == set()
+
+
+async def test_converging_keeps_live_events_newer_than_the_listing(db: Database) -> None:
+    """Discord's list is a snapshot: a reaction event received after the listing began
+    decides for its member, whatever the list says."""
+    venue_id = await venue(db, message_id=555)
+    writer = VoteWriter(VoteService(db))
+    writer.start()
+    try:
+        writer.submit(VoteEvent(GUILD, 555, BOB, "👍", True))
+        await writer.queue.join()
+        writer.watch(555)
+        writer.submit(VoteEvent(GUILD, 555, CAROL, "👍", True))  # after the snapshot
+        writer.submit(VoteEvent(GUILD, 555, BOB, "👎", True))
+        changes = await writer.converge(GUILD, 555, {"👍": frozenset({DAVE}), "👎": frozenset()})
+    finally:
+        await writer.close(timeout=10)
+    assert changes == 2  # Dave added, Bob's 👍 removed
+    assert await stored(db) == {(venue_id, CAROL, 1), (venue_id, DAVE, 1), (venue_id, BOB, -1)}
+
+
+async def test_a_full_queue_hands_events_to_reconciliation(db: Database) -> None:
+    await venue(db, message_id=555)
+    overflowed: list[VoteEvent] = []
+    writer = VoteWriter(VoteService(db), overflow=overflowed.append, max_queued=3)
+    events = [VoteEvent(GUILD, 555, member, "👍", True) for member in (ALICE, BOB, CAROL, DAVE)]
+    assert [writer.submit(event) for event in events] == [True, True, True, False]
+    assert overflowed == events[3:] and writer.queue.qsize() == 3
+
+
+async def test_a_vote_updates_its_venue_in_place(db: Database) -> None:
+    """`net_votes` is in no index of the venue, so PostgreSQL rewrites no index for a
+    vote: every update of the venue's row is heap-only (HOT)."""
+    venue_id = await venue(db, message_id=555)
+    async with db.read() as session:
+        indexes = await session.run_sync(
+            lambda s: inspect(s.connection()).get_indexes("venue")  # type: ignore[no-untyped-call]
+        )
+    assert not [i["name"] for i in indexes if "net_votes" in i["column_names"]]
+    if db.url.get_backend_name() != "postgresql":
+        return
+    stats = text(
+        "SELECT pg_stat_get_xact_tuples_updated('venue'::regclass), "
+        "pg_stat_get_xact_tuples_hot_updated('venue'::regclass)"
+    )
+    deltas = []
+    for _ in range(20):  # one transaction per batch, as the writer does
+        async with db.write() as session:
+            updated, hot = (await session.execute(stats)).one()
+            await VoteRepository(session).shift_net({venue_id: 1})
+            updated_after, hot_after = (await session.execute(stats)).one()
+            deltas.append((updated_after - updated, hot_after - hot))
+    assert deltas == [(1, 1)] * 20
