@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date
 
 from bot.domain.schedule import IsoWeek
 from bot.domain.votes import NUMBER_EMOJIS
-from bot.i18n import number, t
+from bot.i18n import number, t, weekday_text
 
 QUESTIONS = 6
 
@@ -160,14 +160,13 @@ def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSecti
 def _routines_section(
     language: str, routines: Sequence[RoutineLine], escape: Escape
 ) -> DigestSection:
-    days = get_day_names("abbreviated", locale=_locale(language))
     lines = []
     for routine in routines:
         line = t(
             language,
             "digest.routine.line",
-            day=days[routine.weekday],
-            time=routine.time.strftime("%H:%M"),
+            day=weekday_text(language, routine.weekday),
+            time=routine.time,
             venue=escape(_clip(routine.venue, 100)),
             count=routine.members,
         )

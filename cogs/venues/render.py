@@ -25,12 +25,16 @@ def venue_embed(
     *,
     announcement: bool = False,
     pending: bool = False,
+    edited: bool = False,
 ) -> discord.Embed:
+    """The venue's card. An announcement says "New venue" until its first edit; the
+    proposer is named nowhere in public (the announcement, the card): a venue is shown for
+    what it is, and a member who erased their data leaves no trace in it."""
     venue = details.venue
     name = plain(venue.name)
     if pending:
         title = t(language, "venue.pending.title", name=name)
-    elif announcement:
+    elif announcement and not edited:
         title = t(language, "venue.announcement.title", name=name)
     else:
         title = name
@@ -102,7 +106,6 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
         name=t(language, "venue.field.votes"),
         value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
     )
-    embed.add_field(name=t(language, "venue.field.proposer"), value=f"<@{venue.proposer_id}>")
     if venue.jump_url:
         embed.add_field(
             name=t(language, "venue.field.announcement"),

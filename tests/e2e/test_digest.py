@@ -33,7 +33,7 @@ async def rated_venues(h: Harness, count: int = 2) -> list[str]:
     ids = []
     for name in ["Café des Devs", "Rust Paris", "Forum Cloud"][:count]:
         venue = venue_id_of(await propose(h, name=name))
-        await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+        await run(h, "venue rate", h.bob, venue=venue, worth=5, hours="2.0")
         ids.append(venue)
     return ids
 
@@ -83,7 +83,7 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     assert sent.content.startswith("This week's digest is posted: https://discord.com/channels/")
     (digest,) = h.fake.channel_messages(channel)
     assert digest.embed["title"].startswith("Weekly digest · week of ")
-    assert "Best venues by RIT score" in digest.embed_text()
+    assert "The venues most worth your time" in digest.embed_text()
     assert digest.embed["image"]["url"] == "attachment://irl-hours.png"
     (chart,) = digest.attachments
     assert chart["filename"] == "irl-hours.png" and chart["content"].startswith(PNG)

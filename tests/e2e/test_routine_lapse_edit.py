@@ -158,7 +158,7 @@ async def test_the_host_edits_the_routine_and_its_event_follows_once(harness: Ha
         "différent de l'actuel."
     )
     message = await refused(h, "routine edit", h.alice, routine=routine, time="25:00")
-    assert message == "Write the time as HH:MM, e.g. 18:30."
+    assert message == "I can't read that time. Write e.g. 18:30, 6:30pm or 9am."
     assert patches() == 0 and event.scheduled_start_time == MONDAY
     assert latest(h, card).embed["description"] == "Every Monday at 18:30, for 2 h"
 

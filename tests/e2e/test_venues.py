@@ -110,7 +110,7 @@ async def test_french_member_gets_french_replies(running: Harness) -> None:
         city="Lyon",
     )
     reply = await interaction.reply()
-    assert "est proposé" in reply.content
+    assert reply.content.startswith("Proposition publiée : **Atelier Rust**.")
     card = await show(h, "Atelier Rust", locale="fr")
     assert "Atelier" in card.embed_text() and "Ville" in card.embed_text()
     message = await refused(h, "venue show", locale="fr", venue="Nulle part")

@@ -74,9 +74,11 @@ def test_sections_and_language() -> None:
     assert french.title == "Récapitulatif hebdomadaire · semaine du 23 novembre 2026"
     assert french.description.startswith("Cette semaine, 3 membres ont investi 7,5 h")
     text = "\n".join(f"{s.name}\n{s.value}" for s in french.sections)
-    assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4,18 (20 notes) · 2 nouvelles" in text
+    assert (
+        "1️⃣ **Café \\*des\\* Devs** — Paris · 4,18/5 (20 notes) · 2 nouvelles notes cette semaine"
+    ) in text
     assert "• **Atelier** — Lyon · Atelier" in text
-    assert "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code" in text
+    assert "lundi 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code" in text
     assert "<@5>" in text and "4 semaines d'affilée" in text
     assert "Question de la semaine" in text
     english = compose_digest(data, "en")
