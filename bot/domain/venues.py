@@ -28,6 +28,7 @@ from db.repositories import (
     VenueRepository,
     VoteRepository,
 )
+from db.repositories.venues import tag_key
 
 NAME_MAX = 100
 CITY_MAX = 60
@@ -156,15 +157,18 @@ def validate_url(value: str | None) -> str | None:
 
 
 def parse_tags(value: str | None) -> tuple[str, ...]:
-    """'AI, Rust , ai' -> ('ai', 'rust'): lower-case, deduplicated, in the order given."""
+    """'IA, Rust , ia' -> ('IA', 'Rust'): kept as written (a leading '#' aside), the
+    first of those with the same search key (`tag_key`), in the order given."""
     tags: list[str] = []
+    keys: set[str] = set()
     for piece in (value or "").split(","):
-        tag = clean_line(piece).lstrip("#").strip().lower().replace(" ", "-")
+        tag = " ".join(clean_line(piece).lstrip("#").split())
         if not tag:
             continue
         if len(tag) > TAG_MAX:
             raise InvalidInput("error.tag_too_long", tag=tag[:TAG_MAX] + "…", max=TAG_MAX)
-        if tag not in tags:
+        if tag_key(tag) not in keys:
+            keys.add(tag_key(tag))
             tags.append(tag)
     if len(tags) > TAGS_MAX:
         raise InvalidInput("error.too_many_tags", max=TAGS_MAX, count=len(tags))

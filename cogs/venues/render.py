@@ -10,7 +10,7 @@ import discord
 from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import number, t
-from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, plain
+from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, formatted, plain
 
 HITS_PER_PAGE = 5
 
@@ -40,7 +40,7 @@ def venue_embed(
         title = name
     embed = discord.Embed(
         title=clip(title, 256),
-        description=plain(venue.description) or None,
+        description=formatted(venue.description) or None,
         url=venue.url,
         colour=PENDING_COLOUR if pending else COLOUR,
         timestamp=venue.created_at,

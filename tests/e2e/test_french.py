@@ -109,3 +109,23 @@ async def test_replies_that_used_to_mislead(running: Harness) -> None:
     await run(h, "venue remove", h.alice, venue=venue)
     message = await refused(h, "venue show", h.bob, locale="fr", venue=venue)
     assert message.startswith("« Café des Devs » n'est plus dans la liste")
+
+
+async def test_member_text_is_kept_as_written(running: Harness) -> None:
+    h = running
+    announcement = await propose(
+        h,
+        locale="fr",
+        name="La Cordée",
+        tags="numérique responsable, IA, ia",
+        description="Des **retours d'expérience**, pas de pitch.\n# Venez !\n[ici](https://x.example)",
+    )
+    text = announcement.embed_text()
+    assert "`numérique responsable` `IA`" in text  # as written; the duplicate "ia" dropped
+    description = announcement.embed["description"]
+    assert description.startswith("Des **retours d'expérience**, pas de pitch.\n")
+    assert "\\# Venez !" in description and "\\[ici\\](https://x.example)" in description
+    _, found = await run(h, "venue search", h.bob, locale="fr", tag="#ia")
+    assert "La Cordée" in found.embed_text()
+    _, found = await run(h, "venue search", h.bob, tag="Numérique Responsable")
+    assert "La Cordée" in found.embed_text()

