@@ -17,10 +17,18 @@ from types import TracebackType
 BAR_COLOUR = "#2e8b57"
 
 
-def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
+def number_label(value: float, decimal: str) -> str:
+    """A number on the chart as the guild's language writes it: '11,5' in French."""
+    return f"{value:g}".replace(".", decimal)
+
+
+def render_hours_chart(
+    title: str, labels: Sequence[str], values: Sequence[float], decimal: str = "."
+) -> bytes:
     """A small bar chart. Runs in the worker; imports matplotlib there only."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     figure = Figure(figsize=(6, 2.6), dpi=100)
     FigureCanvasAgg(figure)
@@ -30,9 +38,11 @@ def render_hours_chart(title: str, labels: Sequence[str], values: Sequence[float
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(bottom=0, top=max([*values, 1.0]) * 1.15)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number_label(y, decimal)))
     for index, value in enumerate(values):
         if value:
-            axes.annotate(f"{value:g}", (index, value), ha="center", va="bottom", fontsize=7)
+            label = number_label(value, decimal)
+            axes.annotate(label, (index, value), ha="center", va="bottom", fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -49,14 +59,16 @@ class ChartRenderer:
     async def __aenter__(self) -> ChartRenderer:
         return self
 
-    async def hours(self, title: str, labels: Sequence[str], values: Sequence[float]) -> bytes:
+    async def hours(
+        self, title: str, labels: Sequence[str], values: Sequence[float], decimal: str = "."
+    ) -> bytes:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn")
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, render_hours_chart, title, list(labels), list(values)
+            self._pool, render_hours_chart, title, list(labels), list(values), decimal
         )
 
     async def __aexit__(

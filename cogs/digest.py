@@ -88,7 +88,9 @@ class Digests(
     async def _render(
         self, digest: Digest, charts: ChartRenderer
     ) -> tuple[discord.Embed, discord.File]:
-        png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
+        png = await charts.hours(
+            digest.chart_title, digest.chart_labels, digest.chart_values, digest.chart_decimal
+        )
         chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
         return digest_embed(digest, with_chart=True), chart
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from babel.dates import format_date
+from babel.numbers import get_decimal_symbol
 
 from bot.domain.schedule import IsoWeek
 from bot.domain.votes import NUMBER_EMOJIS
@@ -89,6 +90,8 @@ class Digest:
     chart_title: str
     chart_labels: tuple[str, ...] = field(default=())
     chart_values: tuple[float, ...] = field(default=())
+    #: The decimal separator of the chart's numbers: "," in French.
+    chart_decimal: str = "."
 
     def total_length(self) -> int:
         return (
@@ -235,6 +238,7 @@ def compose_digest(
         chart_title=t(language, "digest.chart"),
         chart_labels=tuple(t(language, "digest.chart.week", week=w[1]) for w, _ in data.history),
         chart_values=tuple(hours for _, hours in data.history),
+        chart_decimal=get_decimal_symbol(_locale(language)),
     )
     assert digest.total_length() <= TOTAL_MAX, digest.total_length()
     return digest

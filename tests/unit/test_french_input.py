@@ -149,3 +149,16 @@ def test_english_plurals_in_one_sentence() -> None:
     text = t("en", "privacy.deleted", **parts)
     assert "1 rating," in text and "2 votes" in text and "1 visit," in text
     assert "0 routine memberships" in text and "1 proposal," in text and "3 routines" in text
+
+
+def test_the_chart_writes_numbers_as_the_guild_does() -> None:
+    from bot.domain.digest_compose import DigestData, compose_digest
+    from cogs.chart import number_label
+
+    data = DigestData(
+        week=(2026, 48), week_start=dt.date(2026, 11, 23), history=[((2026, 48), 11.5)]
+    )
+    french, english = compose_digest(data, "fr"), compose_digest(data, "en")
+    assert number_label(french.chart_values[0], french.chart_decimal) == "11,5"
+    assert number_label(english.chart_values[0], english.chart_decimal) == "11.5"
+    assert french.chart_labels == ("S48",) and english.chart_labels == ("W48",)
