@@ -273,7 +273,7 @@ class Digests(
                     "digest.status.failed",
                     year=latest.iso_year,
                     week=latest.iso_week,
-                    attempts=latest.attempts,
+                    count=latest.attempts,
                     error=failure_text(language, latest),
                 )
             )

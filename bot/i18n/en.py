@@ -244,7 +244,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.status.off": "The weekly digest is off.",
     "digest.status.scheduled": "Posted in {channel}; next on {when}.",
     "digest.status.posted": "This week's digest is posted: {link}",
-    "digest.status.failed": "Week {week} of {year}: {attempts} attempts failed. Last error: {error}",
+    "digest.status.failed": {
+        "one": "Week {week} of {year}: {count} attempt failed. Last error: {error}",
+        "other": "Week {week} of {year}: {count} attempts failed. Last error: {error}",
+    },
     "digest.error.permissions": "the bot lacks a permission in the digest channel",
     "digest.error.channel": "the digest channel no longer exists",
     "digest.error.off": "the digest was turned off",

@@ -251,7 +251,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.status.off": "Le récapitulatif hebdomadaire est désactivé.",
     "digest.status.scheduled": "Publié dans {channel} ; prochain le {when}.",
     "digest.status.posted": "Le récapitulatif de la semaine est publié : {link}",
-    "digest.status.failed": "Semaine {week} de {year} : {attempts} tentatives ont échoué. Dernière erreur : {error}",
+    "digest.status.failed": {
+        "one": "Semaine {week} de {year} : {count} tentative a échoué. Dernière erreur : {error}",
+        "other": "Semaine {week} de {year} : {count} tentatives ont échoué. Dernière erreur : {error}",
+    },
     "digest.error.permissions": "il manque une permission au bot dans le salon du récapitulatif",
     "digest.error.channel": "le salon du récapitulatif n'existe plus",
     "digest.error.off": "le récapitulatif a été désactivé",

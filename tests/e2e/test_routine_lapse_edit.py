@@ -227,7 +227,9 @@ async def test_the_calendar_follows_edits_and_leaves_out_skipped_dates(harness: 
     assert event.decoded("duration") == dt.timedelta(hours=2)
 
     await run(h, "routine edit", h.alice, routine=routine, duration=90, title="Code du lundi")
-    await run(h, "routine skip", h.alice, routine=routine, date="2027-03-29", reason="Férié")
+    await run(
+        h, "routine skip", h.alice, routine=routine, date="29/03", reason="Férié"
+    )  # typed as in France
     event = await calendar_event(h)
     assert str(event["summary"]) == "Code du lundi"
     assert event.decoded("duration") == dt.timedelta(minutes=90)
