@@ -111,17 +111,13 @@ class RateModal(ui.Modal):
 
 
 def rated_message(language: str, outcome: RateOutcome, rating: RatingInput) -> str:
-    """The thanks, the new score, and what was understood of the member's answers."""
+    """The thanks and the new score, then what was understood of the member's answers."""
     key = "rate.created" if outcome.created else "rate.updated"
-    understood = t(language, "rate.understood", worth=rating.worth, hours=rating.hours)
-    return (
-        understood
-        + "\n"
-        + t(
-            language,
-            key,
-            name=plain(outcome.venue.name),
-            score=number(language, outcome.score.rit, 2, exact=True),
-            count=outcome.score.ratings,
-        )
+    thanks = t(
+        language,
+        key,
+        name=plain(outcome.venue.name),
+        score=number(language, outcome.score.rit, 2, exact=True),
+        count=outcome.score.ratings,
     )
+    return thanks + "\n" + t(language, "rate.understood", worth=rating.worth, hours=rating.hours)

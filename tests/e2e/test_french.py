@@ -32,10 +32,10 @@ async def test_names_contract_and_sentences_need_no_agreement(running: Harness) 
     venue = venue_id_of(announcement)
     _, rated = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=4, hours="1,5")
     assert rated.content.startswith(
-        "C'est noté : 4/5, 1,5 h.\nMerci ! Votre note du **Café Numérique** est enregistrée. "
+        "Merci ! Votre note du **Café Numérique** est enregistrée. "
         "Son retour sur temps investi est maintenant de "
     )
-    assert rated.content.endswith("/5 (1 note).")
+    assert rated.content.endswith("/5 (1 note).\nC'est noté : 4/5, 1,5 h.")
     _, visit = await run(
         h, "venue visit", h.bob, locale="fr", venue=venue, date="hier", hours="1h30"
     )

@@ -28,12 +28,11 @@ async def test_rate_then_rate_again_updates(running: Harness) -> None:
         comment="Real talks, no pitch decks.",
     )
     assert reply.flags & EPHEMERAL
-    assert reply.content.startswith(
-        "Recorded: worth 5/5, 2 h.\nThanks! Your rating of **Café des Devs** is saved."
-    )
-    assert "(1 rating)" in reply.content
+    assert reply.content.startswith("Thanks! Your rating of **Café des Devs** is saved.")
+    assert "(1 rating)." in reply.content and reply.content.endswith("\nRecorded: worth 5/5, 2 h.")
     _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours="1,5")
-    assert again.content.startswith("C'est noté : 3/5, 1,5 h.\nVotre note de **Café des Devs**")
+    assert again.content.startswith("Votre note de **Café des Devs** est mise à jour.")
+    assert again.content.endswith("\nC'est noté : 3/5, 1,5 h.")
     assert await rating_count(h) == 1
 
     card = await show(h, venue)
