@@ -208,7 +208,7 @@ class Bench:
                 user=member,
                 venue=str(venue),
                 worth=self.rng.randint(1, 5),
-                hours=2.0,
+                hours="2.0",
             )
             await interaction.response(timeout=10)
 

@@ -43,7 +43,7 @@ EXPORTS = {
             "net_votes",
         ],
     ),
-    "venue_tags": (VenueTag, ["venue_id", "tag"]),
+    "venue_tags": (VenueTag, ["venue_id", "tag", "label"]),
     "ratings": (
         Rating,
         [

@@ -17,16 +17,18 @@ from types import TracebackType
 BAR_COLOUR = "#2e8b57"
 
 
+def number_label(value: float, decimal: str) -> str:
+    """A number on the chart as the guild's language writes it: '11,5' in French."""
+    return f"{value:g}".replace(".", decimal)
+
+
 def render_hours_chart(
-    title: str,
-    labels: Sequence[str],
-    values: Sequence[float],
-    value_labels: Sequence[str] | None = None,
+    title: str, labels: Sequence[str], values: Sequence[float], decimal: str = "."
 ) -> bytes:
-    """A small bar chart, each bar's value written as the guild's language writes it
-    (`value_labels`). Runs in the worker; imports matplotlib there only."""
+    """A small bar chart. Runs in the worker; imports matplotlib there only."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     figure = Figure(figsize=(6, 2.6), dpi=100)
     FigureCanvasAgg(figure)
@@ -36,10 +38,11 @@ def render_hours_chart(
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(bottom=0, top=max([*values, 1.0]) * 1.15)
-    texts = list(value_labels) if value_labels else [f"{value:g}" for value in values]
-    for index, (value, text) in enumerate(zip(values, texts, strict=True)):
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: number_label(y, decimal)))
+    for index, value in enumerate(values):
         if value:
-            axes.annotate(text, (index, value), ha="center", va="bottom", fontsize=7)
+            label = number_label(value, decimal)
+            axes.annotate(label, (index, value), ha="center", va="bottom", fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
@@ -57,11 +60,7 @@ class ChartRenderer:
         return self
 
     async def hours(
-        self,
-        title: str,
-        labels: Sequence[str],
-        values: Sequence[float],
-        value_labels: Sequence[str] = (),
+        self, title: str, labels: Sequence[str], values: Sequence[float], decimal: str = "."
     ) -> bytes:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
@@ -69,7 +68,7 @@ class ChartRenderer:
             )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._pool, render_hours_chart, title, list(labels), list(values), list(value_labels)
+            self._pool, render_hours_chart, title, list(labels), list(values), decimal
         )
 
     async def __aexit__(

@@ -80,7 +80,7 @@ class Digests(
         self, digest: Digest, charts: ChartRenderer, *, note: str = ""
     ) -> tuple[discord.ui.LayoutView, discord.File]:
         png = await charts.hours(
-            digest.chart_title, digest.chart_labels, digest.chart_values, digest.chart_value_labels
+            digest.chart_title, digest.chart_labels, digest.chart_values, digest.chart_decimal
         )
         chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
         return digest_view(digest, with_chart=True, note=note), chart
@@ -264,7 +264,7 @@ class Digests(
                     "digest.status.failed",
                     year=latest.iso_year,
                     week=latest.iso_week,
-                    attempts=latest.attempts,
+                    count=latest.attempts,
                     error=failure_text(language, latest),
                 )
             )

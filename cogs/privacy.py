@@ -18,6 +18,17 @@ if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
 
+#: What the erasure reply counts, each with its own plural.
+ERASED_COUNTS = (
+    "ratings",
+    "votes",
+    "visits",
+    "routine_memberships",
+    "proposals_anonymized",
+    "routines_anonymized",
+)
+
+
 class Privacy(
     commands.GroupCog,
     group_name=_("privacy"),
@@ -46,8 +57,13 @@ class Privacy(
 
         async def erase(click: Interaction) -> None:
             counts = await self.privacy.erase(member_id)
+            reply_language = language_of(click.locale)
+            parts = {
+                name: t(reply_language, f"privacy.count.{name}", count=counts.get(name, 0))
+                for name in ERASED_COUNTS
+            }
             await click.response.edit_message(
-                content=t(language_of(click.locale), "privacy.deleted", **counts), view=None
+                content=t(reply_language, "privacy.deleted", **parts), view=None
             )
 
         view = Confirm(member_id, language, erase, timeout=self.bot.settings.view_timeout)

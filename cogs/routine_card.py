@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import discord
-from babel.dates import get_day_names
 from discord import ui
 
 from bot.app import BonnesPlaces, report_error
 from bot.domain.errors import NotFound
 from bot.domain.routines import Upcoming
-from bot.i18n import babel_locale, language_of, t
+from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
 from cogs.common.render import COLOUR, clip, plain
 from db.repositories import RoutineRecord
@@ -42,9 +41,9 @@ EVENT_DESCRIPTION_MAX = 1000
 EVENT_LOCATION_MAX = 100
 
 
-def day_name(language: str, weekday: int, width: Literal["abbreviated", "wide"] = "wide") -> str:
-    name: str = get_day_names(width, locale=babel_locale(language))[weekday]
-    return name
+def day_name(language: str, weekday: int) -> str:
+    """One weekday form everywhere (the digest, the list, the card): 'mardi'."""
+    return weekday_text(language, weekday)
 
 
 def routine_line(language: str, routine: RoutineRecord) -> str:

@@ -58,8 +58,7 @@ LIST_MAX = 4000
 
 def routine_label(language: str, routine: RoutineRecord) -> str:
     label = (
-        f"{day_name(language, routine.weekday, 'abbreviated')} "
-        f"{routine.local_time:%H:%M} — {routine.venue_name}"
+        f"{day_name(language, routine.weekday)} {routine.local_time:%H:%M} — {routine.venue_name}"
     )
     if routine.title:
         label += f" ({routine.title})"
@@ -255,7 +254,7 @@ class Routines(
     )
     @app_commands.describe(
         weekday=_("Day of the week"),
-        time=_("Local time, HH:MM"),
+        time=_("Local time, e.g. 18:30 or 6:30pm"),
         duration=_("How long it lasts, in minutes (120 if not given)"),
         title=_("A name for the routine"),
     )
@@ -265,7 +264,7 @@ class Routines(
         interaction: Interaction,
         venue: VenueOption,
         weekday: int,
-        time: Range[str, 1, 5],
+        time: Range[str, 1, 10],
         duration: Range[int, DURATION_MIN, DURATION_MAX] = DEFAULT_DURATION,
         title: Range[str, 1, 100] | None = None,
     ) -> None:
@@ -366,6 +365,8 @@ class Routines(
             return []
         try:
             routine_id = parse_routine_ref(str(routine))
+            if routine_id is None:
+                routine_id = (await self.routines.resolve(interaction.guild_id, str(routine))).id
             dates = await self.routines.dates(interaction.guild_id, routine_id)
         except DomainError:
             return []
@@ -387,7 +388,7 @@ class Routines(
         self,
         interaction: Interaction,
         routine: RoutineOption,
-        date: Range[str, 1, 10],
+        date: Range[str, 1, 20],
         reason: Range[str, 1, 200] | None = None,
     ) -> None:
         guild = interaction.guild
@@ -480,7 +481,7 @@ class Routines(
     )
     @app_commands.describe(
         weekday=_("Day of the week"),
-        time=_("Local time, HH:MM"),
+        time=_("Local time, e.g. 18:30 or 6:30pm"),
         duration=_("How long it lasts, in minutes"),
         venue=_("The venue (start typing to search)"),
         title=_("A name for the routine"),
@@ -491,7 +492,7 @@ class Routines(
         interaction: Interaction,
         routine: RoutineOption,
         weekday: int | None = None,
-        time: Range[str, 1, 5] | None = None,
+        time: Range[str, 1, 10] | None = None,
         duration: Range[int, DURATION_MIN, DURATION_MAX] | None = None,
         venue: VenueOption | None = None,
         title: Range[str, 1, 100] | None = None,

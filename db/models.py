@@ -140,7 +140,10 @@ class VenueTag(Base):
     venue_id: Mapped[int] = mapped_column(
         ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
     )
+    #: The search key (`db.repositories.venues.tag_key`); `label` is the tag as written
+    #: (missing for tags stored before labels were kept: the key is shown then).
     tag: Mapped[str] = mapped_column(String(24), primary_key=True)
+    label: Mapped[str | None] = mapped_column(String(24))
     guild_id: Mapped[int] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
 

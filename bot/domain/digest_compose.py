@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date
+from babel.numbers import get_decimal_symbol
 
 from bot.domain.schedule import IsoWeek
 from bot.domain.votes import NUMBER_EMOJIS
-from bot.i18n import number, t
+from bot.i18n import number, t, weekday_text
 
 QUESTIONS = 6
 
@@ -110,8 +111,8 @@ class Digest:
     chart_title: str
     chart_labels: tuple[str, ...] = field(default=())
     chart_values: tuple[float, ...] = field(default=())
-    #: The values as the language writes them ("7,5" in French), drawn on the bars.
-    chart_value_labels: tuple[str, ...] = field(default=())
+    #: The decimal separator of the chart's numbers: "," in French.
+    chart_decimal: str = "."
     gatherings_title: str = ""
     gatherings: tuple[DigestGathering, ...] = ()
     gatherings_more: str = ""
@@ -215,12 +216,11 @@ def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
             count=routine.going,
         )
     else:
-        days = get_day_names("abbreviated", locale=_locale(language))
         line = t(
             language,
             "digest.routine.line",
-            day=days[routine.weekday],
-            time=routine.time.strftime("%H:%M"),
+            day=weekday_text(language, routine.weekday),
+            time=routine.time,
             venue=venue,
             count=routine.members,
         )
@@ -313,7 +313,7 @@ def compose_digest(
         chart_title=t(language, "digest.chart"),
         chart_labels=tuple(t(language, "digest.chart.week", week=w[1]) for w, _ in data.history),
         chart_values=tuple(hours for _, hours in data.history),
-        chart_value_labels=tuple(number(language, hours) for _, hours in data.history),
+        chart_decimal=get_decimal_symbol(_locale(language)),
         gatherings_title=t(language, "digest.routines") if gatherings else "",
         gatherings=gatherings,
         gatherings_more=more,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Forbidden, InvalidInput
 from bot.domain.marks import is_proposer
+from bot.domain.parsing import parse_hours
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
 from bot.domain.text import clean_block
@@ -17,7 +17,6 @@ from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import RatingRepository, VenueRecord
 
-HOURS_MIN, HOURS_MAX = 0.25, 24.0
 COMMENT_MAX = 500
 
 
@@ -50,22 +49,6 @@ def _grade(value: object, field: str, *, required: bool) -> int | None:
     if not number.is_integer() or not 1 <= number <= 5:
         raise InvalidInput("error.grade_range", field=field)
     return int(number)
-
-
-def parse_hours(value: object) -> float:
-    """Hours as typed ('1.5', '1,5', '2h', '1h30'), from 0.25 to 24, to the quarter hour."""
-    text = str(value).strip().lower().replace(",", ".").replace(" ", "")
-    try:
-        if "h" in text:
-            whole, _, minutes = text.partition("h")
-            hours = float(whole or 0) + (float(minutes) / 60 if minutes else 0.0)
-        else:
-            hours = float(text)
-    except ValueError:
-        raise InvalidInput("error.hours_range", min=HOURS_MIN, max=int(HOURS_MAX)) from None
-    if not math.isfinite(hours) or not HOURS_MIN <= hours <= HOURS_MAX:
-        raise InvalidInput("error.hours_range", min=HOURS_MIN, max=int(HOURS_MAX))
-    return max(HOURS_MIN, round(hours * 4) / 4)
 
 
 def parse_criteria(text: str | None) -> tuple[str | None, str | None, str | None]:
@@ -114,6 +97,14 @@ class RatingService:
         self.db = db
         self.clock = clock
         self.marker_key = marker_key
+
+    async def may_rate(self, guild_id: int, venue_id: int, member_id: int) -> None:
+        """Refuses before the form opens, rather than after it is filled, when the member
+        proposed the venue."""
+        async with self.db.read() as session:
+            venue = await load_venue(session, guild_id, venue_id)
+        if is_proposer(venue, member_id, self.marker_key):
+            raise Forbidden("error.rate_own_venue")
 
     async def rate(
         self,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.parsing import parse_date, parse_time
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
 from db.engine import Database
@@ -44,26 +44,23 @@ REMIND_BEFORE = dt.timedelta(hours=1)
 #: A process that claimed a reminder and vanished lets another post it after this long
 #: (within the five minutes Discord remembers a message's nonce, so never twice).
 REMINDER_LEASE = dt.timedelta(minutes=2)
-_TIME = re.compile(r"^\s*(\d{1,2})\s*[:hH.]\s*(\d{2})\s*$")
 ICS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def parse_time(text: str) -> dt.time:
-    """'18:30', '18h30', '9.05' -> a local time."""
-    match = _TIME.match(text or "")
-    if not match:
-        raise InvalidInput("error.time_format")
-    hour, minute = int(match[1]), int(match[2])
-    if hour > 23 or minute > 59:
-        raise InvalidInput("error.time_format")
-    return dt.time(hour, minute)
+def _matching(routines: list[RoutineRecord], key: str) -> list[RoutineRecord]:
+    return [r for r in routines if not key or any(key in name for name in _names(r))]
 
 
-def parse_routine_ref(value: str) -> int:
+def _names(routine: RoutineRecord) -> tuple[str, str]:
+    return normalize_name(routine.title or ""), normalize_name(routine.venue_name)
+
+
+def parse_routine_ref(value: str) -> int | None:
+    """The routine id the autocomplete sends, or None for a typed title."""
     text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # not '²'
-        raise NotFound("error.routine_not_found", query=clean_line(value)[:100])
-    return int(text)
+    if text.isascii() and text.isdigit() and len(text) <= 18:  # not '²'
+        return int(text)
+    return None
 
 
 def next_start(weekday: int, local_time: dt.time, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
@@ -134,9 +131,7 @@ class RoutineService:
             venue = await load_venue(session, guild_id, venue_id)
             routines = RoutineRepository(session)
             if await routines.find(venue.id, weekday, local_time) is not None:
-                raise Conflict(
-                    "error.routine_exists", name=venue.name, time=local_time.strftime("%H:%M")
-                )
+                raise Conflict("error.routine_exists", name=venue.name, time=local_time)
             routine_id = await routines.create(
                 guild_id=guild_id,
                 venue_id=venue.id,
@@ -163,11 +158,21 @@ class RoutineService:
         return record
 
     async def resolve(self, guild_id: int, text: str) -> RoutineRecord:
-        """The routine a member chose: autocomplete gives its id, in this guild only."""
+        """The routine a member chose, in this guild only: the autocomplete gives its id; a
+        typed title (or venue name) finds it when exactly one routine matches it."""
         routine_id = parse_routine_ref(text)
+        key = normalize_name(text)
         async with self.db.read() as session:
-            found = await RoutineRepository(session).find_all(guild_id, ids=[routine_id])
-        if not found:
+            routines = RoutineRepository(session)
+            if routine_id is not None:
+                found = await routines.find_all(guild_id, ids=[routine_id])
+            elif key:
+                found = _matching(await routines.find_all(guild_id), key)
+                exact = [r for r in found if key in _names(r)]
+                found = exact or found
+            else:
+                found = []
+        if len(found) != 1:
             raise NotFound("error.routine_not_found", query=clean_line(text)[:TITLE_MAX])
         return found[0]
 
@@ -203,10 +208,11 @@ class RoutineService:
             return await RoutineRepository(session).find_all(guild_id, member_id=member_id)
 
     async def autocomplete(self, guild_id: int, text: str) -> list[RoutineRecord]:
+        """Routines whose title or venue name contains the typed words, accents and
+        punctuation aside ("petit dej" finds "Petit-déj")."""
         async with self.db.read() as session:
-            return await RoutineRepository(session).find_all(
-                guild_id, text=normalize_name(text) or None, limit=25
-            )
+            routines = await RoutineRepository(session).find_all(guild_id)
+        return _matching(routines, normalize_name(text))[:25]
 
     async def calendar(
         self, guild_id: int, member_id: int, *, now: dt.datetime | None = None
@@ -545,11 +551,11 @@ class RoutineService:
             raise InvalidInput(
                 "error.field_too_long", field="reason", max=REASON_MAX, length=len(clean_reason)
             )
-        try:
-            day = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            raise InvalidInput("error.skip_date") from None
         now = await self.clock.now()
+        try:
+            day = parse_date(date, now.date(), prefer="future")
+        except InvalidInput:
+            raise InvalidInput("error.skip_date") from None
         async with self.db.write() as session:
             routine = await self._get(session, guild_id, routine_id)
             self._may_manage(routine, actor_id, moderator)
@@ -651,9 +657,7 @@ class RoutineService:
             routines = RoutineRepository(session)
             found = await routines.find(venue.id, new_weekday, new_time)
             if found is not None and found != routine.id:
-                raise Conflict(
-                    "error.routine_exists", name=venue.name, time=new_time.strftime("%H:%M")
-                )
+                raise Conflict("error.routine_exists", name=venue.name, time=new_time)
             before = await self._upcoming(session, routine, now)
             if "weekday" in changes or "local_time" in changes:
                 await routines.forget_cancelled_after(routine.id, now)

@@ -22,6 +22,7 @@ from db.repositories import (
     VenueRepository,
     VoteRepository,
 )
+from db.repositories.venues import tag_key
 from db.search import query_words
 
 SORTS = ("rit", "recent", "votes")
@@ -58,14 +59,14 @@ class SearchService:
         if kind is not None and kind not in VENUE_KINDS:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         words = query_words(fold(query or ""))
-        tag_key = clean_line(tag or "").lstrip("#").strip().lower().replace(" ", "-") or None
+        wanted = tag_key(clean_line(tag or "").lstrip("#")) or None
         async with self.db.read() as session:
             venues = await VenueRepository(session).search(
                 guild_id,
                 words=words,
                 city_key=normalize_city(city) if city else None,
                 kind=kind,
-                tag=tag_key,
+                tag=wanted,
                 order="votes" if sort == "votes" else "recent",
                 limit=RESULTS_MAX if sort != "rit" else 5000,
             )

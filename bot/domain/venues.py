@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz, process
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +17,7 @@ from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
+from bot.domain.similarity import SIMILARITY_THRESHOLD, name_similarity
 from bot.domain.text import clean_block, clean_line, fold, normalize_city, normalize_name
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
@@ -28,6 +28,7 @@ from db.repositories import (
     VenueRepository,
     VoteRepository,
 )
+from db.repositories.venues import tag_key
 
 NAME_MAX = 100
 CITY_MAX = 60
@@ -43,7 +44,6 @@ LISTED_STATUSES = ("active",)
 #: The venues their proposer (or a moderator) may still edit or remove.
 EDITABLE_STATUSES = ("active", "pending")
 #: rapidfuzz score (0-100) from which two names in one city are "probably the same venue".
-SIMILARITY_THRESHOLD = 85
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,15 +157,18 @@ def validate_url(value: str | None) -> str | None:
 
 
 def parse_tags(value: str | None) -> tuple[str, ...]:
-    """'AI, Rust , ai' -> ('ai', 'rust'): lower-case, deduplicated, in the order given."""
+    """'IA, Rust , ia' -> ('IA', 'Rust'): kept as written (a leading '#' aside), the
+    first of those with the same search key (`tag_key`), in the order given."""
     tags: list[str] = []
+    keys: set[str] = set()
     for piece in (value or "").split(","):
-        tag = clean_line(piece).lstrip("#").strip().lower().replace(" ", "-")
+        tag = " ".join(clean_line(piece).lstrip("#").split())
         if not tag:
             continue
         if len(tag) > TAG_MAX:
             raise InvalidInput("error.tag_too_long", tag=tag[:TAG_MAX] + "…", max=TAG_MAX)
-        if tag not in tags:
+        if tag_key(tag) not in keys:
+            keys.add(tag_key(tag))
             tags.append(tag)
     if len(tags) > TAGS_MAX:
         raise InvalidInput("error.too_many_tags", max=TAGS_MAX, count=len(tags))
@@ -300,8 +303,11 @@ class VenueService:
                 venue = await venues.get(guild_id, parsed)
             else:
                 venue = await venues.find_by_name(guild_id, normalize_name(parsed))
-        if venue is None or venue.status not in statuses:
+        if venue is None:
             raise NotFound("error.venue_not_found", query=clean_line(text)[:NAME_MAX])
+        if venue.status not in statuses:  # it exists: say why it cannot be used
+            key = "error.venue_pending" if venue.status == "pending" else "error.venue_removed"
+            raise NotFound(key, name=venue.name)
         return venue
 
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
@@ -311,15 +317,15 @@ class VenueService:
             venues = VenueRepository(session)
             await self._refuse_exact(venues, guild_id, draft)
             candidates = await venues.names_in_city(guild_id, draft.city_key)
-            matches = process.extract(
-                draft.normalized_name,
-                {venue_id: name for venue_id, name in candidates},
-                scorer=fuzz.WRatio,
-                score_cutoff=SIMILARITY_THRESHOLD,
-                limit=3,
+            scored = sorted(
+                (
+                    (-name_similarity(draft.normalized_name, name, draft.city_key), venue_id)
+                    for venue_id, name in candidates
+                ),
             )
-            found = await venues.many(guild_id, [key for _, _, key in matches])
-        return [found[key] for _, _, key in matches if key in found]
+            matches = [venue_id for score, venue_id in scored if -score >= SIMILARITY_THRESHOLD]
+            found = await venues.many(guild_id, matches[:3])
+        return [found[key] for key in matches[:3] if key in found]
 
     async def _refuse_exact(
         self,

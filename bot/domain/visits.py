@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
+from bot.domain.parsing import parse_date, parse_hours
 from bot.domain.ranking import DEFAULT_HOURS
-from bot.domain.ratings import parse_hours
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
@@ -30,16 +30,11 @@ class VisitOutcome:
 
 
 def parse_visit_date(value: str | None, today: dt.date) -> dt.date:
-    if not value or not value.strip():
-        return today
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput("error.date_format") from None
+    day = parse_date(value, today, prefer="past")
     if day > today:
-        raise InvalidInput("error.date_future", today=today.isoformat())
+        raise InvalidInput("error.date_future", today=today)
     if day < EARLIEST:
-        raise InvalidInput("error.date_too_old", earliest=EARLIEST.isoformat())
+        raise InvalidInput("error.date_too_old", earliest=EARLIEST)
     return day
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import string
 from typing import Any, Literal
 
 from babel import Locale
+from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 
 from bot.i18n.en import MESSAGES as EN
 from bot.i18n.fr import MESSAGES as FR
+from bot.i18n.french import contract, parse_spec
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +42,51 @@ def t(language: str, key: str, /, **params: Any) -> str:
         return key
     if isinstance(entry, dict):  # plural forms, chosen by the `count` parameter
         entry = entry[plural_form(language, params["count"])]
-    return entry.format(**params) if params else entry
+    return _Formatter(language).format(entry, **params) if params else entry
+
+
+class _Formatter(string.Formatter):
+    """str.format that writes values as `language` does.
+
+    Without a format spec, a float is a localized number ('1,5' in French), a date a long
+    date ('29 novembre 2026'), a time '21:00' or '9:00 pm'. The specs `de`, `à` (and
+    `de**`, `à**` for a bold name) contract a French preposition with the name that follows
+    (bot/i18n/french.py); in English they only write the name."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        preposition = parse_spec(format_spec)
+        if preposition is not None:
+            return preposition_before(self.language, preposition[0], str(value), preposition[1])
+        if not format_spec:
+            if isinstance(value, float):
+                return number(self.language, value, 2)
+            if isinstance(value, dt.datetime):
+                return f"<t:{int(value.timestamp())}:f>"
+            if isinstance(value, dt.date):
+                return day_text(self.language, value)
+            if isinstance(value, dt.time):
+                return time_text(self.language, value)
+        return str(super().format_field(value, format_spec))
+
+
+def preposition_before(language: str, preposition: str, name: str, bold: bool = False) -> str:
+    if language == "fr":
+        return contract(preposition, name, bold=bold)
+    return f"**{name}**" if bold else name
+
+
+def day_text(language: str, day: dt.date) -> str:
+    """A date inside a sentence: '29 novembre 2026', '29 November 2026'."""
+    return format_date(day, "long", locale=babel_locale(language))
+
+
+def time_text(language: str, moment: dt.time) -> str:
+    """A time of day as the language writes it: '21:00' in both (the 24-hour clock is the
+    rule in France and clear in English)."""
+    return format_time(moment, "HH:mm", locale=babel_locale(language))
 
 
 def plural_form(language: str, count: float) -> str:
@@ -58,3 +106,9 @@ def number(language: str, value: float, digits: int = 1, *, exact: bool = False)
 def babel_locale(language: str) -> str:
     """The Babel locale that writes dates, days and numbers for `language`."""
     return "fr_FR" if language == "fr" else "en_GB"
+
+
+def weekday_text(language: str, weekday: int) -> str:
+    """The weekday (0 = Monday) written in full, the one form used everywhere: 'mardi'."""
+    name: str = get_day_names("wide", locale=babel_locale(language))[weekday]
+    return name

@@ -31,6 +31,19 @@ def plain(text: str) -> str:
     return discord.utils.escape_mentions(escaped)
 
 
+_BLOCK_MARKERS = re.compile(r"^([ \t]*)(#{1,3}[ \t]|-#[ \t])", re.MULTILINE)
+
+
+def formatted(text: str) -> str:
+    """A member's paragraph (a venue's description) with its formatting kept: bold,
+    italics, underline, strike-through, lists, quotes and code show as the member wrote
+    them. What could mislead stays inert: no masked link (every bracket escaped), no
+    heading or subtext bigger or smaller than the card's own text, no mention."""
+    escaped = _BRACKETS.sub(r"\\\1", text)
+    escaped = _BLOCK_MARKERS.sub(r"\1\\\2", escaped)
+    return discord.utils.escape_mentions(escaped)
+
+
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -22,7 +22,7 @@ from bot.domain.venues import (
     VenueDraft,
     validate_proposal,
 )
-from bot.i18n import language_of, number, t
+from bot.i18n import language_of, t
 from cogs.common import Interaction
 from cogs.common.options import EditableVenueOption, VenueOption, venue_parameter
 from cogs.common.permissions import is_moderator
@@ -152,7 +152,7 @@ class Venues(
     )
     @app_commands.describe(
         worth=_("Was it worth the time you invested? 1 to 5"),
-        hours=_("Hours it took, travel included"),
+        hours=_("Hours it took, travel included: 1.5, 1h30, 90min"),
         substance=_("Did you hear substance? 1 to 5"),
         experience=_("Real experience rather than promises? 1 to 5"),
         connections=_("Valuable new connections? 1 to 5"),
@@ -163,7 +163,7 @@ class Venues(
         interaction: Interaction,
         venue: VenueOption,
         worth: Range[int, 1, 5],
-        hours: Range[float, 0.25, 24.0],
+        hours: Range[str, 1, 10],
         substance: Range[int, 1, 5] | None = None,
         experience: Range[int, 1, 5] | None = None,
         connections: Range[int, 1, 5] | None = None,
@@ -182,7 +182,7 @@ class Venues(
             interaction.guild_id, venue.id, interaction.user.id, rating
         )
         await interaction.response.send_message(
-            rated_message(language_of(interaction.locale), outcome), ephemeral=True
+            rated_message(language_of(interaction.locale), outcome, rating), ephemeral=True
         )
 
     @app_commands.command(name=_("show"), description=_("Show a venue with its votes"))
@@ -224,7 +224,7 @@ class Venues(
         language = language_of(interaction.locale)
         await self._send_pages(interaction, language, hits, "search.title", "search.empty")
 
-    @app_commands.command(name=_("top"), description=_("The best venues by RIT score"))
+    @app_commands.command(name=_("top"), description=_("The venues most worth the time they take"))
     @app_commands.rename(city=_("city"), kind=_("kind"), period=_("period"))
     @app_commands.describe(
         city=_("Only in this city"),
@@ -244,7 +244,8 @@ class Venues(
             interaction.guild_id, city=city, kind=kind, period=period
         )
         language = language_of(interaction.locale)
-        await self._send_pages(interaction, language, hits, f"top.title.{period}", "top.empty")
+        empty = "top.empty.filtered" if kind or city else "top.empty"
+        await self._send_pages(interaction, language, hits, f"top.title.{period}", empty)
 
     async def _send_pages(
         self,
@@ -319,7 +320,7 @@ class Venues(
             await edit_announcement(
                 self.bot,
                 details,
-                embed=venue_embed(language, details, announcement=True),
+                embed=venue_embed(language, details, announcement=True, edited=True),
                 view=rate_view(details.venue.id, language),
             )
         elif details.venue.status == "pending":
@@ -369,15 +370,15 @@ class Venues(
     @venue_parameter
     @app_commands.rename(date=_("date"), hours=_("hours"))
     @app_commands.describe(
-        date=_("When, as YYYY-MM-DD (default: today)"),
-        hours=_("Hours it took, travel included"),
+        date=_("When, e.g. 29/11 or yesterday (default: today)"),
+        hours=_("Hours it took, travel included: 1.5, 1h30, 90min"),
     )
     async def visit(
         self,
         interaction: Interaction,
         venue: VenueOption,
-        date: Range[str, 1, 10] | None = None,
-        hours: Range[float, 0.25, 24.0] | None = None,
+        date: Range[str, 1, 20] | None = None,
+        hours: Range[str, 1, 10] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         outcome = await self.services.visits.log(
@@ -385,7 +386,7 @@ class Venues(
             venue.id,
             interaction.user.id,
             date=date,
-            hours=None if hours is None else str(hours),
+            hours=hours,
         )
         language = language_of(interaction.locale)
         await interaction.response.send_message(
@@ -393,8 +394,8 @@ class Venues(
                 language,
                 "visit.logged" if outcome.created else "visit.updated",
                 name=plain(outcome.venue.name),
-                date=outcome.visited_on.isoformat(),
-                hours=number(language, outcome.hours, 2),
+                date=outcome.visited_on,
+                hours=outcome.hours,
             ),
             ephemeral=True,
         )

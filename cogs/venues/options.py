@@ -16,7 +16,7 @@ KIND_CHOICES = [
     Choice(name=_("Other"), value="other"),
 ]
 SORT_CHOICES = [
-    Choice(name=_("Best RIT score"), value="rit"),
+    Choice(name=_("Best return on time invested"), value="rit"),
     Choice(name=_("Most recent"), value="recent"),
     Choice(name=_("Most votes"), value="votes"),
 ]

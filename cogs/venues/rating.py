@@ -11,7 +11,7 @@ import discord
 from discord import ui
 
 from bot.app import report_error
-from bot.domain.ratings import RateOutcome, parse_criteria, validate_rating
+from bot.domain.ratings import RateOutcome, RatingInput, parse_criteria, validate_rating
 from bot.i18n import language_of, number, t
 from cogs.common import services_of
 from cogs.common.render import plain
@@ -39,6 +39,10 @@ class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            assert interaction.guild_id is not None
+            await services_of(interaction).ratings.may_rate(
+                interaction.guild_id, self.venue_id, interaction.user.id
+            )
             await interaction.response.send_modal(
                 RateModal(self.venue_id, language_of(interaction.locale))
             )
@@ -62,7 +66,9 @@ class RateModal(ui.Modal):
             label=t(language, "rate.modal.worth"), placeholder="1-5", max_length=3
         )
         self.hours: ui.TextInput[RateModal] = ui.TextInput(
-            label=t(language, "rate.modal.hours"), placeholder="1.5", max_length=6
+            label=t(language, "rate.modal.hours"),
+            placeholder=t(language, "rate.modal.hours_placeholder"),
+            max_length=10,
         )
         self.criteria: ui.TextInput[RateModal] = ui.TextInput(
             label=t(language, "rate.modal.criteria"),
@@ -94,7 +100,7 @@ class RateModal(ui.Modal):
             interaction.guild_id, self.venue_id, interaction.user.id, rating
         )
         await interaction.response.send_message(
-            rated_message(language_of(interaction.locale), outcome), ephemeral=True
+            rated_message(language_of(interaction.locale), outcome, rating), ephemeral=True
         )
 
     # Modal.on_error itself drops BaseView.on_error's `item` argument: mypy flags the override.
@@ -104,12 +110,14 @@ class RateModal(ui.Modal):
         await report_error(interaction, error)
 
 
-def rated_message(language: str, outcome: RateOutcome) -> str:
+def rated_message(language: str, outcome: RateOutcome, rating: RatingInput) -> str:
+    """The thanks and the new score, then what was understood of the member's answers."""
     key = "rate.created" if outcome.created else "rate.updated"
-    return t(
+    thanks = t(
         language,
         key,
         name=plain(outcome.venue.name),
         score=number(language, outcome.score.rit, 2, exact=True),
         count=outcome.score.ratings,
     )
+    return thanks + "\n" + t(language, "rate.understood", worth=rating.worth, hours=rating.hours)

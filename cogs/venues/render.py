@@ -10,7 +10,7 @@ import discord
 from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import number, t
-from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, plain
+from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, formatted, plain
 
 HITS_PER_PAGE = 5
 
@@ -25,18 +25,22 @@ def venue_embed(
     *,
     announcement: bool = False,
     pending: bool = False,
+    edited: bool = False,
 ) -> discord.Embed:
+    """The venue's card. An announcement says "New venue" until its first edit; the
+    proposer is named nowhere in public (the announcement, the card): a venue is shown for
+    what it is, and a member who erased their data leaves no trace in it."""
     venue = details.venue
     name = plain(venue.name)
     if pending:
         title = t(language, "venue.pending.title", name=name)
-    elif announcement:
+    elif announcement and not edited:
         title = t(language, "venue.announcement.title", name=name)
     else:
         title = name
     embed = discord.Embed(
         title=clip(title, 256),
-        description=plain(venue.description) or None,
+        description=formatted(venue.description) or None,
         url=venue.url,
         colour=PENDING_COLOUR if pending else COLOUR,
         timestamp=venue.created_at,
@@ -102,7 +106,6 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
         name=t(language, "venue.field.votes"),
         value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
     )
-    embed.add_field(name=t(language, "venue.field.proposer"), value=f"<@{venue.proposer_id}>")
     if venue.jump_url:
         embed.add_field(
             name=t(language, "venue.field.announcement"),

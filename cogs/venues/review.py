@@ -151,7 +151,7 @@ async def review_edit(
         await edit_announcement(
             interaction.client,  # type: ignore[arg-type]
             details,
-            embed=venue_embed(language, details, announcement=True),
+            embed=venue_embed(language, details, announcement=True, edited=True),
             view=rate_view(venue_id, language),
         )
     title = "venue.edit_approved.title" if approve else "venue.edit_rejected.title"

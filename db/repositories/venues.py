@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -65,6 +65,19 @@ class VenueRecord:
         )
 
 
+def tag_key(label: str) -> str:
+    """The form a tag is searched by: lower-case, spaces as hyphens ('IA' -> 'ia',
+    'numérique responsable' -> 'numérique-responsable'). The label is kept as written."""
+    return "-".join(label.lower().split())
+
+
+def _tag_rows(venue_id: int, guild_id: int, labels: Sequence[str]) -> list[VenueTag]:
+    return [
+        VenueTag(venue_id=venue_id, guild_id=guild_id, tag=tag_key(label), label=label, position=i)
+        for i, label in enumerate(labels)
+    ]
+
+
 class VenueRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -73,10 +86,7 @@ class VenueRepository:
         venue = Venue(created_at=now, updated_at=now, **fields)
         self.session.add(venue)
         await self.session.flush()
-        self.session.add_all(
-            VenueTag(venue_id=venue.id, guild_id=venue.guild_id, tag=tag, position=i)
-            for i, tag in enumerate(tags)
-        )
+        self.session.add_all(_tag_rows(venue.id, venue.guild_id, tags))
         await self.session.flush()
         return VenueRecord.of(venue)
 
@@ -156,7 +166,9 @@ class VenueRepository:
 
     async def tags(self, venue_id: int) -> tuple[str, ...]:
         rows = await self.session.scalars(
-            select(VenueTag.tag).where(VenueTag.venue_id == venue_id).order_by(VenueTag.position)
+            select(func.coalesce(VenueTag.label, VenueTag.tag))
+            .where(VenueTag.venue_id == venue_id)
+            .order_by(VenueTag.position)
         )
         return tuple(rows)
 
@@ -164,7 +176,7 @@ class VenueRepository:
         if not venue_ids:
             return {}
         rows = await self.session.execute(
-            select(VenueTag.venue_id, VenueTag.tag)
+            select(VenueTag.venue_id, func.coalesce(VenueTag.label, VenueTag.tag))
             .where(VenueTag.venue_id.in_(list(venue_ids)))
             .order_by(VenueTag.venue_id, VenueTag.position)
         )
@@ -181,10 +193,7 @@ class VenueRepository:
         )
         if tags is not None:
             await self.session.execute(delete(VenueTag).where(VenueTag.venue_id == venue_id))
-            self.session.add_all(
-                VenueTag(venue_id=venue_id, guild_id=guild_id, tag=tag, position=i)
-                for i, tag in enumerate(tags)
-            )
+            self.session.add_all(_tag_rows(venue_id, guild_id, tags))
             await self.session.flush()
         row = await self.session.scalar(
             select(Venue).where(Venue.id == venue_id).execution_options(populate_existing=True)

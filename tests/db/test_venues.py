@@ -39,7 +39,7 @@ async def test_propose_then_details_with_tags_in_order(db: Database) -> None:
     details = await service.details(GUILD, venue.id)
     assert details.venue.name == "Café des Devs"
     assert details.venue.created_at.tzinfo is not None
-    assert details.tags == ("rust", "ai")
+    assert details.tags == ("rust", "AI")  # as written
     assert details.venue.jump_url == f"https://discord.com/channels/{GUILD}/5/77"
     named = await service.resolve(GUILD, "cafe DES devs")
     assert (await service.details(GUILD, named.id)).venue.id == venue.id
@@ -62,10 +62,12 @@ async def test_resolve_by_id_or_name_in_the_statuses_asked(db: Database) -> None
     )
     assert (await service.resolve(GUILD, f" {venue.id} ")).id == venue.id
     assert (await service.resolve(GUILD, "CAFÉ des devs")).id == venue.id
-    for text in (str(pending.id), "En attente"):
-        with pytest.raises(NotFound) as error:
-            await service.resolve(GUILD, text)
-        assert error.value.params == {"query": text}
+    with pytest.raises(NotFound) as error:  # chosen by id: said to be waiting
+        await service.resolve(GUILD, str(pending.id))
+    assert (error.value.key, error.value.params) == ("error.venue_pending", {"name": "En attente"})
+    with pytest.raises(NotFound) as error:  # typed: only listed venues are found by name
+        await service.resolve(GUILD, "En attente")
+    assert error.value.params == {"query": "En attente"}
     found = await service.resolve(GUILD, str(pending.id), statuses=EDITABLE_STATUSES)
     assert found.id == pending.id
     with pytest.raises(NotFound):

@@ -45,7 +45,7 @@ async def test_blackholed_database_answers_try_again_and_recovers(
 
     proxy.blackhole()
     started = time.perf_counter()
-    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
     elapsed = time.perf_counter() - started
     assert message == BUSY
     assert elapsed < 3, f"answered after {elapsed:.1f} s"
@@ -60,7 +60,7 @@ async def test_blackholed_database_answers_try_again_and_recovers(
         return await count(h, Vote) == VOTERS
 
     await eventually(all_stored, timeout=30)
-    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
     assert reply.content.startswith("Thanks! Your rating"), reply.content
 
 

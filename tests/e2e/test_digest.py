@@ -34,7 +34,7 @@ async def rated_venues(h: Harness, count: int = 2) -> list[str]:
     ids = []
     for name in ["Café des Devs", "Rust Paris", "Forum Cloud"][:count]:
         venue = venue_id_of(await propose(h, name=name))
-        await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+        await run(h, "venue rate", h.bob, venue=venue, worth=5, hours="2.0")
         ids.append(venue)
     return ids
 
@@ -86,7 +86,7 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     assert digest.flags & COMPONENTS_V2 and not digest.content and not digest.embeds
     text = h.fake.render(digest)
     assert "│ ## Weekly digest · week of " in text
-    assert "Best venues by RIT score" in text
+    assert "The venues most worth your time" in text
     assert "[image irl-hours.png]" in text
     (chart,) = digest.attachments
     assert chart["filename"] == "irl-hours.png" and chart["content"].startswith(PNG)

@@ -76,13 +76,13 @@ async def test_locked_database_answers_try_again_then_recovers(running: Harness)
     try:
         await asyncio.to_thread(locked.wait, 5)
         started = time.perf_counter()
-        message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+        message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
         assert message == "The database is busy right now. Please try again in a moment."
         assert time.perf_counter() - started < 3
     finally:
         release.set()
         await asyncio.to_thread(holder.join)
-    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
     assert reply.content.startswith("Thanks! Your rating")
     assert await count(h, Rating) == 1
     h.expected_errors.clear()
@@ -163,7 +163,7 @@ async def test_postgresql_connections_cut_are_replaced_without_a_restart(
     finally:
         await admin.close()
     assert killed >= 1
-    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+    _, reply = await run(h, "venue rate", h.bob, venue=venue, worth=5, hours="2.0")
     assert reply.content.startswith("Thanks! Your rating")
     announcement = h.fake.channel_messages(h.general)[0]
     await h.fake.react(announcement, "👍", h.bob)

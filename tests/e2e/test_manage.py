@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from babel.dates import format_date
+
 from db.models import Venue, Visit
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import (
@@ -41,8 +43,8 @@ async def test_proposer_edits_and_the_announcement_follows(running: Harness) -> 
         address=" ",
     )
     assert reply.flags & EPHEMERAL
-    assert reply.content == "**Café des Devs Rust** is updated."
-    assert announcement.embed["title"] == "New venue: Café des Devs Rust"
+    assert reply.content == "Changes saved: **Café des Devs Rust**."
+    assert announcement.embed["title"] == "Café des Devs Rust"  # no longer "new"
     assert "`rust` `systems`" in announcement.embed_text()
     assert any(
         c["custom_id"] == f"bp:rate:{venue}"
@@ -78,11 +80,11 @@ async def test_moderator_role_and_manage_server_may_edit(running: Harness) -> No
     carol = h.fake.add_member(h.guild, "carol", roles=[mods]).user
     await run(h, "settings", h.fake.owner, moderator_role=mods)
     _, reply = await run(h, "venue edit", carol, venue=venue, city="Paris 11e")
-    assert reply.content == "**Café des Devs** is updated."
+    assert reply.content == "Changes saved: **Café des Devs**."
     boss = await h.fake.create_role(h.guild, "Admins", Permissions.MANAGE_GUILD)
     dave = h.fake.add_member(h.guild, "dave", roles=[boss]).user
     _, reply = await run(h, "venue edit", dave, venue=venue, kind="conference")
-    assert reply.content == "**Café des Devs** is updated."
+    assert reply.content == "Changes saved: **Café des Devs**."
 
 
 # -- remove ----------------------------------------------------------------------------
@@ -94,14 +96,16 @@ async def test_remove_hides_the_venue_keeps_ratings_and_edits_the_announcement(
     h = running
     announcement = await propose(h, user=h.alice)
     venue = venue_id_of(announcement)
-    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
     _, reply = await run(h, "venue remove", h.alice, venue=venue, reason="Closed for good")
-    assert reply.content == "**Café des Devs** is removed. Its ratings and votes are kept."
+    assert reply.content == "Venue removed: **Café des Devs**. Its ratings and votes are kept."
     assert announcement.embed["title"] == "Removed: Café des Devs"
     assert announcement.embed["description"] == "Closed for good"
     assert announcement.components == []
     assert await h.fake.autocomplete("venue show", "venue", "caf", guild=h.guild, user=h.bob) == []
-    assert (await refused(h, "venue show", h.bob, venue=venue)).startswith("No venue called")
+    assert (await refused(h, "venue show", h.bob, venue=venue)).startswith(
+        "“Café des Devs” is no longer listed: it was removed or not approved."
+    )
     assert (await refused(h, "venue search", h.bob, query="cafe")).startswith("No venue")
     assert await rating_count(h) == 1
     assert await count(h, Venue) == 1
@@ -118,7 +122,7 @@ async def test_remove_refusals(running: Harness) -> None:
     assert message.startswith("The reason is too long: 201 characters")
     await run(h, "venue remove", h.alice, venue=venue)
     message = await refused(h, "venue remove", h.alice, venue=venue)
-    assert message.startswith("No venue called")
+    assert message.startswith("“Café des Devs” is no longer listed")
 
 
 # -- visit -----------------------------------------------------------------------------
@@ -127,15 +131,16 @@ async def test_remove_refusals(running: Harness) -> None:
 async def test_visit_logged_today_then_updated(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
-    today = dt.datetime.now(dt.UTC).date().isoformat()
+    today = dt.datetime.now(dt.UTC).date()
+    english, french = format_date(today, "long", "en_GB"), format_date(today, "long", "fr_FR")
     _, reply = await run(h, "venue visit", h.bob, venue=venue)
-    assert reply.content == f"Visit to **Café des Devs** on {today} logged (2 h)."
-    _, reply = await run(h, "venue visit", h.bob, locale="fr", venue=venue, hours=3.5)
+    assert reply.content == f"Visit logged: **Café des Devs**, on {english}, 2 h."
+    _, reply = await run(h, "venue visit", h.bob, locale="fr", venue=venue, hours="3h30")
     assert reply.content == (
-        f"Votre visite à **Café des Devs** le {today} est mise à jour (3,5 h)."
+        f"Votre visite à **Café des Devs** du {french} est mise à jour : 3,5 h."
     )
     _, reply = await run(h, "venue visit", h.bob, venue=venue, date="2026-01-15")
-    assert "on 2026-01-15 logged" in reply.content
+    assert "on 15 January 2026, 2 h" in reply.content
     assert await count(h, Visit) == 2
 
 
@@ -145,10 +150,10 @@ async def test_visit_refusals(running: Harness) -> None:
     future = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)).isoformat()
     for options, expected in [
         ({"date": future}, "That date is in the future"),
-        ({"date": "14/03/2026"}, "Write the date as YYYY-MM-DD"),
-        ({"date": "1999-12-31"}, "That date is before 2000-01-01."),
-        ({"hours": 25.0}, "Hours must be a number from 0.25 to 24"),
-        ({"hours": 0.1}, "Hours must be a number from 0.25 to 24"),
+        ({"date": "14/13/2026"}, "I can't read that date."),
+        ({"date": "1999-12-31"}, "That date is before 1 January 2000."),
+        ({"hours": "25.0"}, "Hours must be a number from 0.25 to 24"),
+        ({"hours": "0.1"}, "Hours must be a number from 0.25 to 24"),
     ]:
         message = await refused(h, "venue visit", h.bob, validate=False, venue=venue, **options)
         assert message.startswith(expected), (options, message)
@@ -174,7 +179,7 @@ async def test_close_name_asks_to_confirm_then_creates(running: Harness) -> None
     click = await h.fake.click(question, ids[0], user=h.bob)
     await click.response()
     (followup,) = await click.followups(1)
-    assert followup.content.startswith("**Cafe des Developeur** is proposed.")
+    assert followup.content.startswith("Proposal posted: **Cafe des Developeur**.")
     assert await count(h, Venue) == 2
     assert len(h.fake.channel_messages(h.general)) == 2
     assert interaction.messages[0].components == []
@@ -294,4 +299,6 @@ async def test_rejected_proposal_is_never_listed(running: Harness) -> None:
     await reject.response()
     assert pending.embed["title"] == "Not approved: Spam Corp"
     assert pending.components == []
-    assert (await refused(h, "venue show", h.bob, venue=venue)).startswith("No venue called")
+    assert (await refused(h, "venue show", h.bob, venue=venue)).startswith(
+        "“Spam Corp” is no longer listed"
+    )

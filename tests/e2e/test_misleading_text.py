@@ -38,7 +38,7 @@ async def test_a_link_label_across_lines_is_shown_as_text(running: Harness) -> N
         h.bob,
         venue=venue,
         worth=4,
-        hours=1.0,
+        hours="1.0",
         comment="Great [slides\n](https://evil.example/login) and [more](https://evil.example)",
     )
     card = await show(h, venue)

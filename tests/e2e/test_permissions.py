@@ -27,7 +27,7 @@ MATRIX: list[tuple[str, dict[str, Any], list[bool | str]]] = [
     ("venue top", {}, [ALLOWED] * 4),
     (
         "venue rate",
-        {"venue": "{venue}", "worth": 4, "hours": 1.0},
+        {"venue": "{venue}", "worth": 4, "hours": "1.0"},
         [ALLOWED, OWN_VENUE, ALLOWED, ALLOWED],
     ),
     ("venue visit", {"venue": "{venue}"}, [ALLOWED] * 4),
@@ -107,7 +107,7 @@ async def test_matrix(
     ("command", "options"),
     [
         ("venue show", {}),
-        ("venue rate", {"worth": 4, "hours": 1.0}),
+        ("venue rate", {"worth": 4, "hours": "1.0"}),
         ("venue visit", {}),
         ("venue edit", {"name": "Pris"}),
         ("venue remove", {}),

@@ -13,7 +13,7 @@ async def _activity(h: Harness) -> tuple[str, str]:
     mine = venue_id_of(await propose(h, user=h.bob, name="Rust Lyon", city="Lyon"))
     announcement = await propose(h, user=h.alice)
     other = venue_id_of(announcement)
-    await run(h, "venue rate", h.bob, venue=other, worth=4, hours=1.5, comment="Bien")
+    await run(h, "venue rate", h.bob, venue=other, worth=4, hours="1.5", comment="Bien")
     await run(h, "venue visit", h.bob, venue=other)
     await run(h, "routine create", h.bob, venue=other, weekday=1, time="19:00")
     await h.fake.react(announcement, "👍", h.bob)
@@ -61,12 +61,12 @@ async def test_delete_asks_then_erases_and_anonymizes(running: Harness) -> None:
 
     click = await h.fake.click(question, confirm, user=h.bob, locale="fr")
     await click.response()
-    assert question.content.startswith("C'est fait : notes effacées : 1, votes : 1, visites : 1")
+    assert question.content.startswith("C'est fait. Effacé : 1 note, 1 vote, 1 visite,")
     assert (await count(h, Rating), await count(h, Vote), await count(h, Visit)) == (0, 0, 0)
     card = await show(h, other)
     assert "👍 0 · 👎 0" in card.embed_text() and "Not rated yet" in card.embed_text()
     proposal = await show(h, mine)
-    assert "<@0>" in proposal.embed_text()  # kept, without its author
+    assert "<@" not in proposal.embed_text()  # the card names no proposer
     _, export = await run(h, "privacy export", h.bob)
     data = json.loads(export.attachments[0]["content"])
     assert all(

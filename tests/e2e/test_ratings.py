@@ -23,20 +23,21 @@ async def test_rate_then_rate_again_updates(running: Harness) -> None:
         h.bob,
         venue=venue,
         worth=5,
-        hours=2.0,
+        hours="2.0",
         substance=4,
         comment="Real talks, no pitch decks.",
     )
     assert reply.flags & EPHEMERAL
     assert reply.content.startswith("Thanks! Your rating of **Café des Devs** is saved.")
-    assert "(1 rating)" in reply.content
-    _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours=1.5)
+    assert "(1 rating)." in reply.content and reply.content.endswith("\nRecorded: worth 5/5, 2 h.")
+    _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours="1,5")
     assert again.content.startswith("Votre note de **Café des Devs** est mise à jour.")
+    assert again.content.endswith("\nC'est noté : 3/5, 1,5 h.")
     assert await rating_count(h) == 1
 
     card = await show(h, venue)
     text = card.embed_text()
-    assert "RIT score" in text and "(1 rating)" in text
+    assert "Return on time invested" in text and "/5 · 1 rating" in text
     assert "3.0/5" in text
     assert "Real talks, no pitch decks." not in text  # the update cleared the comment
     assert "bob" not in text.lower()
@@ -51,7 +52,7 @@ async def test_comments_are_shown_without_their_author(running: Harness) -> None
         h.bob,
         venue=venue,
         worth=4,
-        hours=3.0,
+        hours="3.0",
         comment="Worth it for the **Q&A** @everyone",
     )
     text = (await show(h, venue)).embed_text()
@@ -62,7 +63,7 @@ async def test_comments_are_shown_without_their_author(running: Harness) -> None
 async def test_proposer_cannot_rate_their_own_venue(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h, user=h.alice))
-    message = await refused(h, "venue rate", h.alice, venue=venue, worth=5, hours=1.0)
+    message = await refused(h, "venue rate", h.alice, venue=venue, worth=5, hours="1.0")
     assert message.startswith("You proposed this venue, so you can't rate it.")
     assert await rating_count(h) == 0
 
@@ -71,16 +72,16 @@ async def test_bad_ratings_are_refused(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
     cases = [
-        ({"venue": "Nowhere", "worth": 4, "hours": 1.0}, "No venue called “Nowhere”"),
-        ({"venue": venue, "worth": 7, "hours": 1.0}, "The worth must be a whole number"),
-        ({"venue": venue, "worth": 4, "hours": 30.0}, "Hours must be a number from 0.25 to 24"),
-        ({"venue": venue, "worth": 4, "hours": 0.0}, "Hours must be a number from 0.25 to 24"),
+        ({"venue": "Nowhere", "worth": 4, "hours": "1.0"}, "No venue called “Nowhere”"),
+        ({"venue": venue, "worth": 7, "hours": "1.0"}, "The worth must be a whole number"),
+        ({"venue": venue, "worth": 4, "hours": "30.0"}, "Hours must be a number from 0.25 to 24"),
+        ({"venue": venue, "worth": 4, "hours": "0.0"}, "Hours must be a number from 0.25 to 24"),
         (
-            {"venue": venue, "worth": 4, "hours": 1.0, "connections": 0},
+            {"venue": venue, "worth": 4, "hours": "1.0", "connections": 0},
             "The connections must be a whole number",
         ),
         (
-            {"venue": venue, "worth": 4, "hours": 1.0, "comment": "c" * 501},
+            {"venue": venue, "worth": 4, "hours": "1.0", "comment": "c" * 501},
             "The comment is too long: 501 characters",
         ),
     ]
@@ -94,8 +95,8 @@ async def test_removed_venue_cannot_be_rated(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
     await run(h, "venue remove", h.alice, venue=venue)
-    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.0)
-    assert message.startswith("No venue called")
+    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.0")
+    assert message.startswith("“Café des Devs” is no longer listed")
     assert await rating_count(h) == 0
 
 
@@ -115,7 +116,7 @@ async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness)
     )
     reply = await submit.reply()
     assert reply.flags & EPHEMERAL
-    assert reply.content.startswith("Merci ! Votre note de **Café des Devs** est enregistrée.")
+    assert "Merci ! Votre note de **Café des Devs** est enregistrée." in reply.content
     text = (await show(h, venue)).embed_text()
     assert "4.0 · 5.0 · 3.0" in text
     assert "about 1.5 h" in text

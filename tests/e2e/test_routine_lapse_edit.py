@@ -158,7 +158,7 @@ async def test_the_host_edits_the_routine_and_its_event_follows_once(harness: Ha
         "différent de l'actuel."
     )
     message = await refused(h, "routine edit", h.alice, routine=routine, time="25:00")
-    assert message == "Write the time as HH:MM, e.g. 18:30."
+    assert message == "I can't read that time. Write e.g. 18:30, 6:30pm or 9am."
     assert patches() == 0 and event.scheduled_start_time == MONDAY
     assert latest(h, card).embed["description"] == "Every Monday at 18:30, for 2 h"
 
@@ -227,7 +227,9 @@ async def test_the_calendar_follows_edits_and_leaves_out_skipped_dates(harness: 
     assert event.decoded("duration") == dt.timedelta(hours=2)
 
     await run(h, "routine edit", h.alice, routine=routine, duration=90, title="Code du lundi")
-    await run(h, "routine skip", h.alice, routine=routine, date="2027-03-29", reason="Férié")
+    await run(
+        h, "routine skip", h.alice, routine=routine, date="29/03", reason="Férié"
+    )  # typed as in France
     event = await calendar_event(h)
     assert str(event["summary"]) == "Code du lundi"
     assert event.decoded("duration") == dt.timedelta(minutes=90)

@@ -24,7 +24,7 @@ async def test_routine_create_join_list_leave_and_calendar(running: Harness) -> 
     choices = await h.fake.autocomplete(
         "routine join", "routine", "caf", guild=h.guild, user=h.bob, locale="fr"
     )
-    assert [c["name"] for c in choices] == ["lun. 18:30 — Café des Devs (Lundi code)"]
+    assert [c["name"] for c in choices] == ["lundi 18:30 — Café des Devs (Lundi code)"]
     routine = choices[0]["value"]
     _, joined = await run(h, "routine join", h.bob, locale="fr", routine=routine)
     assert joined.content.startswith("Vous avez rejoint : lundi 18:30 · **Café des Devs** · 2")
@@ -58,8 +58,8 @@ async def test_routine_refusals(running: Harness) -> None:
     await run(h, "routine create", h.alice, venue=venue, weekday=2, time="12:00")
     for options, expected in [
         ({"venue": venue, "weekday": 2, "time": "12:00"}, "There is already a routine at"),
-        ({"venue": venue, "weekday": 2, "time": "25:00"}, "Write the time as HH:MM"),
-        ({"venue": venue, "weekday": 2, "time": "noon"}, "Write the time as HH:MM"),
+        ({"venue": venue, "weekday": 2, "time": "25:00"}, "I can't read that time."),
+        ({"venue": venue, "weekday": 2, "time": "noon"}, "I can't read that time."),
         ({"venue": "Nowhere", "weekday": 2, "time": "12:00"}, "No venue called"),
     ]:
         message = await refused(h, "routine create", h.bob, **options)
@@ -80,7 +80,7 @@ async def test_routine_refusals(running: Harness) -> None:
 async def test_profile_private_by_default_then_public(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h, user=h.alice))
-    await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+    await run(h, "venue rate", h.bob, venue=venue, worth=5, hours="2.0")
     await run(h, "venue visit", h.bob, venue=venue)
     _, mine = await run(h, "profile", h.bob)
     assert mine.flags & EPHEMERAL

@@ -32,7 +32,7 @@ async def seed(h: Harness) -> dict[str, str]:
         (h.bob, "Café des Devs", 3, 3.0),
         (carol, "Forum Cloud", 4, 8.0),
     ]:
-        await run(h, "venue rate", user, venue=ids[name], worth=worth, hours=hours)
+        await run(h, "venue rate", user, venue=ids[name], worth=worth, hours=str(hours))
     return ids
 
 
@@ -89,7 +89,7 @@ async def test_empty_results_suggest_a_broader_query(running: Harness) -> None:
     message = await refused(h, "venue search", h.bob, query="quantum", city="Berlin")
     assert message.startswith("No venue matches. Try fewer words")
     message = await refused(h, "venue top", h.bob, locale="fr", city="Berlin")
-    assert message.startswith("Aucun lieu n'a été noté sur cette période.")
+    assert message.startswith("Aucun lieu de cette ville ou de ce type n'a été noté")
 
 
 async def test_search_ignores_search_syntax_and_bad_choices(running: Harness) -> None:

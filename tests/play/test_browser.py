@@ -139,13 +139,13 @@ def test_a_walk_through_the_playground(page: Any, playground: Playground) -> Non
     shot(page, "04-rating-modal")
     modal.locator("button[type='submit']").click()
     page.locator("#modal[open]").wait_for(state="detached")
-    rated = page.locator("#messages article.ephemeral", has_text="RIT").last
+    rated = page.locator("#messages article.ephemeral", has_text="return on time invested").last
     rated.wait_for()
     shot(page, "05-rated")
 
     page.select_option("#locale", "fr")
     command(page, "lieu aff", "venue show", venue="~Comptoir")
-    french = page.locator("#messages article", has_text="Score RIT")
+    french = page.locator("#messages article", has_text="Retour sur temps investi")
     try:
         french.wait_for()
     finally:
@@ -155,9 +155,9 @@ def test_a_walk_through_the_playground(page: Any, playground: Playground) -> Non
     shot(page, "06-french")
 
     act_as(page, "alex")
-    expect(page.locator("#messages article.ephemeral", has_text="is proposed")).to_have_count(1)
+    expect(page.locator("#messages article.ephemeral", has_text="Proposal posted")).to_have_count(1)
     expect(page.locator("#messages article", has_text="Your rating")).to_have_count(0)
-    expect(page.locator("#messages article", has_text="Score RIT")).to_have_count(1)
+    expect(page.locator("#messages article", has_text="Retour sur temps investi")).to_have_count(1)
 
     act_as(page, "camille")
     command(

@@ -69,7 +69,7 @@ def test_data_kept_between_runs_and_ctrl_c_stops_both(playground: Playground) ->
     assert "error" not in answer, answer
     reply = wait_for(playground, general, alex, "La Cantine**")
     assert reply["flags"] & 64 and reply["interaction"]["command"] == "venue propose"
-    assert "proposé" in reply["content"], reply["content"]
+    assert "Proposition publiée" in reply["content"], reply["content"]
     announcement = wait_for(playground, general, sam, "New venue: La Cantine")
     assert all(not m["flags"] & 64 for m in messages(playground, general, sam))
 

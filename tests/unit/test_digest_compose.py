@@ -85,15 +85,17 @@ def test_sections_and_language() -> None:
     assert french.title == "Récapitulatif hebdomadaire · semaine du 23 novembre 2026"
     assert french.description.startswith("Cette semaine, 3 membres ont investi 7,5 h")
     text = "\n".join(f"{s.name}\n{s.value}" for s in french.sections)
-    assert "1️⃣ **Café \\*des\\* Devs** — Paris · RIT 4,18 (20 notes) · 2 nouvelles" in text
+    assert (
+        "1️⃣ **Café \\*des\\* Devs** — Paris · 4,18/5 (20 notes) · 2 nouvelles notes cette semaine"
+    ) in text
     assert "• **Atelier** — Lyon · Atelier" in text
     (gathering,) = french.gatherings
     assert gathering.text == (
-        "lun. 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code"
+        "lundi 18:30 · **Café \\*des\\* Devs** · 3 membres · Lundi code"
         " · nouveaux cette semaine : <@5>"
     )
     assert french.gatherings_title == "Les rendez-vous de la semaine"
-    assert french.chart_value_labels == ("7,5",)
+    assert french.chart_decimal == ","
     assert "<@5>" in text and "4 semaines d'affilée" in text
     assert "Question de la semaine" in text
     english = compose_digest(data, "en")

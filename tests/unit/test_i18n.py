@@ -37,10 +37,10 @@ def test_every_key_in_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_plural_forms_follow_each_language() -> None:
-    assert t("en", "venue.rit", score="4.00", count=1) == "**4.00** (1 rating)"
-    assert t("en", "venue.rit", score="4.00", count=0) == "**4.00** (0 ratings)"
-    assert t("fr", "venue.rit", score="4.00", count=0) == "**4.00** (0 note)"
-    assert t("fr", "venue.rit", score="4.00", count=2) == "**4.00** (2 notes)"
+    assert t("en", "hit.rit", score="4.00", count=1) == "4.00/5 (1 rating)"
+    assert t("en", "hit.rit", score="4.00", count=0) == "4.00/5 (0 ratings)"
+    assert t("fr", "hit.rit", score="4,00", count=0) == "4,00/5 (0 note)"
+    assert t("fr", "hit.rit", score="4,00", count=2) == "4,00/5 (2 notes)"
 
 
 def test_language_of_discord_locales() -> None:
