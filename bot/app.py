@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.domain.errors import DomainError
-from bot.i18n import language_of, t
+from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.services import Services
 from bot.settings import Settings
@@ -90,10 +90,15 @@ def error_message(language: str, error: DomainError) -> str:
     params = dict(error.params)
     if "field" in params:
         params["field"] = t(language, f"field.{params['field']}")
+    if "setting" in params:
+        params["setting"] = t(language, f"settings.{params['setting']}")
     if "permissions" in params:
         params["permissions"] = ", ".join(
             t(language, f"permission.{name}") for name in params["permissions"]
         )
+    for name, value in params.items():
+        if isinstance(value, float):
+            params[name] = number(language, value, 2)
     return t(language, error.key, **params)
 
 
