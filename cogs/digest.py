@@ -28,6 +28,13 @@ from bot.domain.errors import DomainError
 from bot.i18n import language_of, t
 from cogs.chart import ChartRenderer
 from cogs.common.choices import LANGUAGE_CHOICES, WEEKDAY_CHOICES, timezone_choices
+from cogs.common.delivery import (
+    UNKNOWN_OUTCOME,
+    find_own,
+    has_attachment,
+    nonce_of,
+    send_once,
+)
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
 from cogs.common.render import COLOUR, plain
 
@@ -36,19 +43,24 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHART_FILE = "irl-hours.png"
+PREVIEW_CHART = "irl-hours.png"
 SHUTDOWN_GRACE_SECONDS = 20.0
 #: At most 20 digests per second from one process.
 POST_INTERVAL_SECONDS = 0.05
 
 
-def digest_embed(digest: Digest, *, with_chart: bool) -> discord.Embed:
+def chart_file(iso_year: int, iso_week: int) -> str:
+    """The chart's file name, which also marks the digest of that week in its channel."""
+    return f"irl-hours-{iso_year}-w{iso_week:02d}.png"
+
+
+def digest_embed(digest: Digest, *, chart: str | None) -> discord.Embed:
     embed = discord.Embed(title=digest.title, description=digest.description, colour=COLOUR)
     for section in digest.sections:
         embed.add_field(name=section.name, value=section.value, inline=False)
     embed.set_footer(text=digest.footer)
-    if with_chart:
-        embed.set_image(url=f"attachment://{CHART_FILE}")
+    if chart is not None:
+        embed.set_image(url=f"attachment://{chart}")
     return embed
 
 
@@ -85,12 +97,30 @@ class Digests(
 
     # -- composing and posting ------------------------------------------------------
 
-    async def _render(
-        self, digest: Digest, charts: ChartRenderer
-    ) -> tuple[discord.Embed, discord.File]:
+    async def _deliver(
+        self,
+        channel: discord.TextChannel,
+        prepared: PreparedDigest,
+        digest: Digest,
+        charts: ChartRenderer,
+    ) -> discord.Message:
+        """Post the digest once: its chart's file name names the guild's week, so an
+        attempt after one whose outcome is unknown finds the digest already posted."""
+        run = prepared.run
+        name = chart_file(run.iso_year, run.iso_week)
+        if run.attempts > 1:
+            found = await find_own(channel, has_attachment(name))
+            if found is not None:
+                log.info("digest of guild %s was already posted: %s", run.guild_id, found.id)
+                return found
         png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
-        chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
-        return digest_embed(digest, with_chart=True), chart
+        embed = digest_embed(digest, chart=name)
+        return await send_once(
+            channel,
+            nonce_of("digest", run.guild_id, run.iso_year, run.iso_week),
+            has_attachment(name),
+            lambda: {"embed": embed, "file": discord.File(fp=io.BytesIO(png), filename=name)},
+        )
 
     def _channel(self, guild: discord.Guild, channel_id: int | None) -> discord.TextChannel:
         if channel_id is None:
@@ -114,19 +144,30 @@ class Digests(
             channel = self._channel(guild, prepared.config.digest_channel_id)
             language = prepared.config.post_language(guild.preferred_locale)
             digest = compose_digest(prepared.data, language, escape=plain)
-            embed, chart = await self._render(digest, charts)
-            message = await channel.send(embed=embed, file=chart)
-        except (DomainError, discord.HTTPException) as exc:
-            failure = (
-                DigestFailure.refused(exc)
-                if isinstance(exc, DomainError)
-                else DigestFailure.discord(exc.status, exc.code, exc.text)
-            )
+            message = await self._deliver(channel, prepared, digest, charts)
+        except (DomainError, discord.HTTPException, *UNKNOWN_OUTCOME) as exc:
+            if isinstance(exc, DomainError):
+                failure = DigestFailure.refused(exc)
+            elif isinstance(exc, discord.HTTPException):
+                failure = DigestFailure.discord(exc.status, exc.code, exc.text)
+            else:
+                failure = DigestFailure("digest.error.no_answer", detail=repr(exc))
             retry_after = dt.timedelta(seconds=self.bot.settings.digest_retry_seconds)
             await self.service.record(run, failure, now, retry_after=retry_after)
-            raise
+            if isinstance(exc, DomainError | discord.HTTPException):
+                raise
+            raise DomainError("error.digest_no_answer") from exc
         posted = DigestPosted(channel.id, message.id, digest.venue_ids)
-        await self.service.record(run, posted, now)
+        try:
+            await self.service.record(run, posted, now)
+        except Exception:
+            # The next attempt (after the claim's lease) finds the message and records it.
+            log.warning(
+                "digest of guild %s posted as message %s but not recorded",
+                run.guild_id,
+                message.id,
+            )
+            raise
         for emoji in NUMBER_EMOJIS[: len(digest.venue_ids)]:
             try:
                 await message.add_reaction(emoji)
@@ -239,11 +280,11 @@ class Digests(
         language = preview.config.post_language(guild.preferred_locale)
         digest = compose_digest(preview.data, language, escape=plain)
         async with ChartRenderer() as charts:
-            embed, chart = await self._render(digest, charts)
+            png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
         await interaction.followup.send(
             self._status_text(language_of(interaction.locale), preview.status),
-            embed=embed,
-            file=chart,
+            embed=digest_embed(digest, chart=PREVIEW_CHART),
+            file=discord.File(fp=io.BytesIO(png), filename=PREVIEW_CHART),
             ephemeral=True,
         )
 

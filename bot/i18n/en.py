@@ -252,6 +252,8 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.error.permissions": "the bot lacks a permission in the digest channel",
     "digest.error.channel": "the digest channel no longer exists",
     "digest.error.off": "the digest was turned off",
+    "digest.error.no_answer": "Discord did not answer (the bot looks for the digest before trying again, so it is never posted twice)",
+    "error.digest_no_answer": "Discord did not answer in time. Try again in a few minutes: the bot looks for the digest first, so it is never posted twice.",
     "digest.error.discord": "{status} error from Discord",
     "digest.error.discord.missing_permissions": "{status} Missing Permissions",
     "digest.error.discord.missing_access": "{status} Missing Access",

@@ -259,6 +259,8 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.error.permissions": "il manque une permission au bot dans le salon du récapitulatif",
     "digest.error.channel": "le salon du récapitulatif n'existe plus",
     "digest.error.off": "le récapitulatif a été désactivé",
+    "digest.error.no_answer": "Discord n'a pas répondu (le bot cherche le récapitulatif avant de réessayer : il n'est jamais publié deux fois)",
+    "error.digest_no_answer": "Discord n'a pas répondu à temps. Réessayez dans quelques minutes : le bot cherche d'abord le récapitulatif, il ne sera pas publié deux fois.",
     "digest.error.discord": "erreur {status} de Discord",
     "digest.error.discord.missing_permissions": "{status} : il manque des permissions au bot",
     "digest.error.discord.missing_access": "{status} : le bot n'a pas accès au salon",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -84,9 +85,11 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     (digest,) = h.fake.channel_messages(channel)
     assert digest.embed["title"].startswith("Weekly digest · week of ")
     assert "Best venues by RIT score" in digest.embed_text()
-    assert digest.embed["image"]["url"] == "attachment://irl-hours.png"
+    year, week, _ = dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Europe/Paris")).isocalendar()
+    name = f"irl-hours-{year}-w{week:02d}.png"
+    assert digest.embed["image"]["url"] == f"attachment://{name}"
     (chart,) = digest.attachments
-    assert chart["filename"] == "irl-hours.png" and chart["content"].startswith(PNG)
+    assert chart["filename"] == name and chart["content"].startswith(PNG)
     await eventually(lambda: _reactions(digest, 2))
     assert list(digest.reactions) == ["1️⃣", "2️⃣"]
 
