@@ -74,6 +74,7 @@ class Digests(
         self.service = bot.services.digest
         self.scheduler.change_interval(seconds=bot.settings.digest_check_seconds)
         self._busy = asyncio.Lock()  # held while the scheduler checks and posts
+        self.charts = ChartRenderer()
         super().__init__()
 
     @commands.Cog.listener()
@@ -87,6 +88,7 @@ class Digests(
         task = self.scheduler.get_task()
         if not self._busy.locked():
             self.scheduler.cancel()  # between two checks: nothing to finish
+            self.charts.close()
             return
         self.scheduler.stop()
         if task is not None and not task.done():
@@ -94,6 +96,7 @@ class Digests(
                 await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
             except TimeoutError:
                 self.scheduler.cancel()
+        self.charts.close()
 
     # -- composing and posting ------------------------------------------------------
 
@@ -102,7 +105,6 @@ class Digests(
         channel: discord.TextChannel,
         prepared: PreparedDigest,
         digest: Digest,
-        charts: ChartRenderer,
     ) -> discord.Message:
         """Post the digest once: its chart's file name names the guild's week, so an
         attempt after one whose outcome is unknown finds the digest already posted."""
@@ -113,7 +115,7 @@ class Digests(
             if found is not None:
                 log.info("digest of guild %s was already posted: %s", run.guild_id, found.id)
                 return found
-        png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
+        png = await self.charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
         embed = digest_embed(digest, chart=name)
         return await send_once(
             channel,
@@ -136,7 +138,6 @@ class Digests(
         guild: discord.Guild,
         prepared: PreparedDigest,
         now: dt.datetime,
-        charts: ChartRenderer,
     ) -> discord.Message:
         """Send the claimed digest and record the outcome; on failure, raise."""
         run = prepared.run
@@ -144,7 +145,7 @@ class Digests(
             channel = self._channel(guild, prepared.config.digest_channel_id)
             language = prepared.config.post_language(guild.preferred_locale)
             digest = compose_digest(prepared.data, language, escape=plain)
-            message = await self._deliver(channel, prepared, digest, charts)
+            message = await self._deliver(channel, prepared, digest)
         except (DomainError, discord.HTTPException, *UNKNOWN_OUTCOME) as exc:
             if isinstance(exc, DomainError):
                 failure = DigestFailure.refused(exc)
@@ -191,25 +192,24 @@ class Digests(
             return
         if not due:
             return
-        async with ChartRenderer() as charts:
-            for guild_id, entry in due:
-                started = asyncio.get_running_loop().time()
-                try:
-                    prepared = await self.service.prepare(guild_id, now, week=entry.week)
-                except Exception as exc:  # the next round tries again
-                    log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
-                    continue
-                if prepared is None:
-                    continue  # another process has it, or it is backing off
-                try:
-                    await self.post(guilds[guild_id], prepared, now, charts)
-                except (DomainError, discord.HTTPException):
-                    pass
-                except Exception:
-                    log.exception("digest of guild %s failed unexpectedly", guild_id)
-                # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
-                elapsed = asyncio.get_running_loop().time() - started
-                await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
+        for guild_id, entry in due:
+            started = asyncio.get_running_loop().time()
+            try:
+                prepared = await self.service.prepare(guild_id, now, week=entry.week)
+            except Exception as exc:  # the next round tries again
+                log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
+                continue
+            if prepared is None:
+                continue  # another process has it, or it is backing off
+            try:
+                await self.post(guilds[guild_id], prepared, now)
+            except (DomainError, discord.HTTPException):
+                pass
+            except Exception:
+                log.exception("digest of guild %s failed unexpectedly", guild_id)
+            # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
+            elapsed = asyncio.get_running_loop().time() - started
+            await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
 
     # -- commands ---------------------------------------------------------------------
 
@@ -279,8 +279,7 @@ class Digests(
         preview = await self.service.preview(guild.id, now)
         language = preview.config.post_language(guild.preferred_locale)
         digest = compose_digest(preview.data, language, escape=plain)
-        async with ChartRenderer() as charts:
-            png = await charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
+        png = await self.charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
         await interaction.followup.send(
             self._status_text(language_of(interaction.locale), preview.status),
             embed=digest_embed(digest, chart=PREVIEW_CHART),
@@ -330,8 +329,7 @@ class Digests(
         now = await self.bot.services.clock.now()
         prepared = await self.service.prepare(guild.id, now)
         assert prepared is not None  # a manual claim is granted or refused
-        async with ChartRenderer() as charts:
-            message = await self.post(guild, prepared, now, charts)
+        message = await self.post(guild, prepared, now)
         await interaction.followup.send(
             t(language, "digest.sent", link=message.jump_url), ephemeral=True
         )
