@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from bot.domain.errors import DomainError
 from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
+from bot.identify import IdentifyLimiter
 from bot.services import Services
 from bot.settings import Settings
 
@@ -193,12 +194,32 @@ class BonnesPlaces(commands.AutoShardedBot):
         )
         self.settings = settings
         self.services = services
+        self.identify_limiter = IdentifyLimiter()
 
     async def setup_hook(self) -> None:
+        await self._read_identify_concurrency()
         await self.tree.set_translator(CommandTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    async def _read_identify_concurrency(self) -> None:
+        """How many shards may identify at once (`max_concurrency` of /gateway/bot)."""
+        try:
+            limits = await self.fetch_session_start_limits()
+        except discord.HTTPException as exc:
+            log.warning("session start limits unknown (%s): shards identify one at a time", exc)
+            return
+        self.identify_limiter = IdentifyLimiter(limits.max_concurrency)
+        log.info(
+            "identifying up to %d shards at once (%d session starts left)",
+            limits.max_concurrency,
+            limits.remaining,
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait only as long as the shard's identify bucket requires (see bot/identify.py)."""
+        await self.identify_limiter.wait(shard_id)
 
     async def command_schema_hash(self) -> str:
         translator = self.tree.translator or CommandTranslator()
