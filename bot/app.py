@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from typing import Any, cast
 
 import discord
@@ -18,6 +19,7 @@ from bot.domain.errors import DomainError
 from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.identify import IdentifyLimiter
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings
 
@@ -161,6 +163,29 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 class Tree(app_commands.CommandTree):
+    async def _call(self, interaction: discord.Interaction) -> None:
+        """Time every slash command and autocomplete for the metrics."""
+        started = time.perf_counter()
+        failed = True
+        try:
+            await super()._call(interaction)
+            failed = interaction.command_failed
+        finally:
+            metrics = getattr(self.client, "metrics", None)
+            if isinstance(metrics, Metrics):
+                command = interaction.command
+                kind = (
+                    "autocomplete"
+                    if interaction.type is discord.InteractionType.autocomplete
+                    else "command"
+                )
+                metrics.observe_command(
+                    command.qualified_name if command is not None else "unknown",
+                    kind,
+                    "error" if failed else "ok",
+                    time.perf_counter() - started,
+                )
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         check_option_types(interaction)
         return True
@@ -176,7 +201,9 @@ class BonnesPlaces(commands.AutoShardedBot):
     Discord's sharding threshold). The count is always given: discord.py would otherwise
     connect to the gateway URL Discord returns, bypassing DISCORD_GATEWAY_URL."""
 
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(
+        self, settings: Settings, services: Services, metrics: Metrics | None = None
+    ) -> None:
         shard_count = settings.shard_count or 1
         shard_ids = settings.shard_ids
         super().__init__(
@@ -194,6 +221,7 @@ class BonnesPlaces(commands.AutoShardedBot):
         )
         self.settings = settings
         self.services = services
+        self.metrics = metrics or Metrics()
         self.identify_limiter = IdentifyLimiter()
 
     async def setup_hook(self) -> None:

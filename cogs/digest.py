@@ -114,6 +114,7 @@ class Digests(
             found = await find_own(channel, has_attachment(name))
             if found is not None:
                 log.info("digest of guild %s was already posted: %s", run.guild_id, found.id)
+                self.bot.metrics.digests.labels("found").inc()
                 return found
         png = await self.charts.hours(digest.chart_title, digest.chart_labels, digest.chart_values)
         embed = digest_embed(digest, chart=name)
@@ -153,11 +154,13 @@ class Digests(
                 failure = DigestFailure.discord(exc.status, exc.code, exc.text)
             else:
                 failure = DigestFailure("digest.error.no_answer", detail=repr(exc))
+            self.bot.metrics.digests.labels("failed").inc()
             retry_after = dt.timedelta(seconds=self.bot.settings.digest_retry_seconds)
             await self.service.record(run, failure, now, retry_after=retry_after)
             if isinstance(exc, DomainError | discord.HTTPException):
                 raise
             raise DomainError("error.digest_no_answer") from exc
+        self.bot.metrics.digests.labels("posted").inc()
         posted = DigestPosted(channel.id, message.id, digest.venue_ids)
         try:
             await self.service.record(run, posted, now)

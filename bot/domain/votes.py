@@ -48,6 +48,8 @@ class VoteEvent:
     member_id: int
     emoji: str
     added: bool
+    #: When the bot received it (`time.monotonic()`), for the metrics.
+    received_at: float = 0.0
 
 
 def is_vote_emoji(emoji: str) -> bool:
@@ -205,9 +207,12 @@ class VoteWriter:
         service: VoteService,
         *,
         settle: Callable[[int], Awaitable[bool]] | None = None,
+        on_stored: Callable[[list[float]], None] | None = None,
     ) -> None:
         self.service = service
         self.settle = settle
+        #: Called with each written batch's arrival times (the metrics).
+        self.on_stored = on_stored
         self.queue: asyncio.Queue[VoteEvent] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         #: Per guild: events waiting for its announcements to settle, in arrival order,
@@ -250,6 +255,8 @@ class VoteWriter:
 
     async def _apply(self, batch: list[VoteEvent]) -> None:
         outcomes = await self._with_retries(batch)
+        if self.on_stored is not None:
+            self.on_stored([e.received_at for e in batch])
         unknown = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome is None]
         if unknown and self.settle is not None:
             for event in unknown:
