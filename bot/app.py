@@ -19,6 +19,7 @@ from bot.domain.errors import DomainError
 from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.identify import IdentifyLimiter
+from bot.memory import trim
 from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings
@@ -287,4 +288,5 @@ class BonnesPlaces(commands.AutoShardedBot):
         await super().close()
 
     async def on_ready(self) -> None:
+        trim()  # the guilds' parsing leaves freed memory behind: give it back
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
