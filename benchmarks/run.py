@@ -14,23 +14,26 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import random
-import re
 import secrets
 import signal
+import socket
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.big import BIG_GUILD_ID, BigBench, seed_big_guild
+from benchmarks.fleet import measure as measure_fleet
+from benchmarks.report import Result, chart, markdown, percentile
+from benchmarks.scrape import scrape, summary
 from benchmarks.seed import Seeded, seed
 from bot.domain.digest import DigestService, compose_digest
 from bot.domain.search import SearchService
@@ -40,32 +43,9 @@ from tests.fakediscord import FakeDiscord, User
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+#: (shards, max_concurrency) of each `--fleet` measurement.
+FLEET_RUNS = ((1, 16), (4, 16), (4, 1))
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
-
-
-@dataclass
-class Result:
-    backend: str
-    seed_seconds: float = 0.0
-    start_seconds: float = 0.0
-    rss_ready_mb: float = 0.0
-    rss_end_mb: float = 0.0
-    latencies: dict[str, list[float]] = field(default_factory=dict)  # ms
-    votes: dict[str, Any] = field(default_factory=dict)
-    digest: dict[str, Any] = field(default_factory=dict)
-    plans: dict[str, str] = field(default_factory=dict)
-
-    def summary(self, name: str) -> tuple[float, float, int]:
-        values = self.latencies[name]
-        return statistics.median(values), percentile(values, 99), len(values)
 
 
 def _epoch(value: Any) -> float:
@@ -76,6 +56,12 @@ def _epoch(value: Any) -> float:
     return value.timestamp()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -84,25 +70,46 @@ def rss_mb(pid: int) -> float:
 
 
 class Bench:
-    def __init__(self, backend: str, url: str, scale: float, repeats: int) -> None:
+    def __init__(
+        self, backend: str, url: str, scale: float, repeats: int, *, big: float = 0.0
+    ) -> None:
         self.backend, self.url, self.scale, self.repeats = backend, url, scale, repeats
+        self.big_scale = big
         self.result = Result(backend)
         self.rng = random.Random(7)
+        self.metrics_port = free_port()
 
     async def run(self) -> Result:
         seeded = await seed(self.url, scale=self.scale)
         self.seeded = seeded
         self.result.seed_seconds = seeded.seconds
+        big = await seed_big_guild(self.url, scale=self.big_scale) if self.big_scale else None
         self.fake = await FakeDiscord().start()
         try:
             self._world(seeded)
+            if big is not None:
+                big_guild = self.fake.add_guild(
+                    "Big", guild_id=BIG_GUILD_ID, general_id=BIG_GUILD_ID + 1
+                )
             process = await self._start_bot()
             try:
                 self.result.rss_ready_mb = rss_mb(process.pid)
                 await self._latencies()
+                if big is not None:
+                    other = self.seeded.guild_ids[0]
+                    bench = BigBench(
+                        self.fake,
+                        big,
+                        big_guild,
+                        (self.guilds[other], self.members[other][0]),
+                        max(5, self.repeats // 15),
+                    )
+                    outcome = await bench.run(self.url, lambda line: print(f"  {line}", flush=True))
+                    self.result.big = asdict(outcome)
                 await self._votes()
                 await self._digest_posting()
                 self.result.rss_end_mb = rss_mb(process.pid)
+                self.result.metrics = summary(await scrape(self.metrics_port))
             finally:
                 process.send_signal(signal.SIGTERM)
                 try:
@@ -139,6 +146,7 @@ class Bench:
             GUILD_READY_TIMEOUT="0.2",
             LOG_LEVEL="INFO",
             PYTHONPATH=str(ROOT),
+            METRICS_PORT=str(self.metrics_port),
         )
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
@@ -247,6 +255,18 @@ class Bench:
             )
             await interaction.response(timeout=10)
 
+        async def search_all() -> None:
+            _, guild, member, _ = self._pick()
+            interaction = await fake.slash("venue search", guild=guild, user=member)
+            await interaction.response(timeout=10)
+
+        async def search_query() -> None:
+            _, guild, member, _ = self._pick()
+            interaction = await fake.slash(
+                "venue search", guild=guild, user=member, query=self.rng.choice(["cafe", "rust"])
+            )
+            await interaction.response(timeout=10)
+
         for name, action in [
             ("no-op", noop),
             ("/venue show", show),
@@ -254,6 +274,8 @@ class Bench:
             ("/venue propose", propose),
             ("autocomplete", autocomplete),
             ("/venue search", search),
+            ("/venue search (query only)", search_query),
+            ("/venue search (no query, no filter)", search_all),
         ]:
             await self._timed(name, action)
             p50 = statistics.median(self.result.latencies[name])
@@ -339,6 +361,7 @@ class Bench:
         db = Database(self.url)
         service = DigestService(db)
         guilds = self.seeded.guild_ids[:count]
+        count = len(guilds)
         now = dt.datetime.now(dt.UTC)
         try:
             for guild_id in guilds:
@@ -423,161 +446,6 @@ class Bench:
             await db.dispose()
 
 
-HISTORY = Path(__file__).with_name("history.md")
-
-
-def markdown(results: list[Result], args: argparse.Namespace, seconds: float) -> str:
-    lines = [
-        "# Benchmarks",
-        "",
-        "Generated by `.venv/bin/python -m benchmarks.run` "
-        f"(`--scale {args.scale} --repeats {args.repeats}`) on "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, in {seconds:.0f} s.",
-        "",
-        f"Machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}, {platform.platform()}.",
-        "",
-        "The real bot runs as `python -m bot` against the local fake Discord over loopback;",
-        "each latency is from the injected event to the bot's response as recorded by the fake",
-        "(for `/venue propose`, to the final message after its deferral). The no-op is a",
-        "command refused before any database access: the cost of the fake, the loopback and",
-        "discord.py alone, to compare runs across machines.",
-        "",
-        "![latencies](benchmarks.png)",
-        "",
-    ]
-    lines += targets(results)
-    for result in results:
-        lines += [
-            f"## {result.backend}",
-            "",
-            f"Seeded in {result.seed_seconds:.1f} s. Start to ready: "
-            f"{result.start_seconds:.2f} s (target 3 s). RSS at ready: "
-            f"{result.rss_ready_mb:.0f} MB, after the run: {result.rss_end_mb:.0f} MB "
-            "(target 150 MB).",
-            "",
-            "| what | p50 ms | p99 ms | runs | p50 / no-op p50 |",
-            "|---|---|---|---|---|",
-        ]
-        noop = result.summary("no-op")[0]
-        for name in result.latencies:
-            p50, p99, n = result.summary(name)
-            lines.append(f"| {name} | {p50:.1f} | {p99:.1f} | {n} | {p50 / noop:.1f} |")
-        v = result.votes
-        exact = "exact" if v["committed"] == v["sent"] else "NOT exact"
-        lines += [
-            "",
-            f"Votes: {v['sent']} reaction events sent at "
-            f"{v['sent_per_second']:.0f}/s over {v['send_seconds']:.1f} s; "
-            f"{v['committed']} committed ({exact}), "
-            f"{v['committed_per_second']:.0f}/s; event -> committed p50 "
-            f"{v['p50_ms']:.0f} ms, p99 {v['p99_ms']:.0f} ms.",
-            "",
-            f"Digest composition (gather + compose, no chart): {result.digest['guilds']} "
-            f"guilds, p50 {result.digest['p50_ms']:.1f} ms, p99 "
-            f"{result.digest['p99_ms']:.1f} ms per guild. Posting, {result.digest['posted']} "
-            f"guilds due at once: {result.digest['posting_seconds']:.1f} s, "
-            f"{result.digest['posts_per_second']:.1f} digests/s (target at most 20/s; "
-            "charts drawn in a worker process).",
-            "",
-        ]
-        for name, plan in result.plans.items():
-            lines += [f"Query plan, {name}:", "", "```", plan, "```", ""]
-    if HISTORY.exists():
-        lines += ["", HISTORY.read_text()]
-    return "\n".join(lines)
-
-
-def targets(results: list[Result]) -> list[str]:
-    """The issue's targets, each met or not, per backend, from this run's figures."""
-    rows = [
-        "## Targets",
-        "",
-        "| target | " + " | ".join(r.backend for r in results) + " |",
-        "|---|" + "---|" * len(results),
-    ]
-
-    def row(label: str, check: Callable[[Result], tuple[bool, str]]) -> None:
-        cells = []
-        for result in results:
-            ok, figure = check(result)
-            cells.append(f"{'✅' if ok else '❌'} {figure}")
-        rows.append(f"| {label} | " + " | ".join(cells) + " |")
-
-    for name in ("/venue show", "/venue rate", "/venue propose"):
-        row(
-            f"{name}: p50 <= 10 ms, p99 <= 50 ms",
-            lambda r, n=name: (
-                r.summary(n)[0] <= 10 and r.summary(n)[1] <= 50,
-                f"{r.summary(n)[0]:.1f} / {r.summary(n)[1]:.1f} ms",
-            ),
-        )
-    row(
-        "autocomplete: p99 <= 30 ms",
-        lambda r: (r.summary("autocomplete")[1] <= 30, f"{r.summary('autocomplete')[1]:.1f} ms"),
-    )
-    row(
-        "/venue search: p99 <= 30 ms, no full-table scan",
-        lambda r: (
-            r.summary("/venue search")[1] <= 30
-            and not re.search(r"^SCAN venue\b|Seq Scan on venue", r.plans.get("search", ""), re.M),
-            f"{r.summary('/venue search')[1]:.1f} ms, plans below",
-        ),
-    )
-    row(
-        "votes: >= 2,000/s for 30 s, p99 <= 100 ms, exact",
-        lambda r: (
-            r.votes["committed_per_second"] >= 1990
-            and r.votes["p99_ms"] <= 100
-            and r.votes["committed"] == r.votes["sent"],
-            f"{r.votes['committed_per_second']:.0f}/s, p99 {r.votes['p99_ms']:.0f} ms, "
-            f"{r.votes['committed']}/{r.votes['sent']}",
-        ),
-    )
-    row(
-        "digest composition <= 20 ms per guild; posting <= 20/s",
-        lambda r: (
-            r.digest["p99_ms"] <= 20 and r.digest.get("posts_per_second", 0) <= 20,
-            f"p99 {r.digest['p99_ms']:.1f} ms; {r.digest.get('posts_per_second', 0):.1f}/s",
-        ),
-    )
-    row(
-        "RSS <= 150 MB with 1,000 guilds",
-        lambda r: (
-            max(r.rss_ready_mb, r.rss_end_mb) <= 150,
-            f"{r.rss_ready_mb:.0f} MB ready, {r.rss_end_mb:.0f} MB after",
-        ),
-    )
-    row("start -> ready <= 3 s", lambda r: (r.start_seconds <= 3, f"{r.start_seconds:.2f} s"))
-    return [*rows, ""]
-
-
-def chart(results: list[Result], path: Path) -> None:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    names = list(results[0].latencies)
-    figure = Figure(figsize=(8, 3.5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    width = 0.8 / (2 * len(results))
-    for index, result in enumerate(results):
-        p50 = [result.summary(n)[0] for n in names]
-        p99 = [result.summary(n)[1] for n in names]
-        base = [i + index * 2 * width for i in range(len(names))]
-        axes.bar(base, p50, width, label=f"{result.backend} p50")
-        axes.bar([b + width for b in base], p99, width, label=f"{result.backend} p99")
-    axes.set_xticks(
-        [i + width * (len(results) - 0.5) for i in range(len(names))], names, fontsize=8
-    )
-    axes.set_ylabel("ms")
-    axes.axhline(50, color="grey", linewidth=0.6, linestyle="--")
-    axes.legend(fontsize=7)
-    axes.set_title("End-to-end latency (inject -> response recorded by the fake)", fontsize=9)
-    figure.tight_layout()
-    figure.savefig(path)
-
-
 async def postgres_url(base: str) -> str | None:
     import asyncpg
 
@@ -604,7 +472,7 @@ async def postgres_url(base: str) -> str | None:
 async def main_async(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     results = []
-    for backend in args.backends.split(","):
+    for backend in filter(None, args.backends.split(",")):
         if backend == "sqlite":
             url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
         else:
@@ -614,17 +482,32 @@ async def main_async(args: argparse.Namespace) -> None:
                 continue
             url = found
         print(f"{backend}: seeding and running", flush=True)
-        results.append(await Bench(backend, url, args.scale, args.repeats).run())
+        bench = Bench(
+            backend, url, args.scale, args.repeats, big=args.big_scale if args.big_guild else 0.0
+        )
+        results.append(await bench.run())
+    fleet = []
+    if args.fleet:
+        for shards, concurrency in FLEET_RUNS[: args.fleet_runs]:
+            print(f"fleet: {args.fleet} guilds, {shards} shard(s)", flush=True)
+            fleet.append(asdict(await measure_fleet(args.fleet, shards, concurrency)))
+            print(f"  {fleet[-1]}", flush=True)
     seconds = time.perf_counter() - began
     DOCS.mkdir(exist_ok=True)
+    if not results:
+        print("no backend measured: docs/benchmarks.md left as it is")
+        return
     chart(results, DOCS / "benchmarks.png")
-    (DOCS / "benchmarks.md").write_text(markdown(results, args, seconds))
+    (DOCS / "benchmarks.md").write_text(markdown(results, args, seconds, fleet))
     (DOCS / "benchmarks.json").write_text(
         json.dumps(
             {
                 "scale": args.scale,
                 "repeats": args.repeats,
                 "seconds": seconds,
+                "big_guild": args.big_guild,
+                "big_scale": args.big_scale,
+                "fleet": fleet,
                 "results": [r.__dict__ for r in results],
             },
             default=str,
@@ -639,6 +522,19 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeats", type=int, default=300)
     parser.add_argument(
+        "--big-guild",
+        action="store_true",
+        help="also seed one guild of 20,000 venues and 200,000 ratings and measure it",
+    )
+    parser.add_argument("--big-scale", type=float, default=1.0, help="size of that guild")
+    parser.add_argument("--fleet-runs", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--fleet",
+        type=int,
+        default=0,
+        help="also connect this many realistic guilds (1 and 4 shards): memory, start -> ready",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="rewrite docs/benchmarks.md from docs/benchmarks.json",
@@ -648,7 +544,11 @@ def main() -> None:
         stored = json.loads((DOCS / "benchmarks.json").read_text())
         results = [Result(**entry) for entry in stored["results"]]
         args.scale, args.repeats = stored["scale"], stored["repeats"]
-        (DOCS / "benchmarks.md").write_text(markdown(results, args, stored["seconds"]))
+        args.big_guild = stored.get("big_guild", False)
+        args.big_scale = stored.get("big_scale", 1.0)
+        (DOCS / "benchmarks.md").write_text(
+            markdown(results, args, stored["seconds"], stored.get("fleet", []))
+        )
         return
     asyncio.run(main_async(args))
 

@@ -17,6 +17,7 @@ from bot.app import BonnesPlaces
 from bot.clock import ClockUnavailable, clock_from
 from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.domain.marks import marker_key
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
 from bot.startup import (
@@ -68,12 +69,23 @@ async def serve(
         connect_timeout=settings.database_connect_timeout,
         statement_timeout=settings.database_statement_timeout,
     )
+    metrics = Metrics()
+    metrics.watch_database(db)
     try:
+        if settings.metrics_port is not None:
+            try:
+                await metrics.serve(settings.metrics_host, settings.metrics_port)
+            except OSError as exc:
+                raise StartupError(
+                    f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port}: "
+                    f"{one_line(exc)}"
+                ) from None
         async with (
             clock_from(settings.clock_url) as clock,
             BonnesPlaces(
                 settings,
                 Services.build(db, clock, marker_key(settings.discord_token.get_secret_value())),
+                metrics,
             ) as bot,
         ):
             if on_bot is not None:
@@ -103,6 +115,7 @@ async def serve(
             f"{exc.status}: {one_line(exc)}"
         ) from None
     finally:
+        await metrics.close()
         await db.dispose()
         log.info("stopped")
 

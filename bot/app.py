@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from typing import Any, cast
 
 import discord
@@ -15,8 +16,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.domain.errors import DomainError
-from bot.i18n import language_of, t
+from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
+from bot.identify import IdentifyLimiter
+from bot.memory import trim
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings
 
@@ -90,10 +94,15 @@ def error_message(language: str, error: DomainError) -> str:
     params = dict(error.params)
     if "field" in params:
         params["field"] = t(language, f"field.{params['field']}")
+    if "setting" in params:
+        params["setting"] = t(language, f"settings.{params['setting']}")
     if "permissions" in params:
         params["permissions"] = ", ".join(
             t(language, f"permission.{name}") for name in params["permissions"]
         )
+    for name, value in params.items():
+        if isinstance(value, float):
+            params[name] = number(language, value, 2)
     return t(language, error.key, **params)
 
 
@@ -155,6 +164,29 @@ def _describe(interaction: discord.Interaction) -> str:
 
 
 class Tree(app_commands.CommandTree):
+    async def _call(self, interaction: discord.Interaction) -> None:
+        """Time every slash command and autocomplete for the metrics."""
+        started = time.perf_counter()
+        failed = True
+        try:
+            await super()._call(interaction)
+            failed = interaction.command_failed
+        finally:
+            metrics = getattr(self.client, "metrics", None)
+            if isinstance(metrics, Metrics):
+                command = interaction.command
+                kind = (
+                    "autocomplete"
+                    if interaction.type is discord.InteractionType.autocomplete
+                    else "command"
+                )
+                metrics.observe_command(
+                    command.qualified_name if command is not None else "unknown",
+                    kind,
+                    "error" if failed else "ok",
+                    time.perf_counter() - started,
+                )
+
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         check_option_types(interaction)
         return True
@@ -170,7 +202,9 @@ class BonnesPlaces(commands.AutoShardedBot):
     Discord's sharding threshold). The count is always given: discord.py would otherwise
     connect to the gateway URL Discord returns, bypassing DISCORD_GATEWAY_URL."""
 
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(
+        self, settings: Settings, services: Services, metrics: Metrics | None = None
+    ) -> None:
         shard_count = settings.shard_count or 1
         shard_ids = settings.shard_ids
         super().__init__(
@@ -188,12 +222,33 @@ class BonnesPlaces(commands.AutoShardedBot):
         )
         self.settings = settings
         self.services = services
+        self.metrics = metrics or Metrics()
+        self.identify_limiter = IdentifyLimiter()
 
     async def setup_hook(self) -> None:
+        await self._read_identify_concurrency()
         await self.tree.set_translator(CommandTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+
+    async def _read_identify_concurrency(self) -> None:
+        """How many shards may identify at once (`max_concurrency` of /gateway/bot)."""
+        try:
+            limits = await self.fetch_session_start_limits()
+        except discord.HTTPException as exc:
+            log.warning("session start limits unknown (%s): shards identify one at a time", exc)
+            return
+        self.identify_limiter = IdentifyLimiter(limits.max_concurrency)
+        log.info(
+            "identifying up to %d shards at once (%d session starts left)",
+            limits.max_concurrency,
+            limits.remaining,
+        )
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait only as long as the shard's identify bucket requires (see bot/identify.py)."""
+        await self.identify_limiter.wait(shard_id)
 
     async def command_schema_hash(self) -> str:
         translator = self.tree.translator or CommandTranslator()
@@ -233,4 +288,5 @@ class BonnesPlaces(commands.AutoShardedBot):
         await super().close()
 
     async def on_ready(self) -> None:
+        trim()  # the guilds' parsing leaves freed memory behind: give it back
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))

@@ -125,6 +125,9 @@ class Settings(DatabaseSettings):
     #: (kept under Discord's 3-second deadline together).
     database_connect_timeout: float = Field(default=PG_CONNECT_TIMEOUT, gt=0)
     database_statement_timeout: float = Field(default=PG_STATEMENT_TIMEOUT, gt=0)
+    #: Serve Prometheus metrics on this port (off when unset), on METRICS_HOST.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("discord_api_base")
     @classmethod

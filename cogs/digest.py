@@ -28,6 +28,13 @@ from bot.domain.errors import DomainError
 from bot.i18n import language_of, t
 from cogs.chart import ChartRenderer
 from cogs.common.choices import LANGUAGE_CHOICES, WEEKDAY_CHOICES, timezone_choices
+from cogs.common.delivery import (
+    UNKNOWN_OUTCOME,
+    find_own,
+    has_attachment,
+    nonce_of,
+    send_once,
+)
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
 from cogs.common.render import plain
 from cogs.digest_layout import CHART_FILE, digest_view
@@ -43,6 +50,11 @@ SHUTDOWN_GRACE_SECONDS = 20.0
 POST_INTERVAL_SECONDS = 0.05
 
 
+def chart_file(iso_year: int, iso_week: int) -> str:
+    """The chart's file name, which also marks the digest of that week in its channel."""
+    return f"irl-hours-{iso_year}-w{iso_week:02d}.png"
+
+
 class Digests(
     commands.GroupCog,
     group_name=_("digest"),
@@ -53,6 +65,7 @@ class Digests(
         self.service = bot.services.digest
         self.scheduler.change_interval(seconds=bot.settings.digest_check_seconds)
         self._busy = asyncio.Lock()  # held while the scheduler checks and posts
+        self.charts = ChartRenderer()
         super().__init__()
 
     @commands.Cog.listener()
@@ -66,6 +79,7 @@ class Digests(
         task = self.scheduler.get_task()
         if not self._busy.locked():
             self.scheduler.cancel()  # between two checks: nothing to finish
+            self.charts.close()
             return
         self.scheduler.stop()
         if task is not None and not task.done():
@@ -73,17 +87,43 @@ class Digests(
                 await asyncio.wait_for(asyncio.shield(task), SHUTDOWN_GRACE_SECONDS)
             except TimeoutError:
                 self.scheduler.cancel()
+        self.charts.close()
 
     # -- composing and posting ------------------------------------------------------
 
-    async def _render(
-        self, digest: Digest, charts: ChartRenderer, *, note: str = ""
-    ) -> tuple[discord.ui.LayoutView, discord.File]:
-        png = await charts.hours(
+    async def _chart(self, digest: Digest) -> bytes:
+        return await self.charts.hours(
             digest.chart_title, digest.chart_labels, digest.chart_values, digest.chart_decimal
         )
-        chart = discord.File(fp=io.BytesIO(png), filename=CHART_FILE)
-        return digest_view(digest, with_chart=True, note=note), chart
+
+    async def _deliver(
+        self,
+        channel: discord.TextChannel,
+        prepared: PreparedDigest,
+        digest: Digest,
+    ) -> discord.Message:
+        """Post the digest once: its chart's file name names the guild's week, so an
+        attempt after one whose outcome is unknown finds the digest already posted."""
+        run = prepared.run
+        name = chart_file(run.iso_year, run.iso_week)
+        if run.attempts > 1:
+            found = await find_own(channel, has_attachment(name))
+            if found is not None:
+                log.info("digest of guild %s was already posted: %s", run.guild_id, found.id)
+                self.bot.metrics.digests.labels("found").inc()
+                return found
+        png = await self._chart(digest)
+        view = digest_view(digest, chart=name)
+        return await send_once(
+            channel,
+            nonce_of("digest", run.guild_id, run.iso_year, run.iso_week),
+            has_attachment(name),
+            lambda: {
+                "view": view,
+                "file": discord.File(fp=io.BytesIO(png), filename=name),
+                "allowed_mentions": discord.AllowedMentions.none(),
+            },
+        )
 
     def _channel(self, guild: discord.Guild, channel_id: int | None) -> discord.TextChannel:
         if channel_id is None:
@@ -99,7 +139,6 @@ class Digests(
         guild: discord.Guild,
         prepared: PreparedDigest,
         now: dt.datetime,
-        charts: ChartRenderer,
     ) -> discord.Message:
         """Send the claimed digest and record the outcome; on failure, raise."""
         run = prepared.run
@@ -107,21 +146,32 @@ class Digests(
             channel = self._channel(guild, prepared.config.digest_channel_id)
             language = prepared.config.post_language(guild.preferred_locale)
             digest = compose_digest(prepared.data, language, escape=plain)
-            view, chart = await self._render(digest, charts)
-            message = await channel.send(
-                view=view, file=chart, allowed_mentions=discord.AllowedMentions.none()
-            )
-        except (DomainError, discord.HTTPException) as exc:
-            failure = (
-                DigestFailure.refused(exc)
-                if isinstance(exc, DomainError)
-                else DigestFailure.discord(exc.status, exc.code, exc.text)
-            )
+            message = await self._deliver(channel, prepared, digest)
+        except (DomainError, discord.HTTPException, *UNKNOWN_OUTCOME) as exc:
+            if isinstance(exc, DomainError):
+                failure = DigestFailure.refused(exc)
+            elif isinstance(exc, discord.HTTPException):
+                failure = DigestFailure.discord(exc.status, exc.code, exc.text)
+            else:
+                failure = DigestFailure("digest.error.no_answer", detail=repr(exc))
+            self.bot.metrics.digests.labels("failed").inc()
             retry_after = dt.timedelta(seconds=self.bot.settings.digest_retry_seconds)
             await self.service.record(run, failure, now, retry_after=retry_after)
-            raise
+            if isinstance(exc, DomainError | discord.HTTPException):
+                raise
+            raise DomainError("error.digest_no_answer") from exc
+        self.bot.metrics.digests.labels("posted").inc()
         posted = DigestPosted(channel.id, message.id, digest.venue_ids)
-        await self.service.record(run, posted, now)
+        try:
+            await self.service.record(run, posted, now)
+        except Exception:
+            # The next attempt (after the claim's lease) finds the message and records it.
+            log.warning(
+                "digest of guild %s posted as message %s but not recorded",
+                run.guild_id,
+                message.id,
+            )
+            raise
         for emoji in NUMBER_EMOJIS[: len(digest.venue_ids)]:
             try:
                 await message.add_reaction(emoji)
@@ -147,25 +197,24 @@ class Digests(
             return
         if not due:
             return
-        async with ChartRenderer() as charts:
-            for guild_id, entry in due:
-                started = asyncio.get_running_loop().time()
-                try:
-                    prepared = await self.service.prepare(guild_id, now, week=entry.week)
-                except Exception as exc:  # the next round tries again
-                    log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
-                    continue
-                if prepared is None:
-                    continue  # another process has it, or it is backing off
-                try:
-                    await self.post(guilds[guild_id], prepared, now, charts)
-                except (DomainError, discord.HTTPException):
-                    pass
-                except Exception:
-                    log.exception("digest of guild %s failed unexpectedly", guild_id)
-                # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
-                elapsed = asyncio.get_running_loop().time() - started
-                await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
+        for guild_id, entry in due:
+            started = asyncio.get_running_loop().time()
+            try:
+                prepared = await self.service.prepare(guild_id, now, week=entry.week)
+            except Exception as exc:  # the next round tries again
+                log.warning("could not claim the digest of guild %s: %s", guild_id, exc)
+                continue
+            if prepared is None:
+                continue  # another process has it, or it is backing off
+            try:
+                await self.post(guilds[guild_id], prepared, now)
+            except (DomainError, discord.HTTPException):
+                pass
+            except Exception:
+                log.exception("digest of guild %s failed unexpectedly", guild_id)
+            # Pace the posts: a thousand servers due at 9:00 must not burst Discord.
+            elapsed = asyncio.get_running_loop().time() - started
+            await asyncio.sleep(max(0.0, POST_INTERVAL_SECONDS - elapsed))
 
     # -- commands ---------------------------------------------------------------------
 
@@ -236,9 +285,12 @@ class Digests(
         language = preview.config.post_language(guild.preferred_locale)
         digest = compose_digest(preview.data, language, escape=plain)
         note = self._status_text(language_of(interaction.locale), preview.status)
-        async with ChartRenderer() as charts:
-            view, chart = await self._render(digest, charts, note=note)
-        await interaction.followup.send(view=view, file=chart, ephemeral=True)
+        png = await self._chart(digest)
+        await interaction.followup.send(
+            view=digest_view(digest, chart=PREVIEW_CHART, note=note),
+            file=discord.File(fp=io.BytesIO(png), filename=PREVIEW_CHART),
+            ephemeral=True,
+        )
 
     def _status_text(self, language: str, status: DigestStatus) -> str:
         lines = []
@@ -282,8 +334,7 @@ class Digests(
         now = await self.bot.services.clock.now()
         prepared = await self.service.prepare(guild.id, now)
         assert prepared is not None  # a manual claim is granted or refused
-        async with ChartRenderer() as charts:
-            message = await self.post(guild, prepared, now, charts)
+        message = await self.post(guild, prepared, now)
         await interaction.followup.send(
             t(language, "digest.sent", link=message.jump_url), ephemeral=True
         )

@@ -33,7 +33,7 @@ def _gatherings(digest: Digest) -> list[ui.Item[Any]]:
     return items
 
 
-def digest_container(digest: Digest, *, with_chart: bool) -> ui.Container[Any]:
+def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
     """Everything the digest shows, in one container."""
     items: list[ui.Item[Any]] = [_text(f"## {digest.title}\n{digest.description}")]
     if digest.gatherings:
@@ -45,18 +45,20 @@ def digest_container(digest: Digest, *, with_chart: bool) -> ui.Container[Any]:
         items += [_text(f"### {block.name}\n{block.value}") for block in blocks]
     items.append(ui.Separator())
     items.append(_text(f"### {question.name}\n{question.value}"))
-    if with_chart:
-        items.append(ui.MediaGallery(discord.MediaGalleryItem(f"attachment://{CHART_FILE}")))
+    if chart is not None:
+        items.append(ui.MediaGallery(discord.MediaGalleryItem(f"attachment://{chart}")))
     items.append(_text(f"-# {digest.footer}"))
     return ui.Container(*items, accent_colour=COLOUR)
 
 
-def digest_view(digest: Digest, *, with_chart: bool, note: str = "") -> ui.LayoutView:
+def digest_view(
+    digest: Digest, *, chart: str | None = CHART_FILE, note: str = ""
+) -> ui.LayoutView:
     """The digest's message; `note` (the preview's status) goes above it. Its buttons are
     dynamic items, so they answer after a restart without this view being kept."""
     view = ui.LayoutView(timeout=None)
     if note:
         view.add_item(_text(note))
-    view.add_item(digest_container(digest, with_chart=with_chart))
+    view.add_item(digest_container(digest, chart=chart))
     assert view.total_children_count <= COMPONENTS_MAX, view.total_children_count
     return view

@@ -329,11 +329,13 @@ async def create_event(
             description=fields["description"],
         )
     except discord.HTTPException as exc:
+        bot.metrics.discord_events.labels("failed").inc()
         retry_after = dt.timedelta(seconds=bot.settings.routine_retry_seconds)
         await service.event_failed(
             occurrence, f"{exc.status} {exc.code} {exc.text}", now, retry_after=retry_after
         )
         return False
+    bot.metrics.discord_events.labels("created").inc()
     await service.event_created(occurrence.id, event.id)
     log.info("created the Discord event of routine %s on %s", routine.id, occurrence.starts_at)
     try:

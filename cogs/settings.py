@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
+from discord.app_commands import Range
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.domain.errors import DomainError
 from bot.domain.guilds import GuildConfig
+from bot.domain.limits import PROPOSALS_PER_DAY_MAX, ROUTINES_PER_WEEK_MAX, VISIT_DAYS_BACK_MAX
 from bot.i18n import language_of, t
 from cogs.common import Interaction
 from cogs.common.choices import LANGUAGE_CHOICES, timezone_choices
@@ -43,6 +45,8 @@ def settings_embed(language: str, config: GuildConfig) -> discord.Embed:
         name=t(language, "settings.moderator_role"),
         value=f"<@&{config.moderator_role_id}>" if config.moderator_role_id else unset,
     )
+    for name in ("proposals_per_day", "routines_per_week", "visit_days_back"):
+        embed.add_field(name=t(language, f"settings.{name}"), value=str(getattr(config, name)))
     return embed
 
 
@@ -64,6 +68,9 @@ class ServerSettings(commands.Cog):
         timezone=_("timezone"),
         moderation=_("moderation"),
         moderator_role=_("moderator_role"),
+        proposals_per_day=_("proposals_per_day"),
+        routines_per_week=_("routines_per_week"),
+        visit_days_back=_("visit_days_back"),
     )
     @app_commands.describe(
         venue_channel=_("Where new venues are announced"),
@@ -71,6 +78,9 @@ class ServerSettings(commands.Cog):
         timezone=_("Time zone, e.g. Europe/Paris"),
         moderation=_("New proposals wait for a moderator's approval"),
         moderator_role=_("Members with this role moderate venues"),
+        proposals_per_day=_("Most venues one member may propose in 24 hours (default 10)"),
+        routines_per_week=_("Most routines one member may create in 7 days (default 5)"),
+        visit_days_back=_("How many days back a visit may be logged (default 30)"),
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.autocomplete(timezone=timezone_choices)
@@ -82,6 +92,9 @@ class ServerSettings(commands.Cog):
         timezone: app_commands.Range[str, 1, 64] | None = None,
         moderation: bool | None = None,
         moderator_role: discord.Role | None = None,
+        proposals_per_day: Range[int, 1, PROPOSALS_PER_DAY_MAX] | None = None,
+        routines_per_week: Range[int, 1, ROUTINES_PER_WEEK_MAX] | None = None,
+        visit_days_back: Range[int, 0, VISIT_DAYS_BACK_MAX] | None = None,
     ) -> None:
         assert interaction.guild is not None
         if venue_channel is not None:
@@ -100,10 +113,23 @@ class ServerSettings(commands.Cog):
             timezone=timezone,
             moderation=moderation,
             moderator_role_id=moderator_role.id if moderator_role else None,
+            proposals_per_day=proposals_per_day,
+            routines_per_week=routines_per_week,
+            visit_days_back=visit_days_back,
         )
         member_language = language_of(interaction.locale)
         changed = any(
-            v is not None for v in (venue_channel, language, timezone, moderation, moderator_role)
+            v is not None
+            for v in (
+                venue_channel,
+                language,
+                timezone,
+                moderation,
+                moderator_role,
+                proposals_per_day,
+                routines_per_week,
+                visit_days_back,
+            )
         )
         await interaction.response.send_message(
             t(member_language, "settings.saved" if changed else "settings.current"),

@@ -30,6 +30,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.limits import (
+    DEFAULT_PROPOSALS_PER_DAY,
+    DEFAULT_ROUTINES_PER_WEEK,
+    DEFAULT_VISIT_DAYS_BACK,
+)
 from bot.domain.vocabulary import OCCURRENCE_STATUSES, RSVP_SOURCES, VENUE_KINDS, VENUE_STATUSES
 
 NAMING_CONVENTION = {
@@ -90,6 +95,7 @@ class Venue(Base):
         Index("ix_venue_guild_status_created", "guild_id", "status", "created_at"),
         Index("ix_venue_announcement", "announcement_message_id", unique=True),
         Index("ix_venue_guild_city_key", "guild_id", "city_key"),
+        Index("ix_venue_guild_proposer_created", "guild_id", "proposer_id", "created_at"),
         #: One live venue per name and city: the check before an insert cannot see a
         #: concurrent proposal's uncommitted row, this index can.
         Index(
@@ -364,6 +370,20 @@ class GuildConfigRow(Base):
     #: Due times before this moment do not count (a digest set up on Friday does not post
     #: the Monday one it "missed").
     digest_since: Mapped[dt.datetime | None] = mapped_column()
+    #: Caps per member (bot/domain/limits.py).
+    proposals_per_day: Mapped[int] = mapped_column(
+        SmallInteger,
+        default=DEFAULT_PROPOSALS_PER_DAY,
+        server_default=str(DEFAULT_PROPOSALS_PER_DAY),
+    )
+    routines_per_week: Mapped[int] = mapped_column(
+        SmallInteger,
+        default=DEFAULT_ROUTINES_PER_WEEK,
+        server_default=str(DEFAULT_ROUTINES_PER_WEEK),
+    )
+    visit_days_back: Mapped[int] = mapped_column(
+        SmallInteger, default=DEFAULT_VISIT_DAYS_BACK, server_default=str(DEFAULT_VISIT_DAYS_BACK)
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 

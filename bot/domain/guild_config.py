@@ -6,6 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.domain.limits import (
+    DEFAULT_PROPOSALS_PER_DAY,
+    DEFAULT_ROUTINES_PER_WEEK,
+    DEFAULT_VISIT_DAYS_BACK,
+)
 from bot.i18n import language_of
 
 
@@ -24,6 +29,9 @@ class GuildConfig:
     digest_since: dt.datetime | None = None
     moderation: bool = False
     moderator_role_id: int | None = None
+    proposals_per_day: int = DEFAULT_PROPOSALS_PER_DAY
+    routines_per_week: int = DEFAULT_ROUTINES_PER_WEEK
+    visit_days_back: int = DEFAULT_VISIT_DAYS_BACK
 
     @property
     def zone(self) -> ZoneInfo:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import InvalidInput
 from bot.domain.guild_config import GuildConfig
+from bot.domain.limits import PROPOSALS_PER_DAY_MAX, ROUTINES_PER_WEEK_MAX, VISIT_DAYS_BACK_MAX
 from bot.domain.vocabulary import LANGUAGES
 from db.engine import Database
 from db.repositories import GuildConfigRepository
@@ -58,6 +59,9 @@ class GuildService:
         timezone: str | None = None,
         moderation: bool | None = None,
         moderator_role_id: int | None = None,
+        proposals_per_day: int | None = None,
+        routines_per_week: int | None = None,
+        visit_days_back: int | None = None,
     ) -> GuildConfig:
         """Change the settings given; `language="auto"` follows the guild's locale again."""
         changes: dict[str, object] = {}
@@ -73,6 +77,16 @@ class GuildService:
             changes["moderation"] = moderation
         if moderator_role_id is not None:
             changes["moderator_role_id"] = moderator_role_id
+        for name, value, low, high in (
+            ("proposals_per_day", proposals_per_day, 1, PROPOSALS_PER_DAY_MAX),
+            ("routines_per_week", routines_per_week, 1, ROUTINES_PER_WEEK_MAX),
+            ("visit_days_back", visit_days_back, 0, VISIT_DAYS_BACK_MAX),
+        ):
+            if value is None:
+                continue
+            if not low <= value <= high:
+                raise InvalidInput("error.limit_invalid", setting=name, min=low, max=high)
+            changes[name] = value
         if not changes:
             return await self.config(guild_id)
         async with self.db.write() as session:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.parsing import parse_date, parse_time
+from bot.domain.quotas import refuse_routine_over_limit
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venues import load_venue
 from db.engine import Database
@@ -127,7 +128,10 @@ class RoutineService:
             raise InvalidInput(
                 "error.field_too_long", field="title", max=TITLE_MAX, length=len(clean_title)
             )
+        now = now or await self.clock.now()
         async with self.db.write() as session:
+            config = await GuildConfigRepository(session).get(guild_id)
+            await refuse_routine_over_limit(session, config, creator_id, now)
             venue = await load_venue(session, guild_id, venue_id)
             routines = RoutineRepository(session)
             if await routines.find(venue.id, weekday, local_time) is not None:

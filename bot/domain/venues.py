@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.quotas import refuse_proposal_over_limit
 from bot.domain.ranking import Score
 from bot.domain.scores import guild_scores
 from bot.domain.similarity import SIMILARITY_THRESHOLD, name_similarity
@@ -22,6 +23,7 @@ from bot.domain.text import clean_block, clean_line, fold, normalize_city, norma
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.repositories import (
+    GuildConfigRepository,
     RatingRepository,
     RatingSummary,
     VenueRecord,
@@ -310,6 +312,14 @@ class VenueService:
             raise NotFound(key, name=venue.name)
         return venue
 
+    async def refuse_over_limit(self, guild_id: int, member_id: int) -> None:
+        """Refuse a member who reached the guild's cap on proposals before asking them
+        anything; `propose` checks again in its write."""
+        now = await self.clock.now()
+        async with self.db.read() as session:
+            config = await GuildConfigRepository(session).get(guild_id)
+            await refuse_proposal_over_limit(session, config, member_id, now)
+
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
         """Venues in the same city whose names are close to the draft's (typos, word
         order, a missing word), best first. An exact match raises Conflict instead."""
@@ -354,8 +364,11 @@ class VenueService:
         pending: bool = False,
         now: dt.datetime | None = None,
     ) -> VenueRecord:
+        now = now or await self.clock.now()
         try:
             async with self.db.write() as session:
+                config = await GuildConfigRepository(session).get(guild_id)
+                await refuse_proposal_over_limit(session, config, proposer_id, now)
                 venues = VenueRepository(session)
                 await self._refuse_exact(venues, guild_id, draft)
                 return await venues.create(
@@ -363,7 +376,7 @@ class VenueService:
                     proposer_id=proposer_id,
                     status="pending" if pending else "active",
                     tags=draft.tags,
-                    now=now or await self.clock.now(),
+                    now=now,
                     **draft.columns(),
                 )
         except IntegrityError:

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.parsing import parse_date, parse_hours
+from bot.domain.limits import refuse_too_many_hours
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
+    ActivityRepository,
     GuildConfigRepository,
     RatingRepository,
     VenueRecord,
@@ -29,12 +31,17 @@ class VisitOutcome:
     created: bool
 
 
-def parse_visit_date(value: str | None, today: dt.date) -> dt.date:
+def parse_visit_date(value: str | None, today: dt.date, days_back: int | None = None) -> dt.date:
+    """The day of a visit as the member typed it: today by default, never in the future,
+    and at most `days_back` days ago (the guild's setting)."""
     day = parse_date(value, today, prefer="past")
     if day > today:
         raise InvalidInput("error.date_future", today=today)
     if day < EARLIEST:
         raise InvalidInput("error.date_too_old", earliest=EARLIEST)
+    if days_back is not None and day < today - dt.timedelta(days=days_back):
+        earliest = today - dt.timedelta(days=days_back)
+        raise InvalidInput("error.date_too_far_back", days=days_back, earliest=earliest)
     return day
 
 
@@ -57,14 +64,19 @@ class VisitService:
         member's own rating of the venue gives them, else 2 hours."""
         now = now or await self.clock.now()
         async with self.db.write() as session:
-            zone = (await GuildConfigRepository(session).get(guild_id)).zone
-            visited_on = parse_visit_date(date, now.astimezone(zone).date())
+            config = await GuildConfigRepository(session).get(guild_id)
+            today = now.astimezone(config.zone).date()
+            visited_on = parse_visit_date(date, today, config.visit_days_back)
             venue = await load_venue(session, guild_id, venue_id)
             if hours is None or not str(hours).strip():
                 rated = await RatingRepository(session).hours_of(venue.id, member_id)
                 spent = rated if rated is not None else DEFAULT_HOURS
             else:
                 spent = parse_hours(hours)
+            logged = await ActivityRepository(session).hours_on(
+                guild_id, member_id, visited_on, except_venue=venue.id
+            )
+            refuse_too_many_hours(logged, spent, visited_on)
             created = await VisitRepository(session).upsert(
                 guild_id=guild_id,
                 venue_id=venue.id,

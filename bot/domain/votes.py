@@ -54,6 +54,8 @@ class VoteEvent:
     member_id: int
     emoji: str
     added: bool
+    #: When the bot received it (`time.monotonic()`), for the metrics.
+    received_at: float = 0.0
 
 
 def is_vote_emoji(emoji: str) -> bool:
@@ -276,9 +278,12 @@ class VoteWriter:
         settle: Callable[[int], Awaitable[bool]] | None = None,
         overflow: Callable[[VoteEvent], None] | None = None,
         max_queued: int = MAX_QUEUED,
+        on_stored: Callable[[list[float]], None] | None = None,
     ) -> None:
         self.service = service
         self.settle = settle
+        #: Called with each written batch's arrival times (the metrics).
+        self.on_stored = on_stored
         #: Called with an event the full queue could not take (reconciliation re-reads
         #: its message from Discord): memory stays bounded whatever the rate offered.
         self.overflow = overflow
@@ -384,6 +389,8 @@ class VoteWriter:
 
     async def _apply(self, batch: list[VoteEvent]) -> None:
         outcomes = await self._with_retries(batch)
+        if self.on_stored is not None:
+            self.on_stored([e.received_at for e in batch])
         unknown = [e for e, outcome in zip(batch, outcomes, strict=True) if outcome is None]
         if unknown and self.settle is not None:
             for event in unknown:

@@ -12,6 +12,7 @@ from bot.domain.guilds import GuildConfig
 from bot.domain.venues import VenueDetails, VenueDraft
 from bot.i18n import language_of, t
 from cogs.common import Interaction
+from cogs.common.delivery import UNKNOWN_OUTCOME, has_component, nonce_of, send_once
 from cogs.common.permissions import (
     ANNOUNCE_PERMISSIONS,
     require_member_can_post,
@@ -67,12 +68,20 @@ async def announce(
     async with in_flight.hold(guild.id):
         venue = await venues.propose(guild.id, interaction.user.id, draft, pending=pending)
         details = VenueDetails(venue=venue, tags=draft.tags)
+        button = f"bp:review:approve:{venue.id}" if pending else f"bp:rate:{venue.id}"
         try:
-            message = await channel.send(
-                embed=venue_embed(language, details, announcement=True, pending=pending),
-                view=review_view(venue.id, language) if pending else rate_view(venue.id, language),
+            message = await send_once(
+                channel,
+                nonce_of("venue", guild.id, venue.id, venue.created_at.isoformat()),
+                has_component(button),
+                lambda: {
+                    "embed": venue_embed(language, details, announcement=True, pending=pending),
+                    "view": review_view(venue.id, language)
+                    if pending
+                    else rate_view(venue.id, language),
+                },
             )
-        except discord.HTTPException as exc:
+        except (discord.HTTPException, *UNKNOWN_OUTCOME) as exc:
             log.warning("announcement of venue %s failed: %s", venue.id, exc)
             await venues.discard(guild.id, venue.id)
             raise DomainError("error.announcement_failed", channel=channel.mention) from exc

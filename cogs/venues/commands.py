@@ -100,6 +100,7 @@ class Venues(
         )
         config = await self.services.guilds.config(interaction.guild_id)
         announcement_channel(interaction, config)  # refuse before anything is stored
+        await self.venues.refuse_over_limit(interaction.guild_id, interaction.user.id)
         similar = await self.venues.similar(interaction.guild_id, draft)
         if not similar:
             await interaction.response.defer(ephemeral=True, thinking=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,8 +77,12 @@ class VenueVotes(commands.Cog):
     def __init__(self, bot: BonnesPlaces, in_flight: InFlight) -> None:
         self.bot = bot
         self.votes = VoteWriter(
-            bot.services.votes, settle=in_flight.settled, overflow=self._overflow
+            bot.services.votes,
+            settle=in_flight.settled,
+            overflow=self._overflow,
+            on_stored=bot.metrics.votes_stored,
         )
+        bot.metrics.watch_vote_queue(self.votes.queue.qsize)
         self.reconciler = Reconciler(bot, self.votes, bot.settings.reconcile_days)
         super().__init__()
 
@@ -119,5 +124,12 @@ class VenueVotes(commands.Cog):
         emoji = str(payload.emoji)
         if is_vote_emoji(emoji):
             self.votes.submit(
-                VoteEvent(payload.guild_id, payload.message_id, payload.user_id, emoji, added)
+                VoteEvent(
+                    payload.guild_id,
+                    payload.message_id,
+                    payload.user_id,
+                    emoji,
+                    added,
+                    received_at=time.monotonic(),
+                )
             )

@@ -1,6 +1,7 @@
 """Repositories: queries over one session, one module per aggregate. Callers own the
 transaction; every repository returns frozen records, never ORM objects."""
 
+from db.repositories.activity import ActivityRepository
 from db.repositories.bot_state import BotStateRepository
 from db.repositories.digest_runs import DigestRunRecord, DigestRunRepository, ScheduledDigest
 from db.repositories.guild_config import GuildConfigRepository
@@ -15,6 +16,7 @@ from db.repositories.votes import VoteMessageRecord, VoteRepository
 
 __all__ = [
     "ANONYMOUS",
+    "ActivityRepository",
     "BotStateRepository",
     "DigestRunRecord",
     "DigestRunRepository",

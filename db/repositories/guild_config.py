@@ -25,6 +25,9 @@ def config_of(row: GuildConfigRow) -> GuildConfig:
         digest_since=row.digest_since,
         moderation=row.moderation,
         moderator_role_id=row.moderator_role_id,
+        proposals_per_day=row.proposals_per_day,
+        routines_per_week=row.routines_per_week,
+        visit_days_back=row.visit_days_back,
     )
 
 

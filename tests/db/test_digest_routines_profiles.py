@@ -281,6 +281,7 @@ async def test_calendar_is_weekly_in_the_guild_zone(db: Database) -> None:
 async def test_profile_hours_streaks_and_privacy(db: Database) -> None:
     cafe = await venue(db)
     await RatingService(db).rate(GUILD, cafe.id, BOB, validate_rating(worth=4, hours=2))
+    await GuildService(db).update(GUILD, visit_days_back=60)
     visits = VisitService(db)
     for days in (0, 7, 14, 40):
         await visits.log(

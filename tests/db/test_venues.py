@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.errors import Conflict, NotFound
+from bot.domain.guilds import GuildService
 from bot.domain.state import BotStateService
 from bot.domain.venues import EDITABLE_STATUSES, VenueService, validate_proposal
 from bot.domain.votes import VoteService
@@ -138,6 +139,7 @@ async def test_autocomplete_prefix_then_word_matches_active_only(db: Database) -
 
 async def test_autocomplete_at_most_25(db: Database) -> None:
     service = VenueService(db)
+    await GuildService(db).update(GUILD, proposals_per_day=30)
     for i in range(30):
         await make(service, name=f"Meetup {i:02d}")
     found = await service.autocomplete(GUILD, "meetup")

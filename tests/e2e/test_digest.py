@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -87,9 +88,11 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     text = h.fake.render(digest)
     assert "│ ## Weekly digest · week of " in text
     assert "The venues most worth your time" in text
-    assert "[image irl-hours.png]" in text
+    year, week, _ = dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Europe/Paris")).isocalendar()
+    name = f"irl-hours-{year}-w{week:02d}.png"
+    assert f"[image {name}]" in text
     (chart,) = digest.attachments
-    assert chart["filename"] == "irl-hours.png" and chart["content"].startswith(PNG)
+    assert chart["filename"] == name and chart["content"].startswith(PNG)
     await eventually(lambda: _reactions(digest, 2))
     assert list(digest.reactions) == ["1️⃣", "2️⃣"]
 

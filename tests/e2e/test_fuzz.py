@@ -210,9 +210,13 @@ async def check_stored_data(url: str) -> None:
         assert rating.comment is None or len(rating.comment) <= 500
         assert rating.member_id != proposers[rating.venue_id]
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    per_day: dict[tuple[int, int, dt.date], float] = {}
     for visit in visits:
         assert dt.date(2000, 1, 1) <= visit.visited_on <= tomorrow
         assert 0.25 <= visit.hours <= 24
+        day = (visit.guild_id, visit.member_id, visit.visited_on)
+        per_day[day] = per_day.get(day, 0.0) + visit.hours
+    assert all(hours <= 24 for hours in per_day.values()), per_day
     for routine in routines:
         assert 0 <= routine.weekday <= 6
         assert routine.title is None or len(routine.title) <= 100

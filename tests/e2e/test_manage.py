@@ -7,6 +7,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
+from bot.i18n import day_text
 from db.models import Venue, Visit
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import (
@@ -139,8 +140,9 @@ async def test_visit_logged_today_then_updated(running: Harness) -> None:
     assert reply.content == (
         f"Votre visite à **Café des Devs** du {french} est mise à jour : 3,5 h."
     )
-    _, reply = await run(h, "venue visit", h.bob, venue=venue, date="2026-01-15")
-    assert "on 15 January 2026, 2 h" in reply.content
+    earlier = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=10)
+    _, reply = await run(h, "venue visit", h.bob, venue=venue, date=earlier.isoformat())
+    assert f"on {day_text('en', earlier)}, 2 h" in reply.content
     assert await count(h, Visit) == 2
 
 

@@ -136,6 +136,7 @@ async def test_pages_turn_for_their_owner_only_and_expire(harness: Harness) -> N
         "Erlang",
         "Clojure",
     ]
+    await run(h, "settings", h.fake.owner, proposals_per_day=len(names_))
     for name in names_:
         await propose(h, name=f"{name} Nantes", city="Nantes", tags="tech")
     interaction, first = await run(h, "venue search", h.bob, tag="tech", sort="recent")

@@ -100,3 +100,13 @@ async def test_python_m_bot_runs_and_stops_on_sigterm(harness: Harness, tmp_path
     assert process.returncode == 0, log
     assert "stopped" in log
     assert "Traceback" not in log
+
+
+async def test_four_shards_identify_at_once_when_discord_allows(harness: Harness) -> None:
+    """/gateway/bot advertises max_concurrency 16: four shards need not wait 5 s apart."""
+    h = harness
+    bot = await h.start(SHARD_COUNT="4")
+    assert bot.identify_limiter.max_concurrency == 16
+    assert bot.identify_limiter.waited == 0
+    shards = sorted(s.shard for s in h.fake.sessions.values())
+    assert shards == [(0, 4), (1, 4), (2, 4), (3, 4)]

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,8 @@ class Session:
     seq: int = 0
     buffer: list[dict[str, Any]] = field(default_factory=list)
     identify: dict[str, Any] = field(default_factory=dict)
+    #: When it identified (`time.monotonic()`), to see how shards were paced.
+    identified_at: float = field(default_factory=time.monotonic)
 
     def owns(self, guild_id: int) -> bool:
         shard_id, count = self.shard
@@ -53,6 +56,9 @@ class Gateway(World):
     gateway_url: str
 
     def _init_gateway(self) -> None:
+        #: Shards that may identify at once, as /gateway/bot advertises it (Discord gives
+        #: 1 to most bots and 16 or more to large ones).
+        self.max_concurrency = 16
         self.sessions: dict[str, Session] = {}
         self.identified = asyncio.Condition()
         self._tasks: set[asyncio.Task[None]] = set()

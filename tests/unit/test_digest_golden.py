@@ -97,7 +97,7 @@ CASES = {"quiet": quiet, "busy": busy, "cut": cut}
 
 def transcript(data: DigestData, language: str) -> str:
     digest = compose_digest(data, language, escape=plain)
-    view = digest_view(digest, with_chart=True)
+    view = digest_view(digest, chart=CHART_FILE)
     components = view.to_components()
     check_message({"components": components}, V2, {CHART_FILE})
     message = Message(

@@ -47,7 +47,7 @@ class ApplicationRoutes(World):
                 "total": 1000,
                 "remaining": 1000,
                 "reset_after": 0,
-                "max_concurrency": 16,
+                "max_concurrency": self.max_concurrency,
             },
         }
 

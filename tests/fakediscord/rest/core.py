@@ -112,6 +112,9 @@ class Fault:
     body: dict[str, Any]
     times: int = 1
     headers: dict[str, str] = field(default_factory=dict)
+    #: Handle the request first (the message is created), then answer with the fault: what
+    #: a client sees when Discord did the work but the answer was lost or broke on the way.
+    after: bool = False
 
 
 @dataclass
@@ -167,8 +170,13 @@ class RestCore:
         code: int = 0,
         message: str = "",
         retry_after: float | None = None,
+        after: bool = False,
     ) -> None:
-        """Make the next matching request(s) fail, e.g. 403 (code 50013) or 429."""
+        """Make the next matching request(s) fail, e.g. 403 (code 50013) or 429.
+
+        With `after`, the request is handled first and only its answer fails: `status`
+        instead of the real one, or, with status 0, the connection closed without an
+        answer (the client cannot know whether the request took effect)."""
         body: dict[str, Any] = {"code": code, "message": message or f"fake {status}"}
         headers: dict[str, str] = {}
         if retry_after is not None:
@@ -177,7 +185,9 @@ class RestCore:
             headers["X-RateLimit-Scope"] = "user"
             # discord.py takes a 429 without Discord's proxy header for a Cloudflare ban.
             headers["Via"] = "1.1 google"
-        self.faults.append(Fault(method, re.compile(path), status, body, times, headers))
+        self.faults.append(
+            Fault(method, re.compile(path), status, body, times, headers, after=after)
+        )
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
@@ -195,11 +205,31 @@ class RestCore:
         if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
             record.status = 401
             return _json({"message": "401: Unauthorized", "code": 0}, 401)
+        late: Fault | None = None
         for fault in self.faults:
             if fault.times > 0 and fault.method == request.method and fault.path.search(path):
                 fault.times -= 1
+                if fault.after:
+                    late = fault
+                    break
                 record.status = fault.status
                 return _json(fault.body, fault.status, headers=fault.headers)
+        response = await self._route(request, path, payload, files, record)
+        if late is None:
+            return response
+        record.status = late.status
+        if late.status == 0 and request.transport is not None:
+            request.transport.abort()  # no answer at all
+        return _json(late.body, late.status or 500, headers=late.headers)
+
+    async def _route(
+        self,
+        request: web.Request,
+        path: str,
+        payload: Any,
+        files: list[dict[str, Any]],
+        record: RecordedRequest,
+    ) -> web.StreamResponse:
         for method, pattern, template, handler in self._routes:
             if method != request.method:
                 continue

@@ -67,7 +67,7 @@ class MessageRoutes(World):
             raise HTTPError(400, 50006, "Cannot send an empty message")
         earlier = self._earlier_by_nonce(payload)
         if earlier is not None:
-            return 200, earlier.to_dict(me=self.bot_user.id)
+            return 200, earlier.to_dict(me=self.bot_user.id, with_nonce=True)
         message = self._store_message(
             channel.id, guild.id, payload, call.files, flags=payload.get("flags") or 0
         )
@@ -78,7 +78,7 @@ class MessageRoutes(World):
             channel.message_count += 1
         async with self.message_created:
             self.message_created.notify_all()
-        return 200, message.to_dict(me=self.bot_user.id)
+        return 200, message.to_dict(me=self.bot_user.id, with_nonce=True)
 
     def _earlier_by_nonce(self, payload: dict[str, Any]) -> Message | None:
         """With `enforce_nonce`, the message this author already created with this nonce

@@ -49,7 +49,9 @@ class Message:
             return mentioned
         return mentioned & {int(user) for user in mentions.get("users") or []}
 
-    def to_dict(self, *, me: int | None = None) -> dict[str, Any]:
+    def to_dict(self, *, me: int | None = None, with_nonce: bool = False) -> dict[str, Any]:
+        """The message object; its `nonce` only in the answer to its creation (Discord
+        does not return it when the message is read later)."""
         data: dict[str, Any] = {
             "id": str(self.id),
             "channel_id": str(self.channel_id),
@@ -87,7 +89,7 @@ class Message:
             data["guild_id"] = str(self.guild_id)
         if self.webhook_id is not None:
             data["webhook_id"] = str(self.webhook_id)
-        if self.nonce is not None:
+        if with_nonce and self.nonce is not None:
             data["nonce"] = self.nonce
         if self.thread is not None:
             data["thread"] = self.thread
