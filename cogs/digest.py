@@ -37,7 +37,8 @@ from cogs.common.delivery import (
 )
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
 from cogs.common.render import plain
-from cogs.digest_layout import CHART_FILE, digest_view
+from cogs.digest_layout import CHART_FILE as PREVIEW_CHART
+from cogs.digest_layout import digest_view
 from cogs.digest_thread import AnswerButton, ConsentButton, open_question_thread
 
 if TYPE_CHECKING:

@@ -51,9 +51,7 @@ def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
     return ui.Container(*items, accent_colour=COLOUR)
 
 
-def digest_view(
-    digest: Digest, *, chart: str | None = CHART_FILE, note: str = ""
-) -> ui.LayoutView:
+def digest_view(digest: Digest, *, chart: str | None = CHART_FILE, note: str = "") -> ui.LayoutView:
     """The digest's message; `note` (the preview's status) goes above it. Its buttons are
     dynamic items, so they answer after a restart without this view being kept."""
     view = ui.LayoutView(timeout=None)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
-from bot.domain.parsing import parse_date, parse_hours
 from bot.domain.limits import refuse_too_many_hours
+from bot.domain.parsing import parse_date, parse_hours
 from bot.domain.ranking import DEFAULT_HOURS
 from bot.domain.venues import load_venue
 from db.engine import Database
