@@ -53,5 +53,5 @@ def refuse_too_many_hours(logged: float, hours: float, day: dt.date) -> None:
     if logged + hours > HOURS_PER_DAY:
         left = max(HOURS_PER_DAY - logged, 0.0)
         raise Forbidden(
-            "error.visit_day_full", date=day.isoformat(), logged=logged, left=round(left, 2)
+            "error.visit_day_full", date=day, logged=float(logged), left=float(round(left, 2))
         )

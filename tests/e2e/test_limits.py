@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.i18n import day_text
 from db.models import Routine, Venue, Visit
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import count, propose, refused, run, venue_id_of
@@ -79,32 +80,35 @@ async def test_visits_are_bounded_in_the_past_and_to_24_hours_a_day(running: Har
     second = venue_id_of(await propose(h, name="Rust Lyon"))
     today = h.fake.now().date()
     too_old = (today - dt.timedelta(days=31)).isoformat()
-    message = await refused(h, "venue visit", h.bob, venue=first, date=too_old, hours=2.0)
-    earliest = (today - dt.timedelta(days=30)).isoformat()
+    message = await refused(h, "venue visit", h.bob, venue=first, date=too_old, hours="2.0")
+    earliest_day = today - dt.timedelta(days=30)
+    earliest = earliest_day.isoformat()
     assert message == (
-        f"A visit can be logged up to 30 days back on this server: from {earliest}."
+        "A visit can be logged up to 30 days back on this server: "
+        f"from {day_text('en', earliest_day)}."
     ), message
     french = await refused(
-        h, "venue visit", h.bob, locale="fr", venue=first, date="2000-01-01", hours=2.0
+        h, "venue visit", h.bob, locale="fr", venue=first, date="2000-01-01", hours="2.0"
     )
     assert french.startswith("Sur ce serveur, une visite se note jusqu'à 30 jours en arrière")
-    await run(h, "venue visit", h.bob, venue=first, date=earliest, hours=20.0)
-    message = await refused(h, "venue visit", h.bob, venue=second, date=earliest, hours=4.5)
+    await run(h, "venue visit", h.bob, venue=first, date=earliest, hours="20.0")
+    message = await refused(h, "venue visit", h.bob, venue=second, date=earliest, hours="4.5")
     assert message == (
-        f"That would make more than 24 hours on {earliest}: you already logged 20 h at "
+        f"That would make more than 24 hours on {day_text('en', earliest_day)}: "
+        "you already logged 20 h at "
         "other venues that day, so at most 4 h is left."
     ), message
     french = await refused(
-        h, "venue visit", h.bob, locale="fr", venue=second, date=earliest, hours=4.5
+        h, "venue visit", h.bob, locale="fr", venue=second, date=earliest, hours="4.5"
     )
     assert "il reste donc 4 h au plus" in french
-    await run(h, "venue visit", h.bob, venue=second, date=earliest, hours=4.0)
+    await run(h, "venue visit", h.bob, venue=second, date=earliest, hours="4.0")
     # Logging the same venue and day again replaces its hours: 20 h can become 19.5 h.
-    await run(h, "venue visit", h.bob, venue=first, date=earliest, hours=19.5)
+    await run(h, "venue visit", h.bob, venue=first, date=earliest, hours="19.5")
     assert await count(h, Visit) == 2
     # An admin allows older visits.
     await run(h, "settings", h.fake.owner, visit_days_back=365)
-    await run(h, "venue visit", h.bob, venue=first, date=too_old, hours=2.0)
+    await run(h, "venue visit", h.bob, venue=first, date=too_old, hours="2.0")
     assert await count(h, Visit) == 3
     _, shown = await run(h, "settings", h.fake.owner)
     fields = {f["name"]: f["value"] for f in shown.embed["fields"]}
