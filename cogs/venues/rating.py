@@ -15,6 +15,7 @@ from bot.domain.ratings import RateOutcome, parse_criteria, validate_rating
 from bot.i18n import language_of, number, t
 from cogs.common import services_of
 from cogs.common.render import plain
+from db.repositories import RatingEntry
 
 
 class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id>\d+)"):
@@ -39,8 +40,12 @@ class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            assert interaction.guild_id is not None
+            last = await services_of(interaction).ratings.last_answers(
+                interaction.guild_id, self.venue_id, interaction.user.id
+            )
             await interaction.response.send_modal(
-                RateModal(self.venue_id, language_of(interaction.locale))
+                RateModal(self.venue_id, language_of(interaction.locale), last)
             )
         except Exception as exc:
             await report_error(interaction, exc)
@@ -52,8 +57,16 @@ def rate_view(venue_id: int, language: str) -> ui.View:
     return view
 
 
+def _grades(last: RatingEntry) -> str:
+    return " ".join(
+        str(grade) for grade in (last.substance, last.experience, last.connections) if grade
+    )
+
+
 class RateModal(ui.Modal):
-    def __init__(self, venue_id: int, language: str) -> None:
+    """Worth, hours, criteria and comment; pre-filled with the member's last answers."""
+
+    def __init__(self, venue_id: int, language: str, last: RatingEntry | None = None) -> None:
         super().__init__(
             title=t(language, "rate.modal.title"), custom_id=f"bp:rate-modal:{venue_id}"
         )
@@ -76,6 +89,11 @@ class RateModal(ui.Modal):
             required=False,
             max_length=500,
         )
+        if last is not None:
+            self.worth.default = str(last.worth)
+            self.hours.default = number(language, last.hours, 2)
+            self.criteria.default = _grades(last) or None
+            self.comment.default = last.comment
         for item in (self.worth, self.hours, self.criteria, self.comment):
             self.add_item(item)
 

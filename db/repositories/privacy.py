@@ -19,6 +19,7 @@ from db.models import (
     Visit,
     Vote,
 )
+from db.repositories.rating_stats import RatingStatsRepository
 from db.repositories.sql import affected
 
 #: Who a proposal or routine belongs to once its author asked to be forgotten.
@@ -68,6 +69,12 @@ class PrivacyRepository:
                     "connections",
                     "hours",
                     "comment",
+                    "got",
+                    "flags",
+                    "tier",
+                    "visit_id",
+                    "occurrence_id",
+                    "latest",
                     "created_at",
                     "updated_at",
                 ],
@@ -109,6 +116,7 @@ class PrivacyRepository:
         voted = list(
             await s.scalars(select(Vote.venue_id).where(Vote.member_id == member_id).distinct())
         )
+        await RatingStatsRepository(s).forget_member(member_id)
         counts = {}
         for name, model in (
             ("ratings", Rating),
