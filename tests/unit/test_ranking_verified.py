@@ -3,6 +3,8 @@ docs/ranking.md states, proved over arbitrary guilds with hypothesis."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -87,7 +89,7 @@ def test_the_newest_rating_of_a_member_counts_most(history: list[str]) -> None:
     weights = history_weights(history)
     same_tier = [w for w, t in zip(weights, history, strict=True) if t == history[0]]
     assert same_tier[0] == max(same_tier)
-    assert all(a > b for a, b in zip(same_tier, same_tier[1:]))
+    assert all(a > b for a, b in itertools.pairwise(same_tier))
 
 
 def test_docs_verified_examples() -> None:
