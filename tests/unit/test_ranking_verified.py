@@ -58,9 +58,9 @@ def test_fresh_unverified_fives_never_outrank_a_body_of_verified_fours(
 def test_the_same_answers_count_more_the_surer_the_presence(
     prior: GuildPrior, h: float, worth: int, count: int
 ) -> None:
-    """Above the guild's mean, attended > visit > nothing, for the same answers."""
-    if worth <= prior.worth:
-        return
+    """Above the guild's mean and within its typical time, attended > visit > nothing, for
+    the same answers."""
+    assume(worth > prior.worth and h <= prior.hours)
     attended, visit, none = (
         score(1, _samples(worth, h, tier, count), prior).rit
         for tier in ("attended", "visit", "none")
