@@ -29,6 +29,7 @@ EXTENSIONS = (
     "cogs.routines",
     "cogs.profile",
     "cogs.privacy",
+    "cogs.checkback",
 )
 
 

@@ -444,3 +444,38 @@ class BotState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class CheckBack(Base):
+    """The check-back of one occurrence: claimed by one process (insert-or-nothing, then a
+    conditional update after a lease), posted once."""
+
+    __tablename__ = "checkback"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[dt.datetime] = mapped_column()
+    posted_at: Mapped[dt.datetime | None] = mapped_column()
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CheckBackAsk(Base):
+    """One member asked "were you there?" about one occurrence; answered once, or expired."""
+
+    __tablename__ = "checkback_ask"
+    __table_args__ = (
+        CheckConstraint("answer IS NULL OR answer IN ('went', 'missed')", name="answer"),
+        Index("ix_checkback_ask_guild_member", "guild_id", "member_id"),
+    )
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    answer: Mapped[str | None] = mapped_column(String(6))
+    answered_at: Mapped[dt.datetime | None] = mapped_column()

@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 
 import discord
 
+from bot.domain.ratings import RateOutcome
+from bot.i18n import number, t
+
 #: The bot's colour: announcements, lists, the digest, profiles.
 COLOUR = discord.Colour(0x2E8B57)
 PENDING_COLOUR = discord.Colour(0xE0A800)
@@ -44,3 +47,14 @@ def lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) -
             return text + "\n" + more(len(lines) - index)
         text += ("\n" if text else "") + line
     return text
+
+
+def rated_message(language: str, outcome: RateOutcome) -> str:
+    key = "rate.created" if outcome.created else "rate.updated"
+    return t(
+        language,
+        key,
+        name=plain(outcome.venue.name),
+        score=number(language, outcome.score.rit, 2, exact=True),
+        count=outcome.score.ratings,
+    )

@@ -11,10 +11,10 @@ import discord
 from discord import ui
 
 from bot.app import report_error
-from bot.domain.ratings import RateOutcome, parse_criteria, validate_rating
+from bot.domain.ratings import parse_criteria, validate_rating
 from bot.i18n import language_of, number, t
 from cogs.common import services_of
-from cogs.common.render import plain
+from cogs.common.render import rated_message
 from db.repositories import RatingEntry
 
 
@@ -122,12 +122,4 @@ class RateModal(ui.Modal):
         await report_error(interaction, error)
 
 
-def rated_message(language: str, outcome: RateOutcome) -> str:
-    key = "rate.created" if outcome.created else "rate.updated"
-    return t(
-        language,
-        key,
-        name=plain(outcome.venue.name),
-        score=number(language, outcome.score.rit, 2, exact=True),
-        count=outcome.score.ratings,
-    )
+__all__ = ["RateButton", "RateModal", "rate_view", "rated_message"]

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    CheckBackAsk,
     MemberProfile,
     Rating,
     Routine,
@@ -103,6 +104,10 @@ class PrivacyRepository:
                 await s.scalars(select(RoutineRsvp).where(RoutineRsvp.member_id == member_id)),
                 ["guild_id", "occurrence_id", "going", "source", "updated_at"],
             ),
+            "checkback_answers": _rows(
+                await s.scalars(select(CheckBackAsk).where(CheckBackAsk.member_id == member_id)),
+                ["guild_id", "occurrence_id", "expires_at", "answer", "answered_at"],
+            ),
             "profile": _rows(
                 await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
                 ["guild_id", "public", "updated_at"],
@@ -124,6 +129,7 @@ class PrivacyRepository:
             ("visits", Visit),
             ("routine_memberships", RoutineMember),
             ("routine_answers", RoutineRsvp),
+            ("checkback_answers", CheckBackAsk),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

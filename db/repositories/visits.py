@@ -59,3 +59,12 @@ class VisitRepository:
             .order_by(Visit.visited_on.desc(), Visit.id.desc())
             .limit(1)
         )
+
+    async def id_of(self, venue_id: int, member_id: int, visited_on: dt.date) -> int | None:
+        return await self.session.scalar(
+            select(Visit.id).where(
+                Visit.venue_id == venue_id,
+                Visit.member_id == member_id,
+                Visit.visited_on == visited_on,
+            )
+        )
