@@ -214,7 +214,10 @@ class VenueRatingStats(Base):
     weights, of weight x value and of weight x ln(hours), and counts."""
 
     __tablename__ = "venue_rating_stats"
-    __table_args__ = (Index("ix_venue_rating_stats_guild", "guild_id"),)
+    __table_args__ = (
+        Index("ix_venue_rating_stats_guild", "guild_id"),
+        Index("ix_venue_rating_stats_guild_rit", "guild_id", "rit_snapshot"),
+    )
 
     venue_id: Mapped[int] = mapped_column(
         ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
@@ -225,6 +228,9 @@ class VenueRatingStats(Base):
     weight: Mapped[float] = mapped_column(Float, default=0.0)
     weight_value: Mapped[float] = mapped_column(Float, default=0.0)
     weight_log_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The RIT against the guild's snapshot prior (GuildRatingPrior.snapshot_*): an index
+    #: to find the best venues by, within a known distance of the RIT against today's prior.
+    rit_snapshot: Mapped[float | None] = mapped_column(Float)
 
 
 class GuildRatingPrior(Base):
@@ -236,6 +242,13 @@ class GuildRatingPrior(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
     value_sum: Mapped[float] = mapped_column(Float, default=0.0)
     value_squares: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The ranking terms (db.repositories.rating_stats.RankOrder) `rit_snapshot` was
+    #: computed with; none until the first one.
+    snapshot_pseudo: Mapped[float | None] = mapped_column(Float)
+    snapshot_worth: Mapped[float | None] = mapped_column(Float)
+    snapshot_time: Mapped[float | None] = mapped_column(Float)
+    snapshot_log_hours: Mapped[float | None] = mapped_column(Float)
+    snapshot_doubt: Mapped[float | None] = mapped_column(Float)
 
 
 class GuildRatingHours(Base):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.ranking import history_weights, rating_value
+from bot.domain.scores import keep_snapshot
 from db.repositories import RatingEntry, RatingRepository, RatingStatsRepository, VenueRecord
 
 
@@ -114,4 +115,5 @@ async def record_rating(
         if history:
             await stats.add_prior(venue.guild_id, [(history[0].value, history[0].hours)], -1)
         await stats.add_prior(venue.guild_id, [(value, answer.hours)])
+    await keep_snapshot(session, venue.guild_id, [venue.id])
     return not history

@@ -53,6 +53,34 @@ def rank_order(prior: GuildPrior) -> RankOrder:
     )
 
 
+#: How far any venue's RIT may move, from the prior's drift since the snapshot, before a
+#: new snapshot is taken (docs/ranking.md, "Kept as ratings are written").
+SNAPSHOT_DRIFT = 0.05
+
+
+def drift(snapshot: RankOrder, now: RankOrder) -> float:
+    """The most any venue's RIT can differ between the two priors: the RIT moves with the
+    prior's worth by at most 1 (C / (C + W)), with its log hours by at most the time
+    factor, with its doubt by at most 1 / sqrt(C)."""
+    return (
+        abs(now.worth - snapshot.worth)
+        + now.time * abs(now.log_hours - snapshot.log_hours)
+        + abs(now.doubt - snapshot.doubt) / math.sqrt(now.pseudo)
+    )
+
+
+async def keep_snapshot(session: AsyncSession, guild_id: int, venue_ids: list[int]) -> None:
+    """After the venues' sums changed: their snapshot RIT follows, or, when the prior has
+    drifted too far, a new snapshot ranks every venue of the guild again."""
+    stats = RatingStatsRepository(session)
+    now = rank_order(await guild_prior(session, guild_id))
+    snapshot = await stats.snapshot(guild_id)
+    if snapshot is None or drift(snapshot, now) > SNAPSHOT_DRIFT:
+        await stats.take_snapshot(guild_id, now)
+    else:
+        await stats.rank_venues(guild_id, venue_ids)
+
+
 @dataclass(frozen=True, slots=True)
 class Scorer:
     """The guild's prior, and scores of venues from their kept sums."""
@@ -79,13 +107,24 @@ class Scorer:
     async def best(
         self, *, city_key: str | None = None, kind: str | None = None, limit: int = 100
     ) -> list[Score]:
-        """The rated active venues, best first (ordered by the database, then by the same
-        sort key as everywhere else)."""
-        records = await RatingStatsRepository(self.session).best(
-            self.guild_id, rank_order(self.prior), city_key=city_key, kind=kind, limit=limit
-        )
+        """The rated active venues, best first. The snapshot index gives every venue that
+        can be among them (its RIT moved by at most `drift` since); they are scored
+        exactly and sorted by the same key as everywhere else. Without a snapshot, the
+        database orders by the exact RIT."""
+        stats = RatingStatsRepository(self.session)
+        order = rank_order(self.prior)
+        snapshot = await stats.snapshot(self.guild_id)
+        if snapshot is None:
+            records = await stats.best(
+                self.guild_id, order, city_key=city_key, kind=kind, limit=limit
+            )
+        else:
+            margin = 2 * drift(snapshot, order) + 1e-6
+            records = await stats.best_by_snapshot(
+                self.guild_id, margin=margin, city_key=city_key, kind=kind, limit=limit
+            )
         scores = [score_sums(r.venue_id, _sums(r), self.prior) for r in records]
-        return sorted(scores, key=Score.sort_key)
+        return sorted(scores, key=Score.sort_key)[:limit]
 
     async def since(
         self,

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, delete, func, literal, select, text
+from sqlalchemy import Float, cast, delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import GuildRatingHours, GuildRatingPrior, Rating, Venue, VenueRatingStats
@@ -271,6 +271,94 @@ class RatingStatsRepository:
             )
         for guild_id, ratings in prior.items():
             await self.add_prior(guild_id, ratings, -1)
+        for guild_id, venue_id in by_venue:
+            await self.rank_venues(guild_id, [venue_id])
+
+    # -- the snapshot: an index of the best venues, within a known distance ------------------
+
+    async def snapshot(self, guild_id: int) -> RankOrder | None:
+        row = (
+            await self.session.execute(
+                select(
+                    GuildRatingPrior.snapshot_pseudo,
+                    GuildRatingPrior.snapshot_worth,
+                    GuildRatingPrior.snapshot_time,
+                    GuildRatingPrior.snapshot_log_hours,
+                    GuildRatingPrior.snapshot_doubt,
+                ).where(GuildRatingPrior.guild_id == guild_id)
+            )
+        ).first()
+        if row is None or any(value is None for value in row):
+            return None
+        pseudo, worth, time, log_hours, doubt = (float(value or 0.0) for value in row)
+        return RankOrder(pseudo, worth, time, log_hours, doubt)
+
+    async def take_snapshot(self, guild_id: int, order: RankOrder) -> None:
+        """Every venue of the guild ranked again against `order`, which becomes the
+        snapshot (rare: when the prior has drifted too far from the last one)."""
+        await self.session.execute(
+            update(GuildRatingPrior)
+            .where(GuildRatingPrior.guild_id == guild_id)
+            .values(
+                snapshot_pseudo=order.pseudo,
+                snapshot_worth=order.worth,
+                snapshot_time=order.time,
+                snapshot_log_hours=order.log_hours,
+                snapshot_doubt=order.doubt,
+            )
+        )
+        await self._rank(VenueRatingStats.guild_id == guild_id, order)
+
+    async def rank_venues(self, guild_id: int, venue_ids: list[int]) -> None:
+        """The venues' snapshot RIT after their sums changed."""
+        order = await self.snapshot(guild_id)
+        if order is not None and venue_ids:
+            await self._rank(VenueRatingStats.venue_id.in_(venue_ids), order)
+
+    async def _rank(self, where: Any, order: RankOrder) -> None:
+        rit = rit_expression(
+            order,
+            VenueRatingStats.weight,
+            VenueRatingStats.weight_value,
+            VenueRatingStats.weight_log_hours,
+        )
+        await self.session.execute(update(VenueRatingStats).where(where).values(rit_snapshot=rit))
+
+    async def best_by_snapshot(
+        self,
+        guild_id: int,
+        *,
+        margin: float,
+        city_key: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+    ) -> list[VenueStatsRecord]:
+        """The `limit` rated active venues with the best snapshot RIT, and every other one
+        within `margin` below the last of them: a superset of the best `limit` by today's
+        RIT when no venue's RIT moved by more than margin / 2 since the snapshot."""
+        base = (
+            select(*_STATS_COLUMNS)
+            .join(Venue, Venue.id == VenueRatingStats.venue_id)
+            .where(
+                VenueRatingStats.guild_id == guild_id,
+                VenueRatingStats.raters > 0,
+                VenueRatingStats.rit_snapshot.is_not(None),
+                Venue.status == "active",
+            )
+        )
+        if city_key is not None:
+            base = base.where(Venue.city_key == city_key)
+        if kind is not None:
+            base = base.where(Venue.kind == kind)
+        last = await self.session.scalar(
+            base.with_only_columns(VenueRatingStats.rit_snapshot)
+            .order_by(VenueRatingStats.rit_snapshot.desc())
+            .offset(limit - 1)
+            .limit(1)
+        )
+        if last is not None:
+            base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
+        return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
 
     async def rebuild(self) -> None:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them)."""

@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from bot.domain import scores
 from bot.domain.privacy import PrivacyService
 from bot.domain.ranking import GuildPrior, RatingSample, Score, score
 from bot.domain.ratings import RatingService, validate_rating
@@ -52,6 +53,7 @@ async def _check(db: Database, venues: list[int]) -> None:
         assert kept.hours == full.prior.hours
         scores = await scorer.scores(venues)
         best = await scorer.best(limit=1000)
+        best_three = await scorer.best(limit=3)
         since = NOW - dt.timedelta(days=7)
         recent = {s.venue_id: s for s in await scorer.since(since, limit=1000)}
         recent_rows = await RatingRepository(session).rows(GUILD, since=since)
@@ -60,6 +62,7 @@ async def _check(db: Database, venues: list[int]) -> None:
         assert _close(scores[venue_id], full.score(venue_id)), venue_id
     expected = full.rank()
     assert [s.venue_id for s in best] == [s.venue_id for s in expected]
+    assert [s.venue_id for s in best_three] == [s.venue_id for s in expected[:3]]
     period = GuildScores.of(recent_rows)
     assert set(recent) == set(period.samples)
     assert [s.venue_id for s in await _since(db, since)] == [
@@ -80,8 +83,13 @@ async def _since(db: Database, since: dt.datetime) -> list[Score]:
         return await (await Scorer.of(session, GUILD)).since(since, limit=1000)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-async def test_kept_sums_equal_a_full_recomputation_on_random_data(db: Database, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "snapshot_drift"), [(1, 0.05), (2, 0.05), (3, 100.0)])
+async def test_kept_sums_equal_a_full_recomputation_on_random_data(
+    db: Database, seed: int, snapshot_drift: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the usual drift allowed before a new snapshot, and with a snapshot never
+    taken again after the first rating (the best venues still come out exactly)."""
+    monkeypatch.setattr(scores, "SNAPSHOT_DRIFT", snapshot_drift)
     rng = random.Random(seed)
     ratings, visits = RatingService(db), VisitService(db)
     names = ["Alpha", "Bistrot", "Cordée", "Dojo", "Escale", "Fabrique", "Grenier", "Halle"]
