@@ -102,6 +102,12 @@ async def record_rating(
     await ratings.reweigh([(entry.id, new) for entry, new in changes])
     delta = [(new - entry.weight, entry) for entry, new in changes]
     stats = RatingStatsRepository(session)
+    # The guild's prior first: every write of a guild's sums takes its row before any
+    # venue's, so concurrent writers on PostgreSQL queue instead of deadlocking.
+    if venue.status == "active":
+        if history:
+            await stats.add_prior(venue.guild_id, [(history[0].value, history[0].hours)], -1)
+        await stats.add_prior(venue.guild_id, [(value, answer.hours)])
     await stats.add_venue(
         venue.guild_id,
         venue.id,
@@ -111,9 +117,5 @@ async def record_rating(
         weight_value=weights[0] * value + sum(d * e.value for d, e in delta),
         weight_log_hours=weights[0] * log_hours + sum(d * e.log_hours for d, e in delta),
     )
-    if venue.status == "active":
-        if history:
-            await stats.add_prior(venue.guild_id, [(history[0].value, history[0].hours)], -1)
-        await stats.add_prior(venue.guild_id, [(value, answer.hours)])
     await keep_snapshot(session, venue.guild_id, [venue.id])
     return not history

@@ -259,6 +259,8 @@ class RatingStatsRepository:
             by_venue.setdefault((guild_id, venue_id), []).append((weight, value, log_hours))
             if latest and status == "active":
                 prior.setdefault(guild_id, []).append((value, hours))
+        for guild_id, ratings in prior.items():  # the prior's row first, as every writer
+            await self.add_prior(guild_id, ratings, -1)
         for (guild_id, venue_id), entries in by_venue.items():
             await self.add_venue(
                 guild_id,
@@ -269,8 +271,6 @@ class RatingStatsRepository:
                 weight_value=-sum(w * v for w, v, _ in entries),
                 weight_log_hours=-sum(w * lh for w, _, lh in entries),
             )
-        for guild_id, ratings in prior.items():
-            await self.add_prior(guild_id, ratings, -1)
         for guild_id, venue_id in by_venue:
             await self.rank_venues(guild_id, [venue_id])
 

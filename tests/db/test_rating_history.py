@@ -3,6 +3,7 @@ full recomputation from the ratings themselves, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 
@@ -168,3 +169,20 @@ async def test_top_of_a_period_counts_only_its_ratings(db: Database) -> None:
     assert [hit.venue.id for hit in week] == [new]
     assert [hit.venue.id for hit in every] == [old, new]
     assert GuildPrior.of([RatingSample(5, 2)]).hours == 2.0
+
+
+async def test_concurrent_ratings_in_one_guild_all_count(db: Database) -> None:
+    """Writers of one guild's sums queue on its prior (no deadlock on PostgreSQL, where
+    nearly every rating of a small guild takes a new snapshot)."""
+    names = ["Alpha", "Bistrot", "Cordée", "Dojo"]
+    venues = [await _venue(db, name) for name in names]
+    service = RatingService(db)
+
+    async def rate(i: int) -> None:
+        answer = validate_rating(worth=1 + i % 5, hours=1 + i % 3)
+        await service.rate(GUILD, venues[i % 4], 50_000 + i, answer, now=NOW)
+
+    await asyncio.gather(*(rate(i) for i in range(16)))
+    await _check(db, venues)
+    async with db.read() as session:
+        assert len(await RatingRepository(session).rows(GUILD)) == 16
