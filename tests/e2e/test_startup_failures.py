@@ -214,4 +214,6 @@ async def test_sigterm_stops_a_bot_that_cannot_reach_the_gateway(
     assert process.returncode == 0, output
     assert elapsed < 10, output
     assert "Traceback" not in output, output
-    assert len(output.splitlines()) < 20, output
+    # A few lines, whatever the number of migrations a fresh database goes through.
+    logged = [line for line in output.splitlines() if "alembic.runtime.migration" not in line]
+    assert len(logged) < 20, output
