@@ -9,16 +9,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import math
 import random
 import time
 from dataclasses import dataclass
 
 from sqlalchemy import insert, text
 
+from bot.domain.ranking import TIER_WEIGHTS, rating_value
 from bot.domain.text import fold, normalize_name
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import VENUE_KINDS, Rating, Venue, VenueTag, Visit, Vote
+from db.repositories import RatingStatsRepository
 
 DISCORD_EPOCH_MS = 1420070400000
 CHUNK = 5000
@@ -222,6 +225,7 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
                     "updated_at": moment,
                 }
             )
+        rating_rows = [_derived(row) for row in rating_rows]
         vote_rows, seen_votes = [], set()
         net: dict[int, int] = {}
         while len(vote_rows) < sizes["votes"]:
@@ -253,6 +257,8 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
             begin = time.perf_counter()
             await _bulk(db, model, rows)
             timings[model.__tablename__] = time.perf_counter() - begin
+        async with db.write() as session:  # the ranking's sums, as the bot keeps them
+            await RatingStatsRepository(session).rebuild()
 
         visit_rows, seen_visits = [], set()
         today = now.date()
@@ -284,6 +290,18 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
     finally:
         await db.dispose()
     return Seeded(guild_ids, venues_by_guild, members, announcements, time.perf_counter() - started)
+
+
+def _derived(row: dict) -> dict:
+    """A seeded rating with what the bot derives when it writes one (each member's only
+    rating of the venue, no visit known)."""
+    criteria = (row["substance"], row["experience"], row["connections"])
+    return {
+        **row,
+        "value": rating_value(row["worth"], criteria),
+        "weight": TIER_WEIGHTS["none"],
+        "log_hours": math.log(row["hours"]),
+    }
 
 
 async def _bulk(db: Database, model: type, rows: list[dict]) -> None:

@@ -33,6 +33,7 @@ EXTENSIONS = (
     "cogs.routines",
     "cogs.profile",
     "cogs.privacy",
+    "cogs.checkback",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.checkback import CheckBackService
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest import DigestService
 from bot.domain.digest_answers import DigestAnswerService
@@ -35,6 +36,7 @@ class Services:
     profiles: ProfileService
     votes: VoteService
     privacy: PrivacyService
+    checkbacks: CheckBackService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
@@ -52,4 +54,5 @@ class Services:
             profiles=ProfileService(db, clock),
             votes=VoteService(db, marker_key),
             privacy=PrivacyService(db, clock, marker_key),
+            checkbacks=CheckBackService(db, clock, marker_key),
         )

@@ -35,7 +35,13 @@ from bot.domain.limits import (
     DEFAULT_ROUTINES_PER_WEEK,
     DEFAULT_VISIT_DAYS_BACK,
 )
-from bot.domain.vocabulary import OCCURRENCE_STATUSES, RSVP_SOURCES, VENUE_KINDS, VENUE_STATUSES
+from bot.domain.vocabulary import (
+    OCCURRENCE_STATUSES,
+    RATING_TIERS,
+    RSVP_SOURCES,
+    VENUE_KINDS,
+    VENUE_STATUSES,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -155,16 +161,34 @@ class VenueTag(Base):
 
 
 class Rating(Base):
+    """One member's judgement of one venue after one experience of it. A member's ratings of
+    a venue form a history: the newest is `latest`, and `weight` (which the ranking sums)
+    fades for the older ones. `value` is the worth adjusted by the criteria and the flags
+    (bot/domain/ranking.py), kept with `log_hours` so aggregates need no function of a row."""
+
     __tablename__ = "rating"
     __table_args__ = (
-        UniqueConstraint("venue_id", "member_id"),
         CheckConstraint("worth BETWEEN 1 AND 5", name="worth"),
         CheckConstraint("substance IS NULL OR substance BETWEEN 1 AND 5", name="substance"),
         CheckConstraint("experience IS NULL OR experience BETWEEN 1 AND 5", name="experience"),
         CheckConstraint("connections IS NULL OR connections BETWEEN 1 AND 5", name="connections"),
         CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours"),
+        CheckConstraint(_in("tier", RATING_TIERS), name="tier"),
         Index("ix_rating_guild_member", "guild_id", "member_id"),
         Index("ix_rating_guild_updated", "guild_id", "updated_at"),
+        Index("ix_rating_venue_member", "venue_id", "member_id", "id"),
+        Index("ix_rating_visit", "visit_id"),
+        # Covers the period views (/venue top week, month): no visit to the table.
+        Index(
+            "ix_rating_guild_created_cover",
+            "guild_id",
+            "created_at",
+            "venue_id",
+            "member_id",
+            "weight",
+            "value",
+            "log_hours",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
@@ -177,8 +201,74 @@ class Rating(Base):
     connections: Mapped[int | None] = mapped_column(SmallInteger)
     hours: Mapped[float] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(String(500))
+    #: What the member got (bit mask of bot.domain.ranking.GOT_*), when the check-back asked.
+    got: Mapped[int | None] = mapped_column(SmallInteger)
+    #: What went wrong (bit mask of bot.domain.ranking.FLAG_*).
+    flags: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    #: How the member's presence is known: attended (check-back), visit (self-logged), none.
+    tier: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
+    occurrence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="SET NULL")
+    )
+    latest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    weight: Mapped[float] = mapped_column(Float)
+    value: Mapped[float] = mapped_column(Float)
+    log_hours: Mapped[float] = mapped_column(Float)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class VenueRatingStats(Base):
+    """What a venue's RIT score needs, kept as ratings are written: sums of the ratings'
+    weights, of weight x value and of weight x ln(hours), and counts."""
+
+    __tablename__ = "venue_rating_stats"
+    __table_args__ = (
+        Index("ix_venue_rating_stats_guild", "guild_id"),
+        Index("ix_venue_rating_stats_guild_rit", "guild_id", "rit_snapshot"),
+    )
+
+    venue_id: Mapped[int] = mapped_column(
+        ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    raters: Mapped[int] = mapped_column(Integer, default=0)
+    ratings: Mapped[int] = mapped_column(Integer, default=0)
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
+    weight_value: Mapped[float] = mapped_column(Float, default=0.0)
+    weight_log_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The RIT against the guild's snapshot prior (GuildRatingPrior.snapshot_*): an index
+    #: to find the best venues by, within a known distance of the RIT against today's prior.
+    rit_snapshot: Mapped[float | None] = mapped_column(Float)
+
+
+class GuildRatingPrior(Base):
+    """The guild prior's sums over each member's latest rating of each active venue."""
+
+    __tablename__ = "guild_rating_prior"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    value_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    value_squares: Mapped[float] = mapped_column(Float, default=0.0)
+    #: The ranking terms (db.repositories.rating_stats.RankOrder) `rit_snapshot` was
+    #: computed with; none until the first one.
+    snapshot_pseudo: Mapped[float | None] = mapped_column(Float)
+    snapshot_worth: Mapped[float | None] = mapped_column(Float)
+    snapshot_time: Mapped[float | None] = mapped_column(Float)
+    snapshot_log_hours: Mapped[float | None] = mapped_column(Float)
+    snapshot_doubt: Mapped[float | None] = mapped_column(Float)
+
+
+class GuildRatingHours(Base):
+    """How many of those latest ratings reported each quarter hour (for the median)."""
+
+    __tablename__ = "guild_rating_hours"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    quarters: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Vote(Base):
@@ -453,3 +543,38 @@ class BotState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
+
+
+class CheckBack(Base):
+    """The check-back of one occurrence: claimed by one process (insert-or-nothing, then a
+    conditional update after a lease), posted once."""
+
+    __tablename__ = "checkback"
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[dt.datetime] = mapped_column()
+    posted_at: Mapped[dt.datetime | None] = mapped_column()
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CheckBackAsk(Base):
+    """One member asked "were you there?" about one occurrence; answered once, or expired."""
+
+    __tablename__ = "checkback_ask"
+    __table_args__ = (
+        CheckConstraint("answer IS NULL OR answer IN ('went', 'missed')", name="answer"),
+        Index("ix_checkback_ask_guild_member", "guild_id", "member_id"),
+    )
+
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    answer: Mapped[str | None] = mapped_column(String(6))
+    answered_at: Mapped[dt.datetime | None] = mapped_column()

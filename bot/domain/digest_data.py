@@ -14,7 +14,7 @@ from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenu
 from bot.domain.guild_config import GuildConfig
 from bot.domain.routines import next_start
 from bot.domain.schedule import IsoWeek, streaks, week_of
-from bot.domain.scores import guild_scores
+from bot.domain.scores import Scorer
 from db.repositories import (
     ProfileRepository,
     RoutineRepository,
@@ -67,7 +67,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
 
 
 async def _top(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[TopVenue]:
-    best = (await guild_scores(session, guild_id)).rank()[:TOP_VENUES]
+    best = await (await Scorer.of(session, guild_id)).best(limit=TOP_VENUES)
     new_counts = await StatsRepository(session).new_ratings(guild_id, since)
     venues = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
     return [

@@ -22,13 +22,68 @@ TIME_COST = 0.5
 #: Priors when a guild has no ratings yet.
 DEFAULT_WORTH = 3.0
 DEFAULT_HOURS = 2.0
+#: How much a rating counts, by how the member's presence is known (bot.domain.vocabulary):
+#: the check-back of an occurrence they were going to, a visit they logged, nothing.
+TIER_WEIGHTS = {"attended": 1.0, "visit": 0.4, "none": 0.2}
+#: A member's older ratings of a venue fade: each newer one halves their weight.
+HISTORY_FADE = 0.5
+#: Worth gained when every criterion answered is at its best (5/5, or "I got it").
+CRITERIA_GAIN = 0.5
+#: Worth lost per "what went wrong" flag.
+FLAG_COST = 0.5
+#: What the member got, and what went wrong (bit masks stored with the rating).
+GOT_SUBSTANCE, GOT_EXPERIENCE, GOT_CONTACT = 1, 2, 4
+GOT_ALL = (GOT_SUBSTANCE, GOT_EXPERIENCE, GOT_CONTACT)
+FLAG_EGO, FLAG_PITCH, FLAG_NOTHING_NEW, FLAG_CLIQUEY = 1, 2, 4, 8
+FLAG_ALL = (FLAG_EGO, FLAG_PITCH, FLAG_NOTHING_NEW, FLAG_CLIQUEY)
+
+
+def rating_value(
+    worth: int,
+    criteria: Sequence[int | None] = (),
+    got: int | None = None,
+    flags: int = 0,
+) -> float:
+    """The worth a rating contributes: its 1–5 worth, moved by the criteria (each grade g
+    counts (g - 3) / 2, each thing the check-back says the member got counts 1, not got 0;
+    their mean times CRITERIA_GAIN) and lowered by FLAG_COST per flag, within 1–5."""
+    parts = [(grade - 3) / 2 for grade in criteria if grade is not None]
+    if got is not None:
+        parts = [1.0 if got & bit else 0.0 for bit in GOT_ALL]
+    gain = CRITERIA_GAIN * (sum(parts) / len(parts)) if parts else 0.0
+    cost = FLAG_COST * sum(1 for bit in FLAG_ALL if flags & bit)
+    return min(5.0, max(1.0, worth + gain - cost))
+
+
+def history_weights(tiers: Sequence[str]) -> list[float]:
+    """The weights of a member's ratings of one venue, newest first."""
+    return [TIER_WEIGHTS[tier] * HISTORY_FADE**age for age, tier in enumerate(tiers)]
+
+
+def quarters(hours: float) -> int:
+    """Hours as a whole number of quarter hours (how they are entered)."""
+    return max(1, round(hours * 4))
 
 
 @dataclass(frozen=True, slots=True)
 class RatingSample:
-    worth: int
+    """One rating as the formula sees it: its value (worth adjusted, see rating_value),
+    hours, when it was given, and its weight (tier and history)."""
+
+    worth: float
     hours: float
     at: dt.datetime | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class VenueSums:
+    """A venue's sufficient statistics: what its score needs from all its ratings."""
+
+    raters: int = 0
+    weight: float = 0.0
+    weight_value: float = 0.0
+    weight_log_hours: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +97,8 @@ class GuildPrior:
 
     @classmethod
     def of(cls, ratings: Iterable[RatingSample]) -> GuildPrior:
+        """From each member's latest rating of each active venue: the mean and the spread of
+        their values, the median of their hours (to the quarter hour)."""
         samples = list(ratings)
         if not samples:
             return cls()
@@ -49,9 +106,37 @@ class GuildPrior:
         spread = statistics.pstdev(worths) if len(worths) > 1 else MIN_SPREAD
         return cls(
             worth=statistics.fmean(worths),
-            hours=statistics.median(s.hours for s in samples),
+            hours=statistics.median(quarters(s.hours) / 4 for s in samples),
             spread=max(MIN_SPREAD, spread),
         )
+
+    @classmethod
+    def of_sums(
+        cls, count: int, value_sum: float, value_squares: float, hours: dict[int, int]
+    ) -> GuildPrior:
+        """The same prior from the sums kept as ratings are written, and the count of
+        ratings per quarter hour."""
+        if count <= 0:
+            return cls()
+        mean = value_sum / count
+        variance = max(0.0, value_squares / count - mean * mean) if count > 1 else 0.0
+        spread = math.sqrt(variance) if count > 1 else MIN_SPREAD
+        return cls(worth=mean, hours=_median(hours, count), spread=max(MIN_SPREAD, spread))
+
+
+def _median(histogram: dict[int, int], count: int) -> float:
+    """The median of `count` quarter hours given as {quarters: how many}."""
+    middle = [(count - 1) // 2, count // 2]
+    found: list[float] = []
+    seen = 0
+    for key in sorted(histogram):
+        seen += histogram[key]
+        while middle and middle[0] < seen:
+            found.append(key / 4)
+            middle.pop(0)
+    if len(found) < 2:  # the histogram holds fewer than `count`: a caller's inconsistency
+        return DEFAULT_HOURS
+    return (found[0] + found[1]) / 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +156,41 @@ def _weights(
     samples: Sequence[RatingSample], now: dt.datetime | None, half_life_days: float | None
 ) -> list[float]:
     if half_life_days is None or now is None:
-        return [1.0] * len(samples)
+        return [sample.weight for sample in samples]
     weights = []
     for sample in samples:
         age_days = max(0.0, (now - sample.at).total_seconds() / 86400) if sample.at else 0.0
-        weights.append(0.5 ** (age_days / half_life_days))
+        weights.append(sample.weight * 0.5 ** (age_days / half_life_days))
     return weights
+
+
+def sums_of(
+    ratings: Sequence[RatingSample],
+    *,
+    raters: int | None = None,
+    now: dt.datetime | None = None,
+    half_life_days: float | None = None,
+) -> VenueSums:
+    weights = _weights(ratings, now, half_life_days)
+    return VenueSums(
+        raters=len(ratings) if raters is None else raters,
+        weight=sum(weights),
+        weight_value=sum(w * r.worth for w, r in zip(weights, ratings, strict=True)),
+        weight_log_hours=sum(w * math.log(r.hours) for w, r in zip(weights, ratings, strict=True)),
+    )
+
+
+def score_sums(venue_id: int, sums: VenueSums, prior: GuildPrior) -> Score:
+    """The RIT score of one venue from its sufficient statistics (see `score`)."""
+    total = PRIOR_WEIGHT + sums.weight
+    mean_worth = (PRIOR_WEIGHT * prior.worth + sums.weight_value) / total
+    worth = mean_worth - DOUBT * prior.spread / math.sqrt(total)
+    log_hours = (PRIOR_WEIGHT * math.log(prior.hours) + sums.weight_log_hours) / total
+    hours = math.exp(log_hours)
+    rit = worth - TIME_COST * math.log2(hours / prior.hours)
+    return Score(
+        venue_id=venue_id, rit=round(rit, 9), worth=worth, hours=hours, ratings=sums.raters
+    )
 
 
 def score(
@@ -94,24 +208,11 @@ def score(
     hours  = exp((PRIOR_WEIGHT * ln prior.hours + sum w_i * ln hours_i) / (PRIOR_WEIGHT + sum w_i))
     rit    = worth - TIME_COST * log2(hours / prior.hours)
 
-    With `half_life_days`, a rating's weight w_i halves every that many days (the weekly
-    view); otherwise every w_i is 1.
+    w_i is the rating's weight (its tier and history, 1 by default); with `half_life_days`
+    it also halves every that many days (the weekly view).
     """
-    weights = _weights(ratings, now, half_life_days)
-    total = PRIOR_WEIGHT + sum(weights)
-    mean_worth = (
-        PRIOR_WEIGHT * prior.worth + sum(w * r.worth for w, r in zip(weights, ratings, strict=True))
-    ) / total
-    worth = mean_worth - DOUBT * prior.spread / math.sqrt(total)
-    log_hours = (
-        PRIOR_WEIGHT * math.log(prior.hours)
-        + sum(w * math.log(r.hours) for w, r in zip(weights, ratings, strict=True))
-    ) / total
-    hours = math.exp(log_hours)
-    rit = worth - TIME_COST * math.log2(hours / prior.hours)
-    return Score(
-        venue_id=venue_id, rit=round(rit, 9), worth=worth, hours=hours, ratings=len(ratings)
-    )
+    sums = sums_of(ratings, now=now, half_life_days=half_life_days)
+    return score_sums(venue_id, sums, prior)
 
 
 def rank(

@@ -1,4 +1,5 @@
-"""Ratings: one per member per venue, updatable; never by the venue's proposer."""
+"""Ratings: a history per member and venue, the newest counting most; never by the venue's
+proposer."""
 
 from __future__ import annotations
 
@@ -11,23 +12,16 @@ from bot.domain.errors import Forbidden, InvalidInput
 from bot.domain.marks import is_proposer
 from bot.domain.parsing import parse_hours
 from bot.domain.ranking import Score
-from bot.domain.scores import guild_scores
+from bot.domain.rating_history import Presence, RatingInput, record_rating
+from bot.domain.scores import Scorer
 from bot.domain.text import clean_block
 from bot.domain.venues import load_venue
 from db.engine import Database
-from db.repositories import RatingRepository, VenueRecord
+from db.repositories import RatingEntry, RatingRepository, VenueRecord, VisitRepository
+
+__all__ = ["Presence", "RateOutcome", "RatingInput", "RatingService", "validate_rating"]
 
 COMMENT_MAX = 500
-
-
-@dataclass(frozen=True, slots=True)
-class RatingInput:
-    worth: int
-    hours: float
-    substance: int | None = None
-    experience: int | None = None
-    connections: int | None = None
-    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,24 +109,31 @@ class RatingService:
         *,
         now: dt.datetime | None = None,
     ) -> RateOutcome:
+        """Add a rating to the member's history; what they leave out is kept from their last
+        rating. A visit they logged and no rating is tied to yet makes it a visit's rating."""
         async with self.db.write() as session:
             venue = await load_venue(session, guild_id, venue_id)
             if is_proposer(venue, member_id, self.marker_key):
                 raise Forbidden("error.rate_own_venue")
-            ratings = RatingRepository(session)
-            created = not await ratings.exists(venue.id, member_id)
-            await ratings.upsert(
-                guild_id=guild_id,
-                venue_id=venue.id,
-                member_id=member_id,
-                now=now or await self.clock.now(),
-                worth=rating.worth,
-                hours=rating.hours,
-                substance=rating.substance,
-                experience=rating.experience,
-                connections=rating.connections,
-                comment=rating.comment,
+            last = await RatingRepository(session).last(venue.id, member_id)
+            visit_id = await VisitRepository(session).unrated(venue.id, member_id)
+            presence = Presence("visit", visit_id=visit_id) if visit_id else Presence()
+            created = await record_rating(
+                session,
+                venue,
+                member_id,
+                rating.keeping(last),
+                presence,
+                now or await self.clock.now(),
             )
         async with self.db.read() as session:  # scored after the commit, off the write lock
-            scores = await guild_scores(session, guild_id)
-        return RateOutcome(venue=venue, created=created, score=scores.score(venue.id))
+            score = await (await Scorer.of(session, guild_id)).score(venue.id)
+        return RateOutcome(venue=venue, created=created, score=score)
+
+    async def last_answers(
+        self, guild_id: int, venue_id: int, member_id: int
+    ) -> RatingEntry | None:
+        """The member's last rating of the venue, to pre-fill the form with."""
+        async with self.db.read() as session:
+            venue = await load_venue(session, guild_id, venue_id)
+            return await RatingRepository(session).last(venue.id, member_id)

@@ -11,13 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import Score
-from bot.domain.scores import GuildScores
+from bot.domain.scores import Scorer, rank_order
 from bot.domain.text import clean_line, fold, normalize_city
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.repositories import (
-    RatingRepository,
-    RatingRow,
     VenueRecord,
     VenueRepository,
     VoteRepository,
@@ -61,16 +59,18 @@ class SearchService:
         words = query_words(fold(query or ""))
         wanted = tag_key(clean_line(tag or "").lstrip("#")) or None
         async with self.db.read() as session:
+            scorer = await Scorer.of(session, guild_id)
             venues = await VenueRepository(session).search(
                 guild_id,
                 words=words,
                 city_key=normalize_city(city) if city else None,
                 kind=kind,
                 tag=wanted,
-                order="votes" if sort == "votes" else "recent",
-                limit=RESULTS_MAX if sort != "rit" else 5000,
+                order=sort,
+                rank=rank_order(scorer.prior),
+                limit=RESULTS_MAX,
             )
-            scores = GuildScores.of(await RatingRepository(session).rows(guild_id))
+            scores = await scorer.scores([v.id for v in venues])
             hits = await self._hits(session, venues, scores)
         if sort == "rit":
             hits.sort(key=lambda hit: hit.score.sort_key())
@@ -92,21 +92,16 @@ class SearchService:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         span = PERIODS[period]
         since = (now or await self.clock.now()) - span if span else None
+        city_key = normalize_city(city) if city else None
         async with self.db.read() as session:
-            ratings = RatingRepository(session)
-            everything = await ratings.rows(guild_id)
-            recent = [r for r in everything if since is None or r.updated_at >= since]
-            venue_ids = sorted({r.venue_id for r in recent})
-            found = await VenueRepository(session).many(guild_id, venue_ids)
-            city_key = normalize_city(city) if city else None
-            venues = [
-                v
-                for v in found.values()
-                if v.status == "active"
-                and (city_key is None or normalize_city(v.city) == city_key)
-                and (kind is None or v.kind == kind)
-            ]
-            hits = await self._hits(session, venues, GuildScores.of(everything), recent)
+            scorer = await Scorer.of(session, guild_id)
+            if since is None:
+                best = await scorer.best(city_key=city_key, kind=kind, limit=RESULTS_MAX)
+            else:
+                best = await scorer.since(since, city_key=city_key, kind=kind, limit=RESULTS_MAX)
+            found = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
+            venues = [found[s.venue_id] for s in best if s.venue_id in found]
+            hits = await self._hits(session, venues, {s.venue_id: s for s in best})
         hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
 
@@ -114,13 +109,10 @@ class SearchService:
         self,
         session: AsyncSession,
         venues: Sequence[VenueRecord],
-        scores: GuildScores,
-        rows: Sequence[RatingRow] | None = None,
+        ranked: dict[int, Score],
     ) -> list[VenueHit]:
-        """Score `venues` (from `rows` when given, say a period's) against the guild's
-        prior, with their votes and tags."""
+        """`venues` with their scores, votes and tags."""
         ids = [v.id for v in venues]
-        ranked = {s.venue_id: s for s in scores.rank(ids, rows=rows)}
         votes = await VoteRepository(session).counts_for(ids)
         tags = await VenueRepository(session).tags_for(ids)
         return [

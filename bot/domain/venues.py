@@ -17,7 +17,7 @@ from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.quotas import refuse_proposal_over_limit
 from bot.domain.ranking import Score
-from bot.domain.scores import guild_scores
+from bot.domain.scores import Scorer
 from bot.domain.similarity import SIMILARITY_THRESHOLD, name_similarity
 from bot.domain.text import clean_block, clean_line, fold, normalize_city, normalize_name
 from bot.domain.vocabulary import VENUE_KINDS
@@ -525,14 +525,14 @@ class VenueService:
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
         up, down = await VoteRepository(session).counts(venue.id)
         ratings = RatingRepository(session)
-        scores = await guild_scores(session, venue.guild_id)
+        scorer = await Scorer.of(session, venue.guild_id)
         return VenueDetails(
             venue=venue,
             upvotes=up,
             downvotes=down,
             tags=await VenueRepository(session).tags(venue.id),
             ratings=await ratings.summary(venue.id),
-            score=scores.score(venue.id),
+            score=await scorer.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
         )
 

@@ -18,3 +18,6 @@ LANGUAGES = ("fr", "en")
 OCCURRENCE_STATUSES = ("scheduled", "cancelled", "held")
 #: How a member said they go: the card's buttons, or Discord's "Interested".
 RSVP_SOURCES = ("button", "interested")
+#: How a rater's presence is known, most trusted first: the check-back of an occurrence they
+#: were going to, a visit they logged themselves, nothing.
+RATING_TIERS = ("attended", "visit", "none")

@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 
 import discord
 
+from bot.domain.ratings import RateOutcome, RatingInput
+from bot.i18n import number, t
+
 #: The bot's colour: announcements, lists, the digest, profiles.
 COLOUR = discord.Colour(0x2E8B57)
 PENDING_COLOUR = discord.Colour(0xE0A800)
@@ -57,3 +60,18 @@ def lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) -
             return text + "\n" + more(len(lines) - index)
         text += ("\n" if text else "") + line
     return text
+
+
+def rated_message(language: str, outcome: RateOutcome, rating: RatingInput | None = None) -> str:
+    """The thanks and the new score, then what was understood of the member's answers."""
+    key = "rate.created" if outcome.created else "rate.updated"
+    thanks = t(
+        language,
+        key,
+        name=plain(outcome.venue.name),
+        score=number(language, outcome.score.rit, 2, exact=True),
+        count=outcome.score.ratings,
+    )
+    if rating is None:
+        return thanks
+    return thanks + "\n" + t(language, "rate.understood", worth=rating.worth, hours=rating.hours)

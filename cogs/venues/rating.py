@@ -11,10 +11,11 @@ import discord
 from discord import ui
 
 from bot.app import report_error
-from bot.domain.ratings import RateOutcome, RatingInput, parse_criteria, validate_rating
+from bot.domain.ratings import parse_criteria, validate_rating
 from bot.i18n import language_of, number, t
 from cogs.common import services_of
-from cogs.common.render import plain
+from cogs.common.render import rated_message
+from db.repositories import RatingEntry
 
 
 class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id>\d+)"):
@@ -43,8 +44,11 @@ class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id
             await services_of(interaction).ratings.may_rate(
                 interaction.guild_id, self.venue_id, interaction.user.id
             )
+            last = await services_of(interaction).ratings.last_answers(
+                interaction.guild_id, self.venue_id, interaction.user.id
+            )
             await interaction.response.send_modal(
-                RateModal(self.venue_id, language_of(interaction.locale))
+                RateModal(self.venue_id, language_of(interaction.locale), last)
             )
         except Exception as exc:
             await report_error(interaction, exc)
@@ -56,8 +60,16 @@ def rate_view(venue_id: int, language: str) -> ui.View:
     return view
 
 
+def _grades(last: RatingEntry) -> str:
+    return " ".join(
+        str(grade) for grade in (last.substance, last.experience, last.connections) if grade
+    )
+
+
 class RateModal(ui.Modal):
-    def __init__(self, venue_id: int, language: str) -> None:
+    """Worth, hours, criteria and comment; pre-filled with the member's last answers."""
+
+    def __init__(self, venue_id: int, language: str, last: RatingEntry | None = None) -> None:
         super().__init__(
             title=t(language, "rate.modal.title"), custom_id=f"bp:rate-modal:{venue_id}"
         )
@@ -82,6 +94,11 @@ class RateModal(ui.Modal):
             required=False,
             max_length=500,
         )
+        if last is not None:
+            self.worth.default = str(last.worth)
+            self.hours.default = number(language, last.hours, 2)
+            self.criteria.default = _grades(last) or None
+            self.comment.default = last.comment
         for item in (self.worth, self.hours, self.criteria, self.comment):
             self.add_item(item)
 
@@ -110,14 +127,4 @@ class RateModal(ui.Modal):
         await report_error(interaction, error)
 
 
-def rated_message(language: str, outcome: RateOutcome, rating: RatingInput) -> str:
-    """The thanks and the new score, then what was understood of the member's answers."""
-    key = "rate.created" if outcome.created else "rate.updated"
-    thanks = t(
-        language,
-        key,
-        name=plain(outcome.venue.name),
-        score=number(language, outcome.score.rit, 2, exact=True),
-        count=outcome.score.ratings,
-    )
-    return thanks + "\n" + t(language, "rate.understood", worth=rating.worth, hours=rating.hours)
+__all__ = ["RateButton", "RateModal", "rate_view", "rated_message"]

@@ -7,7 +7,13 @@ from db.repositories.digest_runs import DigestRunRecord, DigestRunRepository, Sc
 from db.repositories.guild_config import GuildConfigRepository
 from db.repositories.privacy import ANONYMOUS, PrivacyRepository
 from db.repositories.profiles import ProfileRepository
-from db.repositories.ratings import RatingRepository, RatingRow, RatingSummary
+from db.repositories.rating_stats import (
+    PriorSums,
+    RankOrder,
+    RatingStatsRepository,
+    VenueStatsRecord,
+)
+from db.repositories.ratings import RatingEntry, RatingRepository, RatingRow, RatingSummary
 from db.repositories.routines import OccurrenceRecord, RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
@@ -22,10 +28,14 @@ __all__ = [
     "DigestRunRepository",
     "GuildConfigRepository",
     "OccurrenceRecord",
+    "PriorSums",
     "PrivacyRepository",
     "ProfileRepository",
+    "RankOrder",
+    "RatingEntry",
     "RatingRepository",
     "RatingRow",
+    "RatingStatsRepository",
     "RatingSummary",
     "RoutineRecord",
     "RoutineRepository",
@@ -33,6 +43,7 @@ __all__ = [
     "StatsRepository",
     "VenueRecord",
     "VenueRepository",
+    "VenueStatsRecord",
     "VisitRepository",
     "VisitRow",
     "VoteMessageRecord",

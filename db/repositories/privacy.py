@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     DigestAnswer,
+    CheckBackAsk,
     MemberProfile,
     Rating,
     Routine,
@@ -22,6 +23,7 @@ from db.models import (
     Vote,
     VoteReaction,
 )
+from db.repositories.rating_stats import RatingStatsRepository
 from db.repositories.sql import affected
 
 #: Who a proposal or routine belongs to once its author asked to be forgotten.
@@ -71,6 +73,12 @@ class PrivacyRepository:
                     "connections",
                     "hours",
                     "comment",
+                    "got",
+                    "flags",
+                    "tier",
+                    "visit_id",
+                    "occurrence_id",
+                    "latest",
                     "created_at",
                     "updated_at",
                 ],
@@ -109,6 +117,10 @@ class PrivacyRepository:
                 await s.scalars(select(RoutineRsvp).where(RoutineRsvp.member_id == member_id)),
                 ["guild_id", "occurrence_id", "going", "source", "updated_at"],
             ),
+            "checkback_answers": _rows(
+                await s.scalars(select(CheckBackAsk).where(CheckBackAsk.member_id == member_id)),
+                ["guild_id", "occurrence_id", "expires_at", "answer", "answered_at"],
+            ),
             "profile": _rows(
                 await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
                 ["guild_id", "public", "updated_at"],
@@ -123,6 +135,7 @@ class PrivacyRepository:
             await s.scalars(select(Vote.venue_id).where(Vote.member_id == member_id).distinct())
         )
         await s.execute(delete(VoteReaction).where(VoteReaction.member_id == member_id))
+        await RatingStatsRepository(s).forget_member(member_id)
         counts = {}
         for name, model in (
             ("ratings", Rating),
@@ -132,6 +145,7 @@ class PrivacyRepository:
             ("routine_answers", RoutineRsvp),
             ("routine_reminders", RoutineReminder),
             ("digest_answers", DigestAnswer),
+            ("checkback_answers", CheckBackAsk),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

@@ -1,4 +1,4 @@
-"""Ratings: one per member per venue."""
+"""Ratings: a history per member and venue; the newest is `latest`."""
 
 from __future__ import annotations
 
@@ -7,19 +7,69 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Rating, Venue
-from db.repositories.sql import dialect_insert
 
 
 @dataclass(frozen=True, slots=True)
 class RatingRow:
+    """A rating as the ranking reads it."""
+
     venue_id: int
+    member_id: int
+    worth: int
+    value: float
+    hours: float
+    weight: float
+    latest: bool
+    tier: str
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingEntry:
+    """One rating of a member's history of a venue, with everything they answered."""
+
+    id: int
     worth: int
     hours: float
-    updated_at: dt.datetime
+    substance: int | None
+    experience: int | None
+    connections: int | None
+    comment: str | None
+    got: int | None
+    flags: int
+    tier: str
+    visit_id: int | None
+    occurrence_id: int | None
+    weight: float
+    value: float
+    log_hours: float
+    latest: bool
+    created_at: dt.datetime
+
+
+_ENTRY_COLUMNS = (
+    Rating.id,
+    Rating.worth,
+    Rating.hours,
+    Rating.substance,
+    Rating.experience,
+    Rating.connections,
+    Rating.comment,
+    Rating.got,
+    Rating.flags,
+    Rating.tier,
+    Rating.visit_id,
+    Rating.occurrence_id,
+    Rating.weight,
+    Rating.value,
+    Rating.log_hours,
+    Rating.latest,
+    Rating.created_at,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,32 +86,54 @@ class RatingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def exists(self, venue_id: int, member_id: int) -> bool:
-        found = await self.session.scalar(
-            select(Rating.id).where(Rating.venue_id == venue_id, Rating.member_id == member_id)
+    async def history(self, venue_id: int, member_id: int) -> list[RatingEntry]:
+        """The member's ratings of the venue, newest first."""
+        rows = await self.session.execute(
+            select(*_ENTRY_COLUMNS)
+            .where(Rating.venue_id == venue_id, Rating.member_id == member_id)
+            .order_by(Rating.id.desc())
         )
-        return found is not None
+        return [RatingEntry(**row._mapping) for row in rows]
+
+    async def last(self, venue_id: int, member_id: int) -> RatingEntry | None:
+        row = (
+            await self.session.execute(
+                select(*_ENTRY_COLUMNS)
+                .where(Rating.venue_id == venue_id, Rating.member_id == member_id)
+                .order_by(Rating.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return RatingEntry(**row._mapping) if row else None
 
     async def hours_of(self, venue_id: int, member_id: int) -> float | None:
-        return await self.session.scalar(
-            select(Rating.hours).where(Rating.venue_id == venue_id, Rating.member_id == member_id)
-        )
+        entry = await self.last(venue_id, member_id)
+        return entry.hours if entry else None
 
-    async def upsert(
+    async def insert(
         self, *, guild_id: int, venue_id: int, member_id: int, now: dt.datetime, **values: Any
-    ) -> None:
-        stmt = dialect_insert(self.session, Rating).values(
-            guild_id=guild_id,
-            venue_id=venue_id,
-            member_id=member_id,
-            created_at=now,
-            updated_at=now,
-            **values,
+    ) -> int:
+        result = await self.session.execute(
+            insert(Rating)
+            .values(
+                guild_id=guild_id,
+                venue_id=venue_id,
+                member_id=member_id,
+                created_at=now,
+                updated_at=now,
+                latest=True,
+                **values,
+            )
+            .returning(Rating.id)
         )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["venue_id", "member_id"], set_={**values, "updated_at": now}
-        )
-        await self.session.execute(stmt)
+        return int(result.scalar_one())
+
+    async def reweigh(self, changes: Sequence[tuple[int, float]]) -> None:
+        """New weights of older ratings (id, weight), none of which is the latest any more."""
+        for rating_id, weight in changes:
+            await self.session.execute(
+                update(Rating).where(Rating.id == rating_id).values(weight=weight, latest=False)
+            )
 
     async def rows(
         self,
@@ -70,20 +142,32 @@ class RatingRepository:
         venue_ids: Sequence[int] | None = None,
         since: dt.datetime | None = None,
     ) -> list[RatingRow]:
-        """Ratings of the guild's active venues (optionally only some venues, or recent)."""
+        """Every rating of the guild's active venues: for checks and rebuilds, never for a
+        command (commands read the sums kept in rating_stats)."""
         stmt = (
-            select(Rating.venue_id, Rating.worth, Rating.hours, Rating.updated_at)
+            select(
+                Rating.venue_id,
+                Rating.member_id,
+                Rating.worth,
+                Rating.value,
+                Rating.hours,
+                Rating.weight,
+                Rating.latest,
+                Rating.tier,
+                Rating.updated_at,
+            )
             .join(Venue, Venue.id == Rating.venue_id)
             .where(Rating.guild_id == guild_id, Venue.status == "active")
         )
         if venue_ids is not None:
             stmt = stmt.where(Rating.venue_id.in_(list(venue_ids)))
         if since is not None:
-            stmt = stmt.where(Rating.updated_at >= since)
+            stmt = stmt.where(Rating.created_at >= since)
         result = await self.session.execute(stmt)
         return [RatingRow(*row) for row in result]
 
     async def summary(self, venue_id: int) -> RatingSummary:
+        """Averages over each member's latest rating of the venue."""
         row = (
             await self.session.execute(
                 select(
@@ -93,7 +177,7 @@ class RatingRepository:
                     func.avg(Rating.substance),
                     func.avg(Rating.experience),
                     func.avg(Rating.connections),
-                ).where(Rating.venue_id == venue_id)
+                ).where(Rating.venue_id == venue_id, Rating.latest.is_(True))
             )
         ).one()
 
@@ -105,8 +189,13 @@ class RatingRepository:
     async def latest_comments(self, venue_id: int, limit: int = 3) -> list[str]:
         rows = await self.session.scalars(
             select(Rating.comment)
-            .where(Rating.venue_id == venue_id, Rating.comment.is_not(None), Rating.comment != "")
-            .order_by(Rating.updated_at.desc(), Rating.id.desc())
+            .where(
+                Rating.venue_id == venue_id,
+                Rating.latest.is_(True),
+                Rating.comment.is_not(None),
+                Rating.comment != "",
+            )
+            .order_by(Rating.created_at.desc(), Rating.id.desc())
             .limit(limit)
         )
         return [comment for comment in rows if comment]

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Venue, VenueTag
+from db.models import Venue, VenueRatingStats, VenueTag
+from db.repositories.rating_stats import RankOrder, RatingStatsRepository, rit_expression
 from db.repositories.sql import escape_like
 from db.search import search_for
 
@@ -224,9 +225,11 @@ class VenueRepository:
         kind: str | None = None,
         tag: str | None = None,
         order: str = "recent",
+        rank: RankOrder | None = None,
         limit: int = 1000,
     ) -> list[VenueRecord]:
-        """Active venues matching every filter, newest or most voted first."""
+        """Active venues matching every filter: newest, most voted or (with `rank`) best RIT
+        first."""
         conditions: list[ColumnElement[bool]] = [
             Venue.guild_id == guild_id,
             Venue.status == "active",
@@ -243,7 +246,17 @@ class VenueRepository:
             )
             conditions.append(Venue.id.in_(tagged))
         stmt = select(Venue).where(*conditions)
-        if order == "votes":
+        if order == "rit" and rank is not None:
+            stats = VenueRatingStats
+            stmt = stmt.outerjoin(stats, stats.venue_id == Venue.id)
+            rit = rit_expression(
+                rank,
+                func.coalesce(stats.weight, 0.0),
+                func.coalesce(stats.weight_value, 0.0),
+                func.coalesce(stats.weight_log_hours, 0.0),
+            )
+            stmt = stmt.order_by(rit.desc(), func.coalesce(stats.raters, 0).desc(), Venue.id)
+        elif order == "votes":
             stmt = stmt.order_by(Venue.net_votes.desc(), Venue.id)
         else:
             stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
@@ -253,6 +266,15 @@ class VenueRepository:
     async def set_status(
         self, guild_id: int, venue_id: int, status: str, reason: str | None = None
     ) -> None:
+        """Change the status; the ranking's prior follows a venue that starts or stops
+        being active."""
+        before = await self.session.scalar(
+            select(Venue.status).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+        if before is not None and (before == "active") != (status == "active"):
+            await RatingStatsRepository(self.session).venue_activity_changed(
+                guild_id, venue_id, status == "active"
+            )
         await self.session.execute(
             update(Venue)
             .where(Venue.id == venue_id, Venue.guild_id == guild_id)
@@ -269,6 +291,13 @@ class VenueRepository:
         )
 
     async def delete(self, guild_id: int, venue_id: int) -> None:
+        status = await self.session.scalar(
+            select(Venue.status).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+        )
+        if status == "active":
+            await RatingStatsRepository(self.session).venue_activity_changed(
+                guild_id, venue_id, False
+            )
         await self.session.execute(
             delete(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id)
         )

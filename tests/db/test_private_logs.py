@@ -26,6 +26,9 @@ async def test_a_database_error_is_logged_without_its_parameters(
                     member_id=123456789012345678,
                     worth=3,
                     hours=2.0,
+                    weight=0.2,
+                    value=3.0,
+                    log_hours=0.69,
                     comment=secret,
                 )
             )

@@ -14,7 +14,7 @@ from tests.e2e.helpers import (
 )
 
 
-async def test_rate_then_rate_again_updates(running: Harness) -> None:
+async def test_rate_again_keeps_the_history_and_what_is_not_changed(running: Harness) -> None:
     h = running
     venue = venue_id_of(await propose(h))
     _, reply = await run(
@@ -33,13 +33,13 @@ async def test_rate_then_rate_again_updates(running: Harness) -> None:
     _, again = await run(h, "venue rate", h.bob, locale="fr", venue=venue, worth=3, hours="1,5")
     assert again.content.startswith("Votre note de **Café des Devs** est mise à jour.")
     assert again.content.endswith("\nC'est noté : 3/5, 1,5 h.")
-    assert await rating_count(h) == 1
+    assert await rating_count(h) == 2  # a history: the first experience is kept
 
     card = await show(h, venue)
     text = card.embed_text()
-    assert "Return on time invested" in text and "/5 · 1 rating" in text
-    assert "3.0/5" in text
-    assert "Real talks, no pitch decks." not in text  # the update cleared the comment
+    assert "Return on time invested" in text and "/5 · 1 rating" in text  # one member
+    assert "3.0/5" in text  # the newest worth
+    assert "Real talks, no pitch decks." in text  # not changed, so kept
     assert "bob" not in text.lower()
 
 
@@ -120,6 +120,24 @@ async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness)
     text = (await show(h, venue)).embed_text()
     assert "4.0 · 5.0 · 3.0" in text
     assert "about 1.5 h" in text
+
+
+async def test_rate_form_is_prefilled_with_the_last_answers(running: Harness) -> None:
+    h = running
+    announcement = await propose(h)
+    venue = venue_id_of(announcement)
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.5, substance=5, comment="Top")
+    click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob, locale="fr")
+    await click.response()
+    values = [c.get("value") for row in click.modal["components"] for c in row["components"]]
+    assert values == ["4", "1,5", "5", "Top"]
+    worth = click.modal["components"][0]["components"][0]["custom_id"]
+    hours = click.modal["components"][1]["components"][0]["custom_id"]
+    submit = await h.fake.submit_modal(click, {worth: "2", hours: "1,5"})
+    await submit.reply()
+    assert await rating_count(h) == 2
+    text = (await show(h, venue)).embed_text()
+    assert "2.0/5" in text and "Top" in text  # the newest worth; the comment kept
 
 
 async def test_modal_with_bad_values_stores_nothing(running: Harness) -> None:

@@ -1,0 +1,188 @@
+"""Ratings as a history, and the ranking's sums kept as they are written: always equal to a
+full recomputation from the ratings themselves, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+
+import pytest
+
+from bot.domain import scores
+from bot.domain.privacy import PrivacyService
+from bot.domain.ranking import GuildPrior, RatingSample, Score, score
+from bot.domain.ratings import RatingService, validate_rating
+from bot.domain.scores import GuildScores, Scorer
+from bot.domain.search import SearchService
+from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.visits import VisitService
+from db.engine import Database
+from db.repositories import RatingRepository
+
+GUILD = 111_111_111_111_111_111
+PROPOSER = 10_000_000_000_000_001
+NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
+
+
+async def _venue(db: Database, name: str, city: str = "Paris", kind: str = "meetup") -> int:
+    draft = validate_proposal(name=name, kind=kind, city=city)
+    return (await VenueService(db).propose(GUILD, PROPOSER, draft)).id
+
+
+async def _full(db: Database) -> GuildScores:
+    async with db.read() as session:
+        return GuildScores.of(await RatingRepository(session).rows(GUILD))
+
+
+def _close(a: Score, b: Score) -> bool:
+    return (
+        abs(a.rit - b.rit) < 1e-6
+        and abs(a.worth - b.worth) < 1e-6
+        and abs(a.hours - b.hours) < 1e-6
+        and a.ratings == b.ratings
+    )
+
+
+async def _check(db: Database, venues: list[int]) -> None:
+    full = await _full(db)
+    async with db.read() as session:
+        scorer = await Scorer.of(session, GUILD)
+        kept = scorer.prior
+        assert abs(kept.worth - full.prior.worth) < 1e-9
+        assert abs(kept.spread - full.prior.spread) < 1e-9
+        assert kept.hours == full.prior.hours
+        scores = await scorer.scores(venues)
+        best = await scorer.best(limit=1000)
+        best_three = await scorer.best(limit=3)
+        since = NOW - dt.timedelta(days=7)
+        recent = {s.venue_id: s for s in await scorer.since(since, limit=1000)}
+        recent_rows = await RatingRepository(session).rows(GUILD, since=since)
+    rated = set(full.samples)
+    for venue_id in rated:
+        assert _close(scores[venue_id], full.score(venue_id)), venue_id
+    expected = full.rank()
+    assert [s.venue_id for s in best] == [s.venue_id for s in expected]
+    assert [s.venue_id for s in best_three] == [s.venue_id for s in expected[:3]]
+    period = GuildScores.of(recent_rows)
+    assert set(recent) == set(period.samples)
+    assert [s.venue_id for s in await _since(db, since)] == [
+        s.venue_id
+        for s in sorted(
+            (score(v, period.samples[v], full.prior) for v in period.samples),
+            key=Score.sort_key,
+        )
+    ]
+    for venue_id, found in recent.items():
+        want = score(venue_id, period.samples[venue_id], full.prior)
+        assert abs(found.rit - want.rit) < 1e-6
+        assert found.ratings == period.raters[venue_id]
+
+
+async def _since(db: Database, since: dt.datetime) -> list[Score]:
+    async with db.read() as session:
+        return await (await Scorer.of(session, GUILD)).since(since, limit=1000)
+
+
+@pytest.mark.parametrize(("seed", "snapshot_drift"), [(1, 0.05), (2, 0.05), (3, 100.0)])
+async def test_kept_sums_equal_a_full_recomputation_on_random_data(
+    db: Database, seed: int, snapshot_drift: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the usual drift allowed before a new snapshot, and with a snapshot never
+    taken again after the first rating (the best venues still come out exactly)."""
+    monkeypatch.setattr(scores, "SNAPSHOT_DRIFT", snapshot_drift)
+    rng = random.Random(seed)
+    ratings, visits = RatingService(db), VisitService(db)
+    names = ["Alpha", "Bistrot", "Cordée", "Dojo", "Escale", "Fabrique", "Grenier", "Halle"]
+    venues = [await _venue(db, name, kind=rng.choice(["meetup", "afterwork"])) for name in names]
+    members = [20_000 + i for i in range(10)]
+    live = list(venues)
+    for step in range(120):
+        venue_id, member = rng.choice(live), rng.choice(members)
+        moment = NOW - dt.timedelta(days=rng.randrange(30), hours=step % 24)
+        if rng.random() < 0.2:
+            await visits.log(GUILD, venue_id, member, date=None, hours=None, now=moment)
+        answer = validate_rating(
+            worth=rng.randint(1, 5),
+            hours=rng.choice([0.5, 1.0, 1.5, 2.0, 3.0, 8.0]),
+            substance=rng.choice([None, 1, 3, 5]),
+            connections=rng.choice([None, 2, 4]),
+        )
+        await ratings.rate(GUILD, venue_id, member, answer, now=moment)
+        if step == 60:
+            await VenueService(db).remove(GUILD, live.pop(0), PROPOSER, None, is_moderator=True)
+            await PrivacyService(db).erase(members[0])
+            await _check(db, venues)
+    await _check(db, venues)
+
+
+async def test_rating_again_keeps_history_and_unchanged_answers(db: Database) -> None:
+    venue_id = await _venue(db, "Café des Devs")
+    service = RatingService(db)
+    first = validate_rating(worth=5, hours=2, substance=4, connections=5, comment="Du fond")
+    created = await service.rate(GUILD, venue_id, 30_001, first, now=NOW)
+    again = await service.rate(
+        GUILD, venue_id, 30_001, validate_rating(worth=4, hours=3), now=NOW + dt.timedelta(days=1)
+    )
+    assert created.created and not again.created
+    last = await service.last_answers(GUILD, venue_id, 30_001)
+    assert last is not None
+    assert (last.worth, last.hours, last.substance, last.connections, last.comment) == (
+        4,
+        3.0,
+        4,
+        5,
+        "Du fond",
+    )
+    async with db.read() as session:
+        history = await RatingRepository(session).history(venue_id, 30_001)
+    assert [entry.worth for entry in history] == [4, 5]
+    newest, older = history
+    assert newest.latest and not older.latest
+    assert newest.weight == 2 * older.weight  # the older experience fades
+    assert again.score.ratings == 1  # one member
+
+
+async def test_a_logged_visit_gives_its_rating_more_weight(db: Database) -> None:
+    venue_id = await _venue(db, "Café des Devs")
+    await VisitService(db).log(GUILD, venue_id, 30_001, date=None, hours="2", now=NOW)
+    service = RatingService(db)
+    await service.rate(GUILD, venue_id, 30_001, validate_rating(worth=4, hours=2), now=NOW)
+    await service.rate(GUILD, venue_id, 30_002, validate_rating(worth=4, hours=2), now=NOW)
+    async with db.read() as session:
+        visited = (await RatingRepository(session).history(venue_id, 30_001))[0]
+        not_visited = (await RatingRepository(session).history(venue_id, 30_002))[0]
+    assert (visited.tier, not_visited.tier) == ("visit", "none")
+    assert visited.visit_id is not None and visited.weight > not_visited.weight
+
+
+async def test_top_of_a_period_counts_only_its_ratings(db: Database) -> None:
+    old, new = await _venue(db, "Ancien"), await _venue(db, "Nouveau")
+    service = RatingService(db)
+    for member in range(5):
+        answer = validate_rating(worth=5, hours=2)
+        await service.rate(GUILD, old, 40_000 + member, answer, now=NOW - dt.timedelta(days=40))
+    await service.rate(GUILD, new, 40_100, validate_rating(worth=3, hours=2), now=NOW)
+    search = SearchService(db)
+    week = await search.top(GUILD, period="week", now=NOW)
+    every = await search.top(GUILD, period="all", now=NOW)
+    assert [hit.venue.id for hit in week] == [new]
+    assert [hit.venue.id for hit in every] == [old, new]
+    assert GuildPrior.of([RatingSample(5, 2)]).hours == 2.0
+
+
+async def test_concurrent_ratings_in_one_guild_all_count(db: Database) -> None:
+    """Writers of one guild's sums queue on its prior (no deadlock on PostgreSQL, where
+    nearly every rating of a small guild takes a new snapshot)."""
+    names = ["Alpha", "Bistrot", "Cordée", "Dojo"]
+    venues = [await _venue(db, name) for name in names]
+    service = RatingService(db)
+
+    async def rate(i: int) -> None:
+        answer = validate_rating(worth=1 + i % 5, hours=1 + i % 3)
+        await service.rate(GUILD, venues[i % 4], 50_000 + i, answer, now=NOW)
+
+    await asyncio.gather(*(rate(i) for i in range(16)))
+    await _check(db, venues)
+    async with db.read() as session:
+        assert len(await RatingRepository(session).rows(GUILD)) == 16
