@@ -134,7 +134,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "Votre note {name:de**} est mise à jour. Son retour sur temps investi est maintenant de {score}/5 ({count} notes).",
     },
     "checkback.ask": (
-        "{mentions} — vous aviez prévu de venir à **{name}** : vous y étiez ? Dites-nous ce que "
+        "{mentions} — vous aviez prévu de venir {name:à**} : vous y étiez ? Dites-nous ce que "
         "ça valait, votre retour aide tout le monde à choisir où passer son temps."
     ),
     "checkback.went": "J'y étais",

@@ -12,6 +12,17 @@ from tests.e2e.harness import Harness, assert_nobody_pinged
 from tests.fakediscord import FakeDiscord
 
 
+def _connection_cut_elsewhere(record: logging.LogRecord) -> bool:
+    """asyncpg's own future for a connection that an outage test cut on purpose: it is
+    reported by whichever later test's garbage collection finds it, not by the bot."""
+    message = record.getMessage()
+    return (
+        record.name == "asyncio"
+        and message.startswith("Future exception was never retrieved")
+        and "unexpected connection_lost() call" in message
+    )
+
+
 @pytest.fixture
 async def harness(
     database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
@@ -43,6 +54,7 @@ async def harness(
         for r in records
         if r.levelno >= logging.ERROR
         and not any(expected in r.getMessage() for expected in harness.expected_errors)
+        and not _connection_cut_elsewhere(r)
     ]
     assert not errors, "errors logged: " + "; ".join(r.getMessage() for r in errors)
 

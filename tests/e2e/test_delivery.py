@@ -4,6 +4,8 @@ enforces, and a look in the channel before any new attempt, across a restart too
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from db.engine import Database
@@ -103,7 +105,11 @@ async def test_a_digest_posted_before_a_restart_is_found_not_posted_again(
     the channel and records it."""
     h = harness
     channel = h.fake.add_channel(h.guild, "digest")
-    await schedule_now(h.database_url, h.guild.id, channel.id)
+    # Midweek, so that the restart a quarter of an hour later is still in the same week.
+    now = h.fake.now()
+    wednesday = now.date() + dt.timedelta(days=(2 - now.weekday()) % 7 or 7)
+    h.fake.set_clock(dt.datetime.combine(wednesday, dt.time(12), tzinfo=dt.UTC))
+    await schedule_now(h.database_url, h.guild.id, channel.id, now=h.fake.now())
     h.fake.fail("POST", posts_to(channel.id), LOST, after=True, times=2)
     h.fake.fail("GET", posts_to(channel.id), 403, code=50001, message="Missing Access", times=2)
     await h.start(DIGEST_CHECK_SECONDS="0.1", DIGEST_RETRY_SECONDS="60")

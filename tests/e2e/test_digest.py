@@ -53,9 +53,11 @@ async def runs(url: str) -> list[DigestRun]:
         await db.dispose()
 
 
-async def schedule_now(url: str, guild_id: int, channel_id: int) -> None:
+async def schedule_now(
+    url: str, guild_id: int, channel_id: int, now: dt.datetime | None = None
+) -> None:
     """A digest due right now (today, 00:00 UTC), set up last week."""
-    now = dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     db = Database(url)
     try:
         await DigestService(db).configure(

@@ -23,6 +23,7 @@ async def test_busy_week_lists_occurrences_by_going_with_working_going_buttons(
     h.fake.set_clock(TUESDAY)
     await h.start(**FAST)
     venue = venue_id_of(await propose(h, name="Café des Devs"))
+    await run(h, "settings", h.fake.owner, routines_per_week=20)
     cards: dict[str, Message] = {}
     for hour in range(8, 17):  # nine routines on Thursday
         before = len(h.fake.channel_messages(h.general))

@@ -126,7 +126,7 @@ async def test_rate_form_is_prefilled_with_the_last_answers(running: Harness) ->
     h = running
     announcement = await propose(h)
     venue = venue_id_of(announcement)
-    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.5, substance=5, comment="Top")
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.5", substance=5, comment="Top")
     click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob, locale="fr")
     await click.response()
     values = [c.get("value") for row in click.modal["components"] for c in row["components"]]

@@ -82,7 +82,9 @@ class Transcript:
     def message(self, message: Message, label: str = "") -> None:
         if label:
             self.lines.append(f"*{label}*")
-        for text in (message.content, message.embed_text()):
+        # The message's text and its layout's text displays (a Components V2 digest), then
+        # its embeds.
+        for text in (message.text(), message.embed_text()):
             if text:
                 self.lines.append(self._anonymous(text))
         for attachment in message.attachments:

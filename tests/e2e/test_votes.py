@@ -20,7 +20,7 @@ from tests.fakediscord.gateway import Session
 
 async def digest_of(h: Harness, venue: str) -> Message:
     """This week's digest, listing `venue` (rated by Bob) at 1️⃣."""
-    await run(h, "venue rate", h.bob, venue=venue, worth=5, hours=2.0)
+    await run(h, "venue rate", h.bob, venue=venue, worth=5, hours="2")
     channel = await h.fake.create_channel(h.guild, "digest")
     await run(h, "digest setup", h.fake.owner, channel=channel, weekday=0, hour=9)
     await run(h, "digest send", h.fake.owner)

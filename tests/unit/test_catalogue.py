@@ -25,6 +25,7 @@ SAME_IN_BOTH = frozenset(
         "hit.line",
         "digest.new.line",
         "digest.quote.line",
+        "checkback.hours_option",
         "routine.duration",
         "routine.duration.hours",
         "routine.card.skipped_line",
