@@ -17,7 +17,12 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
 from bot.domain.errors import DomainError, InvalidInput, NotFound
-from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN, parse_routine_ref
+from bot.domain.routine_base import (
+    DEFAULT_DURATION,
+    DURATION_MAX,
+    DURATION_MIN,
+    parse_routine_ref,
+)
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
