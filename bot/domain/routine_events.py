@@ -25,7 +25,7 @@ from db.repositories import (
     RoutineRecord,
     RoutineRepository,
 )
-from db.repositories.routines import UNCLAIMED as UNCLAIMED_AT
+from db.repositories.routine_occurrences import UNCLAIMED as UNCLAIMED_AT
 
 log = logging.getLogger(__name__)
 
