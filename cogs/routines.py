@@ -25,7 +25,7 @@ from bot.domain.routine_base import (
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
-from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
+from cogs.common.options import VenueOption, options, parameter, resolved, venue_parameter
 from cogs.common.permissions import is_moderator, require_permissions
 from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
 from cogs.routine_card import (
@@ -102,6 +102,13 @@ RoutineOption = Transform[RoutineRecord, RoutineTransformer]
 routine_parameter = parameter("routine", "The routine (start typing to search)")
 
 
+async def _say(interaction: Interaction, key: str, routine: RoutineRecord) -> None:
+    language = language_of(interaction.locale)
+    await interaction.response.send_message(
+        t(language, key, routine=routine_line(language, routine)), ephemeral=True
+    )
+
+
 @app_commands.guild_only()
 class Routines(
     commands.GroupCog,
@@ -159,14 +166,11 @@ class Routines(
 
     @app_commands.command(name=_("create"), description=_("Start a weekly routine at a venue"))
     @venue_parameter
-    @app_commands.rename(
-        weekday=_("weekday"), time=_("time"), duration=_("duration"), title=_("title")
-    )
-    @app_commands.describe(
-        weekday=_("Day of the week"),
-        time=_("Local time, e.g. 18:30 or 6:30pm"),
-        duration=_("How long it lasts, in minutes (120 if not given)"),
-        title=_("A name for the routine"),
+    @options(
+        weekday="Day of the week",
+        time="Local time, e.g. 18:30 or 6:30pm",
+        duration="How long it lasts, in minutes (120 if not given)",
+        title="A name for the routine",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     async def create(
@@ -225,11 +229,7 @@ class Routines(
         record, joined = await self.routines.join(
             interaction.guild_id, routine.id, interaction.user.id
         )
-        language = language_of(interaction.locale)
-        key = "routine.joined" if joined else "routine.already_joined"
-        await interaction.response.send_message(
-            t(language, key, routine=routine_line(language, record)), ephemeral=True
-        )
+        await _say(interaction, "routine.joined" if joined else "routine.already_joined", record)
 
     @app_commands.command(name=_("leave"), description=_("Leave a weekly routine"))
     @routine_parameter
@@ -238,11 +238,7 @@ class Routines(
         record, left = await self.routines.leave(
             interaction.guild_id, routine.id, interaction.user.id
         )
-        language = language_of(interaction.locale)
-        key = "routine.left" if left else "routine.not_member"
-        await interaction.response.send_message(
-            t(language, key, routine=routine_line(language, record)), ephemeral=True
-        )
+        await _say(interaction, "routine.left" if left else "routine.not_member", record)
 
     @app_commands.command(name=_("list"), description=_("The weekly routines of this server"))
     async def list(self, interaction: Interaction) -> None:
@@ -292,8 +288,7 @@ class Routines(
         name=_("skip"), description=_("Cancel one date of a routine (host or moderator)")
     )
     @routine_parameter
-    @app_commands.rename(date=_("date"), reason=_("reason"))
-    @app_commands.describe(date=_("The date to skip"), reason=_("Why (shown on the card)"))
+    @options(date="The date to skip", reason="Why (shown on the card)")
     async def skip(
         self,
         interaction: Interaction,
@@ -348,8 +343,7 @@ class Routines(
         name=_("host"), description=_("Hand a routine to another member (host or moderator)")
     )
     @routine_parameter
-    @app_commands.rename(member=_("member"))
-    @app_commands.describe(member=_("Who hosts it from now on"))
+    @options(member="Who hosts it from now on")
     async def host(
         self, interaction: Interaction, routine: RoutineOption, member: discord.Member
     ) -> None:
@@ -382,19 +376,12 @@ class Routines(
         description=_("Change a routine's day, time, duration, venue or title (host or moderator)"),
     )
     @routine_parameter
-    @app_commands.rename(
-        weekday=_("weekday"),
-        time=_("time"),
-        duration=_("duration"),
-        venue=_("venue"),
-        title=_("title"),
-    )
-    @app_commands.describe(
-        weekday=_("Day of the week"),
-        time=_("Local time, e.g. 18:30 or 6:30pm"),
-        duration=_("How long it lasts, in minutes"),
-        venue=_("The venue (start typing to search)"),
-        title=_("A name for the routine"),
+    @options(
+        weekday="Day of the week",
+        time="Local time, e.g. 18:30 or 6:30pm",
+        duration="How long it lasts, in minutes",
+        venue="The venue (start typing to search)",
+        title="A name for the routine",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     async def edit(
