@@ -40,6 +40,8 @@ def _rows(objects: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{c: _plain(getattr(o, c)) for c in columns} for o in objects]
 
 
+#: The columns of a routine in an export, as its creator or as its host.
+_ROUTINE = ("guild_id", "id", "venue_id", "weekday", "local_time", "title")
 #: What a member's export holds: per section, the rows naming the member and their columns.
 _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
     (
@@ -82,123 +84,46 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
             "updated_at",
         ),
     ),
-    (
-        "votes",
-        Vote,
-        Vote.member_id,
-        (
-            "guild_id",
-            "venue_id",
-            "value",
-            "created_at",
-        ),
-    ),
+    ("votes", Vote, Vote.member_id, ("guild_id", "venue_id", "value", "created_at")),
     (
         "visits",
         Visit,
         Visit.member_id,
-        (
-            "guild_id",
-            "venue_id",
-            "visited_on",
-            "hours",
-            "created_at",
-        ),
+        ("guild_id", "venue_id", "visited_on", "hours", "created_at"),
     ),
-    (
-        "routines_created",
-        Routine,
-        Routine.creator_id,
-        (
-            "guild_id",
-            "id",
-            "venue_id",
-            "weekday",
-            "local_time",
-            "title",
-            "created_at",
-        ),
-    ),
+    ("routines_created", Routine, Routine.creator_id, (*_ROUTINE, "created_at")),
     (
         "routine_memberships",
         RoutineMember,
         RoutineMember.member_id,
-        (
-            "guild_id",
-            "routine_id",
-            "joined_at",
-        ),
+        ("guild_id", "routine_id", "joined_at"),
     ),
     (
         "routine_reminders",
         RoutineReminder,
         RoutineReminder.member_id,
-        (
-            "guild_id",
-            "routine_id",
-            "created_at",
-        ),
+        ("guild_id", "routine_id", "created_at"),
     ),
     (
         "digest_answers",
         DigestAnswer,
         DigestAnswer.member_id,
-        (
-            "guild_id",
-            "iso_year",
-            "iso_week",
-            "text",
-            "created_at",
-            "consented_at",
-        ),
+        ("guild_id", "iso_year", "iso_week", "text", "created_at", "consented_at"),
     ),
-    (
-        "routines_hosted",
-        Routine,
-        Routine.host_id,
-        (
-            "guild_id",
-            "id",
-            "venue_id",
-            "weekday",
-            "local_time",
-            "title",
-        ),
-    ),
+    ("routines_hosted", Routine, Routine.host_id, _ROUTINE),
     (
         "routine_answers",
         RoutineRsvp,
         RoutineRsvp.member_id,
-        (
-            "guild_id",
-            "occurrence_id",
-            "going",
-            "source",
-            "updated_at",
-        ),
+        ("guild_id", "occurrence_id", "going", "source", "updated_at"),
     ),
     (
         "checkback_answers",
         CheckBackAsk,
         CheckBackAsk.member_id,
-        (
-            "guild_id",
-            "occurrence_id",
-            "expires_at",
-            "answer",
-            "answered_at",
-        ),
+        ("guild_id", "occurrence_id", "expires_at", "answer", "answered_at"),
     ),
-    (
-        "profile",
-        MemberProfile,
-        MemberProfile.member_id,
-        (
-            "guild_id",
-            "public",
-            "updated_at",
-        ),
-    ),
+    ("profile", MemberProfile, MemberProfile.member_id, ("guild_id", "public", "updated_at")),
 )
 
 
