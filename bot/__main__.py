@@ -18,6 +18,7 @@ from bot.clock import ClockUnavailable, clock_from
 from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.domain.marks import marker_key
 from bot.metrics import Metrics
+from bot.private_logs import hide_database_values
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_database_settings, load_settings
 from bot.startup import (
@@ -59,6 +60,7 @@ async def serve(
 
     Raises StartupError when the database or Discord cannot be used as configured."""
     stop = stop or asyncio.Event()
+    hide_database_values()
     quiet_network_tracebacks()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
     if not await prepare_database(settings.database_url, stop, settings.database_wait_seconds):

@@ -13,7 +13,7 @@ from discord import ui
 
 from bot.app import BonnesPlaces, report_error
 from bot.domain.errors import NotFound
-from bot.domain.routines import Upcoming
+from bot.domain.routine_base import Upcoming
 from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
 from cogs.common.render import COLOUR, clip, plain

@@ -9,7 +9,7 @@ from typing import Final, Literal
 import discord
 
 from bot.app import BonnesPlaces
-from bot.domain.routines import Reminder
+from bot.domain.routine_base import Reminder
 from bot.i18n import t
 from cogs.common.render import clip, plain
 from cogs.routine_card import card_language, routine_name

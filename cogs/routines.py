@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import datetime as dt
 import io
 import logging
 from typing import TYPE_CHECKING
@@ -16,17 +15,21 @@ from discord.app_commands import Choice, Range, Transform
 from discord.app_commands import locale_str as _
 from discord.ext import commands, tasks
 
-from bot.domain.errors import DomainError, InvalidInput, NotFound
-from bot.domain.routines import DEFAULT_DURATION, DURATION_MAX, DURATION_MIN, parse_routine_ref
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.routine_base import (
+    DEFAULT_DURATION,
+    DURATION_MAX,
+    DURATION_MIN,
+    parse_routine_ref,
+)
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
-from cogs.common.options import VenueOption, parameter, resolved, venue_parameter
+from cogs.common.options import VenueOption, options, parameter, resolved, venue_parameter
 from cogs.common.permissions import is_moderator, require_permissions
 from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
 from cogs.routine_card import (
     CARD_PERMISSIONS,
-    INTERESTED_SYNC,
     RoutineButton,
     can_create_events,
     cancel_event,
@@ -36,13 +39,11 @@ from cogs.routine_card import (
     create_event,
     day_name,
     end_card,
-    interested_ids,
     refresh_card,
     routine_line,
-    sync_interested,
     update_event,
 )
-from cogs.routine_reminder import post_reminder
+from cogs.routine_scheduler import RoutineScheduler
 from db.repositories import RoutineRecord
 
 if TYPE_CHECKING:
@@ -101,6 +102,13 @@ RoutineOption = Transform[RoutineRecord, RoutineTransformer]
 routine_parameter = parameter("routine", "The routine (start typing to search)")
 
 
+async def _say(interaction: Interaction, key: str, routine: RoutineRecord) -> None:
+    language = language_of(interaction.locale)
+    await interaction.response.send_message(
+        t(language, key, routine=routine_line(language, routine)), ephemeral=True
+    )
+
+
 @app_commands.guild_only()
 class Routines(
     commands.GroupCog,
@@ -112,8 +120,7 @@ class Routines(
         self.routines = bot.services.routines
         self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
         self._busy = asyncio.Lock()  # held while the scheduler creates events
-        #: occurrence id -> when this process last read its event's "Interested" list
-        self._interested_read: dict[int, dt.datetime] = {}
+        self._rounds = RoutineScheduler(bot)
         super().__init__()
 
     @commands.Cog.listener()
@@ -141,97 +148,7 @@ class Routines(
         """Create the Discord event of each routine's next occurrence, once, for the guilds
         this process serves; after downtime the next run catches up."""
         async with self._busy:
-            await self._renew_events()
-
-    async def _renew_events(self) -> None:
-        now = await self.bot.services.clock.now()
-        guilds = {guild.id: guild for guild in self.bot.guilds}
-        try:
-            routines = await self.routines.scheduled(list(guilds))
-        except Exception:
-            log.exception("could not read the routines")
-            return
-        for routine in routines:
-            guild = guilds[routine.guild_id]
-            try:
-                if await self._lapse(guild, routine.id, now):
-                    continue
-            except NotFound:
-                continue
-            except Exception:
-                log.exception("the lapse check of routine %s failed unexpectedly", routine.id)
-            try:
-                await self._remind(guild, routine.id, now)
-            except NotFound:
-                continue
-            except Exception:
-                log.exception("the reminder of routine %s failed unexpectedly", routine.id)
-            if not can_create_events(guild):
-                continue  # said once, when the routine was created; nothing to claim
-            try:
-                upcoming = await self.routines.claim_event(guild.id, routine.id, now)
-                if upcoming is not None and await create_event(self.bot, guild, upcoming, now):
-                    await refresh_card(
-                        self.bot, guild, await self.routines.upcoming(guild.id, routine.id, now)
-                    )
-                elif upcoming is None:
-                    await self._count_interested(guild, routine.id, now)
-            except NotFound:
-                continue  # ended meanwhile
-            except Exception:
-                log.exception("the event of routine %s failed unexpectedly", routine.id)
-
-    async def _remind(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> None:
-        """An hour before the next date, ping the members who asked, once."""
-        reminder = await self.routines.claim_reminder(guild.id, routine_id, now)
-        if reminder is not None and await post_reminder(self.bot, guild, reminder):
-            await self.routines.reminder_sent(reminder.upcoming.occurrence.id, now)
-
-    async def _lapse(self, guild: discord.Guild, routine_id: int, now: dt.datetime) -> bool:
-        """Pause the routine when nobody went to its last occurrences: their "Interested"
-        lists are read once more first, so a late "Interested" still counts. True when this
-        process paused it."""
-        candidates = await self.routines.lapse_candidates(guild.id, routine_id, now)
-        if not candidates:
-            return False
-        for occurrence in candidates:
-            if occurrence.event_id is None:
-                continue
-            try:
-                member_ids = await interested_ids(self.bot, guild.id, occurrence.event_id)
-            except discord.NotFound:
-                continue  # deleted since: nobody can be read as going
-            except discord.HTTPException as exc:
-                log.info("could not read who was interested in routine %s: %s", routine_id, exc)
-                return False  # decided at a later round
-            if member_ids:
-                await self.routines.sync_interested(guild.id, routine_id, occurrence.id, member_ids)
-        paused = await self.routines.pause(guild.id, routine_id, now)
-        if paused is None:
-            return False
-        upcoming, with_events = paused
-        for occurrence in with_events:
-            assert occurrence.event_id is not None
-            await cancel_event(self.bot, guild, occurrence.event_id)
-        await refresh_card(self.bot, guild, upcoming)
-        return True
-
-    async def _count_interested(
-        self, guild: discord.Guild, routine_id: int, now: dt.datetime
-    ) -> None:
-        """Every INTERESTED_SYNC, count the next event's "Interested" list, and show it on
-        the card when the number going changed."""
-        upcoming = await self.routines.upcoming(guild.id, routine_id, now)
-        occurrence = upcoming.occurrence
-        if occurrence.event_id is None:
-            return
-        last = self._interested_read.get(occurrence.id)
-        if last is not None and now - last < INTERESTED_SYNC:
-            return
-        self._interested_read[occurrence.id] = now
-        synced = await sync_interested(self.bot, guild, upcoming)
-        if synced.going != upcoming.going or last is None:
-            await refresh_card(self.bot, guild, synced)
+            await self._rounds.renew_events()
 
     # -- commands -------------------------------------------------------------------------
 
@@ -249,14 +166,11 @@ class Routines(
 
     @app_commands.command(name=_("create"), description=_("Start a weekly routine at a venue"))
     @venue_parameter
-    @app_commands.rename(
-        weekday=_("weekday"), time=_("time"), duration=_("duration"), title=_("title")
-    )
-    @app_commands.describe(
-        weekday=_("Day of the week"),
-        time=_("Local time, e.g. 18:30 or 6:30pm"),
-        duration=_("How long it lasts, in minutes (120 if not given)"),
-        title=_("A name for the routine"),
+    @options(
+        weekday="Day of the week",
+        time="Local time, e.g. 18:30 or 6:30pm",
+        duration="How long it lasts, in minutes (120 if not given)",
+        title="A name for the routine",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     async def create(
@@ -315,11 +229,7 @@ class Routines(
         record, joined = await self.routines.join(
             interaction.guild_id, routine.id, interaction.user.id
         )
-        language = language_of(interaction.locale)
-        key = "routine.joined" if joined else "routine.already_joined"
-        await interaction.response.send_message(
-            t(language, key, routine=routine_line(language, record)), ephemeral=True
-        )
+        await _say(interaction, "routine.joined" if joined else "routine.already_joined", record)
 
     @app_commands.command(name=_("leave"), description=_("Leave a weekly routine"))
     @routine_parameter
@@ -328,11 +238,7 @@ class Routines(
         record, left = await self.routines.leave(
             interaction.guild_id, routine.id, interaction.user.id
         )
-        language = language_of(interaction.locale)
-        key = "routine.left" if left else "routine.not_member"
-        await interaction.response.send_message(
-            t(language, key, routine=routine_line(language, record)), ephemeral=True
-        )
+        await _say(interaction, "routine.left" if left else "routine.not_member", record)
 
     @app_commands.command(name=_("list"), description=_("The weekly routines of this server"))
     async def list(self, interaction: Interaction) -> None:
@@ -382,8 +288,7 @@ class Routines(
         name=_("skip"), description=_("Cancel one date of a routine (host or moderator)")
     )
     @routine_parameter
-    @app_commands.rename(date=_("date"), reason=_("reason"))
-    @app_commands.describe(date=_("The date to skip"), reason=_("Why (shown on the card)"))
+    @options(date="The date to skip", reason="Why (shown on the card)")
     async def skip(
         self,
         interaction: Interaction,
@@ -438,8 +343,7 @@ class Routines(
         name=_("host"), description=_("Hand a routine to another member (host or moderator)")
     )
     @routine_parameter
-    @app_commands.rename(member=_("member"))
-    @app_commands.describe(member=_("Who hosts it from now on"))
+    @options(member="Who hosts it from now on")
     async def host(
         self, interaction: Interaction, routine: RoutineOption, member: discord.Member
     ) -> None:
@@ -472,19 +376,12 @@ class Routines(
         description=_("Change a routine's day, time, duration, venue or title (host or moderator)"),
     )
     @routine_parameter
-    @app_commands.rename(
-        weekday=_("weekday"),
-        time=_("time"),
-        duration=_("duration"),
-        venue=_("venue"),
-        title=_("title"),
-    )
-    @app_commands.describe(
-        weekday=_("Day of the week"),
-        time=_("Local time, e.g. 18:30 or 6:30pm"),
-        duration=_("How long it lasts, in minutes"),
-        venue=_("The venue (start typing to search)"),
-        title=_("A name for the routine"),
+    @options(
+        weekday="Day of the week",
+        time="Local time, e.g. 18:30 or 6:30pm",
+        duration="How long it lasts, in minutes",
+        venue="The venue (start typing to search)",
+        title="A name for the routine",
     )
     @app_commands.choices(weekday=WEEKDAY_CHOICES)
     async def edit(

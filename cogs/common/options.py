@@ -80,15 +80,21 @@ VenueOption = Transform[VenueRecord, VenueTransformer(LISTED_STATUSES)]
 EditableVenueOption = Transform[VenueRecord, VenueTransformer(EDITABLE_STATUSES)]
 
 
-def parameter(name: str, description: str) -> Callable[[F], F]:
-    """A decorator naming and describing a command's option `name` (both are translated,
-    like every command string)."""
+def options(**descriptions: str) -> Callable[[F], F]:
+    """A decorator naming each given option of a command after itself and describing it
+    (both are translated, like every command string)."""
 
     def decorate(command: F) -> F:
-        command = app_commands.rename(**{name: _(name)})(command)
-        return app_commands.describe(**{name: _(description)})(command)
+        command = app_commands.rename(**{name: _(name) for name in descriptions})(command)
+        translated = {name: _(text) for name, text in descriptions.items()}
+        return app_commands.describe(**translated)(command)
 
     return decorate
+
+
+def parameter(name: str, description: str) -> Callable[[F], F]:
+    """A decorator naming and describing a command's option `name`."""
+    return options(**{name: description})
 
 
 #: Name and describe a command's `venue` option.

@@ -19,12 +19,13 @@ from bot.domain.venues import (
     NAME_MAX,
     REASON_MAX,
     URL_MAX,
+    VenueDetails,
     VenueDraft,
     validate_proposal,
 )
 from bot.i18n import language_of, t
 from cogs.common import Interaction
-from cogs.common.options import EditableVenueOption, VenueOption, venue_parameter
+from cogs.common.options import EditableVenueOption, VenueOption, options, venue_parameter
 from cogs.common.permissions import is_moderator
 from cogs.common.render import plain
 from cogs.common.views import Confirm, Paginator
@@ -143,21 +144,13 @@ class Venues(
 
     @app_commands.command(name=_("rate"), description=_("Rate a venue: was it worth your time?"))
     @venue_parameter
-    @app_commands.rename(
-        worth=_("worth"),
-        hours=_("hours"),
-        substance=_("substance"),
-        experience=_("experience"),
-        connections=_("connections"),
-        comment=_("comment"),
-    )
-    @app_commands.describe(
-        worth=_("Was it worth the time you invested? 1 to 5"),
-        hours=_("Hours it took, travel included: 1.5, 1h30, 90min"),
-        substance=_("Did you hear substance? 1 to 5"),
-        experience=_("Real experience rather than promises? 1 to 5"),
-        connections=_("Valuable new connections? 1 to 5"),
-        comment=_("What you would tell a colleague (shown without your name)"),
+    @options(
+        worth="Was it worth the time you invested? 1 to 5",
+        hours="Hours it took, travel included: 1.5, 1h30, 90min",
+        substance="Did you hear substance? 1 to 5",
+        experience="Real experience rather than promises? 1 to 5",
+        connections="Valuable new connections? 1 to 5",
+        comment="What you would tell a colleague (shown without your name)",
     )
     async def rate(
         self,
@@ -198,15 +191,12 @@ class Venues(
     # -- /venue search and /venue top ------------------------------------------------
 
     @app_commands.command(name=_("search"), description=_("Search the venues"))
-    @app_commands.rename(
-        query=_("query"), city=_("city"), kind=_("kind"), tag=_("tag"), sort=_("sort")
-    )
-    @app_commands.describe(
-        query=_("Words to look for in names, cities, descriptions and tags"),
-        city=_("Only in this city"),
-        kind=_("Only this kind"),
-        tag=_("Only with this tag"),
-        sort=_("Order of the results"),
+    @options(
+        query="Words to look for in names, cities, descriptions and tags",
+        city="Only in this city",
+        kind="Only this kind",
+        tag="Only with this tag",
+        sort="Order of the results",
     )
     @app_commands.choices(kind=KIND_CHOICES, sort=SORT_CHOICES)
     async def search(
@@ -226,12 +216,7 @@ class Venues(
         await self._send_pages(interaction, language, hits, "search.title", "search.empty")
 
     @app_commands.command(name=_("top"), description=_("The venues most worth the time they take"))
-    @app_commands.rename(city=_("city"), kind=_("kind"), period=_("period"))
-    @app_commands.describe(
-        city=_("Only in this city"),
-        kind=_("Only this kind"),
-        period=_("Ratings from this period"),
-    )
+    @options(city="Only in this city", kind="Only this kind", period="Ratings from this period")
     @app_commands.choices(kind=KIND_CHOICES, period=PERIOD_CHOICES)
     async def top(
         self,
@@ -317,6 +302,14 @@ class Venues(
                 ephemeral=True,
             )
             return
+        await self._show_edited(details, language)
+        await interaction.response.send_message(
+            t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),
+            ephemeral=True,
+        )
+
+    async def _show_edited(self, details: VenueDetails, language: str) -> None:
+        """The announcement (or the review card) shows the venue as edited."""
         if details.venue.status == "active":
             await edit_announcement(
                 self.bot,
@@ -332,15 +325,10 @@ class Venues(
                 embed=venue_embed(language, details, announcement=True, pending=True),
                 view=review_view(details.venue.id, language),
             )
-        await interaction.response.send_message(
-            t(language_of(interaction.locale), "venue.edited", name=plain(details.venue.name)),
-            ephemeral=True,
-        )
 
     @app_commands.command(name=_("remove"), description=_("Remove a venue you proposed"))
     @venue_parameter
-    @app_commands.rename(reason=_("reason"))
-    @app_commands.describe(reason=_("Why it is removed (shown on the announcement)"))
+    @options(reason="Why it is removed (shown on the announcement)")
     async def remove(
         self,
         interaction: Interaction,
@@ -369,10 +357,9 @@ class Venues(
 
     @app_commands.command(name=_("visit"), description=_("Log a visit to a venue"))
     @venue_parameter
-    @app_commands.rename(date=_("date"), hours=_("hours"))
-    @app_commands.describe(
-        date=_("When, e.g. 29/11 or yesterday (default: today)"),
-        hours=_("Hours it took, travel included: 1.5, 1h30, 90min"),
+    @options(
+        date="When, e.g. 29/11 or yesterday (default: today)",
+        hours="Hours it took, travel included: 1.5, 1h30, 90min",
     )
     async def visit(
         self,

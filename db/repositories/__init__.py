@@ -14,7 +14,8 @@ from db.repositories.rating_stats import (
     VenueStatsRecord,
 )
 from db.repositories.ratings import RatingEntry, RatingRepository, RatingRow, RatingSummary
-from db.repositories.routines import OccurrenceRecord, RoutineRecord, RoutineRepository
+from db.repositories.routine_occurrences import OccurrenceRecord
+from db.repositories.routines import RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
 from db.repositories.visits import VisitRepository

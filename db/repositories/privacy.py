@@ -36,8 +36,95 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(objects: Any, columns: list[str]) -> list[dict[str, Any]]:
+def _rows(objects: Any, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{c: _plain(getattr(o, c)) for c in columns} for o in objects]
+
+
+#: The columns of a routine in an export, as its creator or as its host.
+_ROUTINE = ("guild_id", "id", "venue_id", "weekday", "local_time", "title")
+#: What a member's export holds: per section, the rows naming the member and their columns.
+_EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
+    (
+        "proposals",
+        Venue,
+        Venue.proposer_id,
+        (
+            "guild_id",
+            "id",
+            "name",
+            "kind",
+            "city",
+            "address",
+            "url",
+            "description",
+            "status",
+            "created_at",
+        ),
+    ),
+    (
+        "ratings",
+        Rating,
+        Rating.member_id,
+        (
+            "guild_id",
+            "venue_id",
+            "worth",
+            "substance",
+            "experience",
+            "connections",
+            "hours",
+            "comment",
+            "got",
+            "flags",
+            "tier",
+            "visit_id",
+            "occurrence_id",
+            "latest",
+            "created_at",
+            "updated_at",
+        ),
+    ),
+    ("votes", Vote, Vote.member_id, ("guild_id", "venue_id", "value", "created_at")),
+    (
+        "visits",
+        Visit,
+        Visit.member_id,
+        ("guild_id", "venue_id", "visited_on", "hours", "created_at"),
+    ),
+    ("routines_created", Routine, Routine.creator_id, (*_ROUTINE, "created_at")),
+    (
+        "routine_memberships",
+        RoutineMember,
+        RoutineMember.member_id,
+        ("guild_id", "routine_id", "joined_at"),
+    ),
+    (
+        "routine_reminders",
+        RoutineReminder,
+        RoutineReminder.member_id,
+        ("guild_id", "routine_id", "created_at"),
+    ),
+    (
+        "digest_answers",
+        DigestAnswer,
+        DigestAnswer.member_id,
+        ("guild_id", "iso_year", "iso_week", "text", "created_at", "consented_at"),
+    ),
+    ("routines_hosted", Routine, Routine.host_id, _ROUTINE),
+    (
+        "routine_answers",
+        RoutineRsvp,
+        RoutineRsvp.member_id,
+        ("guild_id", "occurrence_id", "going", "source", "updated_at"),
+    ),
+    (
+        "checkback_answers",
+        CheckBackAsk,
+        CheckBackAsk.member_id,
+        ("guild_id", "occurrence_id", "expires_at", "answer", "answered_at"),
+    ),
+    ("profile", MemberProfile, MemberProfile.member_id, ("guild_id", "public", "updated_at")),
+)
 
 
 class PrivacyRepository:
@@ -45,86 +132,11 @@ class PrivacyRepository:
         self.session = session
 
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
-        s = self.session
         return {
-            "proposals": _rows(
-                await s.scalars(select(Venue).where(Venue.proposer_id == member_id)),
-                [
-                    "guild_id",
-                    "id",
-                    "name",
-                    "kind",
-                    "city",
-                    "address",
-                    "url",
-                    "description",
-                    "status",
-                    "created_at",
-                ],
-            ),
-            "ratings": _rows(
-                await s.scalars(select(Rating).where(Rating.member_id == member_id)),
-                [
-                    "guild_id",
-                    "venue_id",
-                    "worth",
-                    "substance",
-                    "experience",
-                    "connections",
-                    "hours",
-                    "comment",
-                    "got",
-                    "flags",
-                    "tier",
-                    "visit_id",
-                    "occurrence_id",
-                    "latest",
-                    "created_at",
-                    "updated_at",
-                ],
-            ),
-            "votes": _rows(
-                await s.scalars(select(Vote).where(Vote.member_id == member_id)),
-                ["guild_id", "venue_id", "value", "created_at"],
-            ),
-            "visits": _rows(
-                await s.scalars(select(Visit).where(Visit.member_id == member_id)),
-                ["guild_id", "venue_id", "visited_on", "hours", "created_at"],
-            ),
-            "routines_created": _rows(
-                await s.scalars(select(Routine).where(Routine.creator_id == member_id)),
-                ["guild_id", "id", "venue_id", "weekday", "local_time", "title", "created_at"],
-            ),
-            "routine_memberships": _rows(
-                await s.scalars(select(RoutineMember).where(RoutineMember.member_id == member_id)),
-                ["guild_id", "routine_id", "joined_at"],
-            ),
-            "routine_reminders": _rows(
-                await s.scalars(
-                    select(RoutineReminder).where(RoutineReminder.member_id == member_id)
-                ),
-                ["guild_id", "routine_id", "created_at"],
-            ),
-            "digest_answers": _rows(
-                await s.scalars(select(DigestAnswer).where(DigestAnswer.member_id == member_id)),
-                ["guild_id", "iso_year", "iso_week", "text", "created_at", "consented_at"],
-            ),
-            "routines_hosted": _rows(
-                await s.scalars(select(Routine).where(Routine.host_id == member_id)),
-                ["guild_id", "id", "venue_id", "weekday", "local_time", "title"],
-            ),
-            "routine_answers": _rows(
-                await s.scalars(select(RoutineRsvp).where(RoutineRsvp.member_id == member_id)),
-                ["guild_id", "occurrence_id", "going", "source", "updated_at"],
-            ),
-            "checkback_answers": _rows(
-                await s.scalars(select(CheckBackAsk).where(CheckBackAsk.member_id == member_id)),
-                ["guild_id", "occurrence_id", "expires_at", "answer", "answered_at"],
-            ),
-            "profile": _rows(
-                await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
-                ["guild_id", "public", "updated_at"],
-            ),
+            section: _rows(
+                await self.session.scalars(select(model).where(column == member_id)), columns
+            )
+            for section, model, column, columns in _EXPORT
         }
 
     async def erase(self, member_id: int, mark: Callable[[int], str]) -> dict[str, int]:

@@ -114,7 +114,7 @@ def test_venue_reference() -> None:
 
 
 def test_routine_reference() -> None:
-    from bot.domain.routines import parse_routine_ref
+    from bot.domain.routine_base import parse_routine_ref
 
     assert parse_routine_ref(" 12 ") == 12
     for typed in ("¹", "１２", "1.5", "", "9" * 19, "Lundi code"):  # a title, looked up by name
