@@ -13,7 +13,13 @@ from db.repositories.rating_stats import (
     RatingStatsRepository,
     VenueStatsRecord,
 )
-from db.repositories.ratings import RatingEntry, RatingRepository, RatingRow, RatingSummary
+from db.repositories.ratings import (
+    RatingEntry,
+    RatingRepository,
+    RatingRow,
+    RatingSummary,
+    VenueCard,
+)
 from db.repositories.routines import OccurrenceRecord, RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
@@ -41,6 +47,7 @@ __all__ = [
     "RoutineRepository",
     "ScheduledDigest",
     "StatsRepository",
+    "VenueCard",
     "VenueRecord",
     "VenueRepository",
     "VenueStatsRecord",

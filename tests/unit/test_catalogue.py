@@ -22,6 +22,7 @@ SAME_IN_BOTH = frozenset(
         "venue.field.votes",
         "venue.votes",
         "venue.criteria",
+        "checkback.hours_option",
         "hit.line",
         "digest.new.line",
         "digest.quote.line",
