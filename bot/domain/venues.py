@@ -31,6 +31,7 @@ from db.repositories import (
     VenueRepository,
     VoteRepository,
 )
+from db.repositories.followups import FollowUpRepository
 from db.repositories.venues import tag_key
 
 NAME_MAX = 100
@@ -536,7 +537,10 @@ class VenueService:
             ratings=await ratings.summary(venue.id),
             score=await scorer.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
-            card=await ratings.card(venue.id, GOT_ALL, FLAG_ALL),
+            card=replace(
+                await ratings.card(venue.id, GOT_ALL, FLAG_ALL),
+                led_somewhere=await FollowUpRepository(session).led_somewhere(venue.id),
+            ),
         )
 
     async def autocomplete(

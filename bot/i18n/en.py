@@ -180,6 +180,21 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     },
     "venue.field.worth": "Average worth · time",
     "venue.worth": "{worth}/5 · {hours} h as members reported it (median)",
+    "followup.ask": (
+        "A month ago, you met a valuable new contact at **{name}**. Did it lead somewhere? "
+        "Your answer stays anonymous: the venue only counts the connections that led somewhere."
+    ),
+    "followup.answer.call": "A call",
+    "followup.answer.client": "A client",
+    "followup.answer.collaboration": "A collaboration",
+    "followup.answer.nothing": "Nothing yet",
+    "followup.thanks": "Thanks, noted!",
+    "error.followup_answer": "That answer is not one of the choices.",
+    "error.followup_closed": "This question is closed: you already answered it.",
+    "venue.led_somewhere": {
+        "one": "{count} new contact made here led somewhere (a call, a client, a collaboration)",
+        "other": "{count} new contacts made here led somewhere (a call, a client, a collaboration)",
+    },
     "venue.field.attendance": "Who went",
     "venue.attendees": {
         "one": "{count} member confirmed they came to a gathering",

@@ -187,6 +187,22 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     },
     "venue.field.worth": "Note moyenne · durée",
     "venue.worth": "{worth}/5 · {hours} h selon les membres (médiane)",
+    "followup.ask": (
+        "Il y a un mois, vous avez fait une belle rencontre {name:à**}. Ça a donné quelque "
+        "chose ? Votre réponse reste anonyme : le lieu compte seulement les rencontres qui ont "
+        "abouti."
+    ),
+    "followup.answer.call": "Un appel",
+    "followup.answer.client": "Un client",
+    "followup.answer.collaboration": "Une collaboration",
+    "followup.answer.nothing": "Rien pour l'instant",
+    "followup.thanks": "Merci, c'est noté !",
+    "error.followup_answer": "Cette réponse ne fait pas partie des choix.",
+    "error.followup_closed": "Cette question est close : vous y avez déjà répondu.",
+    "venue.led_somewhere": {
+        "one": "{count} rencontre faite ici a abouti (un appel, un client, une collaboration)",
+        "other": "{count} rencontres faites ici ont abouti (un appel, un client, une collaboration)",
+    },
     "venue.field.attendance": "Qui y est allé",
     "venue.attendees": {
         "one": "{count} membre a confirmé sa venue à une rencontre",

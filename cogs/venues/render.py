@@ -132,6 +132,8 @@ def _add_answers(language: str, embed: discord.Embed, card: VenueCard) -> None:
         lines.append(t(language, "venue.attendees", count=card.attendees))
     if card.visitors >= ANSWERS_FLOOR:
         lines.append(t(language, "venue.came_back", count=card.returning, visitors=card.visitors))
+    if card.led_somewhere:
+        lines.append(t(language, "venue.led_somewhere", count=card.led_somewhere))
     if lines:
         embed.add_field(
             name=t(language, "venue.field.attendance"), value="\n".join(lines), inline=False

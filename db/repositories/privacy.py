@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     CheckBackAsk,
+    ContactFollowUp,
     DigestAnswer,
     MemberProfile,
     Rating,
@@ -121,6 +122,12 @@ class PrivacyRepository:
                 await s.scalars(select(CheckBackAsk).where(CheckBackAsk.member_id == member_id)),
                 ["guild_id", "occurrence_id", "expires_at", "answer", "answered_at"],
             ),
+            "contact_followups": _rows(
+                await s.scalars(
+                    select(ContactFollowUp).where(ContactFollowUp.member_id == member_id)
+                ),
+                ["guild_id", "venue_id", "due_at", "asked_at", "answer", "answered_at"],
+            ),
             "profile": _rows(
                 await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
                 ["guild_id", "public", "updated_at"],
@@ -146,6 +153,7 @@ class PrivacyRepository:
             ("routine_reminders", RoutineReminder),
             ("digest_answers", DigestAnswer),
             ("checkback_answers", CheckBackAsk),
+            ("contact_followups", ContactFollowUp),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

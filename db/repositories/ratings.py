@@ -99,6 +99,8 @@ class VenueCard:
     flags: tuple[int, ...] = ()
     #: The median of the members' latest reported hours.
     median_hours: float | None = None
+    #: New contacts made at the venue that led somewhere (a call, a client, a collaboration).
+    led_somewhere: int = 0
 
 
 def _median(values: Sequence[float]) -> float | None:
