@@ -119,14 +119,14 @@ async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness)
     assert "Merci ! Votre note de **Café des Devs** est enregistrée." in reply.content
     text = (await show(h, venue)).embed_text()
     assert "4.0 · 5.0 · 3.0" in text
-    assert "about 1.5 h" in text
+    assert "1.5 h as members reported it (median)" in text
 
 
 async def test_rate_form_is_prefilled_with_the_last_answers(running: Harness) -> None:
     h = running
     announcement = await propose(h)
     venue = venue_id_of(announcement)
-    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours=1.5, substance=5, comment="Top")
+    await run(h, "venue rate", h.bob, venue=venue, worth=4, hours="1.5", substance=5, comment="Top")
     click = await h.fake.click(announcement, f"bp:rate:{venue}", user=h.bob, locale="fr")
     await click.response()
     values = [c.get("value") for row in click.modal["components"] for c in row["components"]]
