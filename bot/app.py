@@ -34,6 +34,7 @@ EXTENSIONS = (
     "cogs.profile",
     "cogs.privacy",
     "cogs.checkback",
+    "cogs.followups",
 )
 
 

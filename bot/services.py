@@ -8,6 +8,7 @@ from bot.domain.checkback import CheckBackService
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.digest import DigestService
 from bot.domain.digest_answers import DigestAnswerService
+from bot.domain.followups import FollowUpService
 from bot.domain.guilds import GuildService
 from bot.domain.privacy import PrivacyService
 from bot.domain.profiles import ProfileService
@@ -37,6 +38,7 @@ class Services:
     votes: VoteService
     privacy: PrivacyService
     checkbacks: CheckBackService
+    followups: FollowUpService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
@@ -55,4 +57,5 @@ class Services:
             votes=VoteService(db, marker_key),
             privacy=PrivacyService(db, clock, marker_key),
             checkbacks=CheckBackService(db, clock, marker_key),
+            followups=FollowUpService(db, clock),
         )

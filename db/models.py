@@ -578,3 +578,30 @@ class CheckBackAsk(Base):
     expires_at: Mapped[dt.datetime] = mapped_column()
     answer: Mapped[str | None] = mapped_column(String(6))
     answered_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class ContactFollowUp(Base):
+    """Thirty days after a member said they met a valuable new contact at a venue, one
+    private question: did it lead somewhere? Claimed by one process (a conditional update
+    after a lease), asked once, answered once."""
+
+    __tablename__ = "contact_followup"
+    __table_args__ = (
+        CheckConstraint(
+            "answer IS NULL OR answer IN ('call', 'client', 'collaboration', 'nothing')",
+            name="answer",
+        ),
+        Index("ix_contact_followup_due", "asked_at", "due_at"),
+        Index("ix_contact_followup_venue_answer", "venue_id", "answer"),
+        Index("ix_contact_followup_guild_member", "guild_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(BigInteger)
+    due_at: Mapped[dt.datetime] = mapped_column()
+    claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    asked_at: Mapped[dt.datetime | None] = mapped_column()
+    answer: Mapped[str | None] = mapped_column(String(13))
+    answered_at: Mapped[dt.datetime | None] = mapped_column()

@@ -9,9 +9,13 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.ranking import history_weights, rating_value
+from bot.domain.ranking import GOT_CONTACT, history_weights, rating_value
 from bot.domain.scores import keep_snapshot
 from db.repositories import RatingEntry, RatingRepository, RatingStatsRepository, VenueRecord
+from db.repositories.followups import FollowUpRepository
+
+#: When a member who met a valuable new contact is asked whether it led somewhere.
+FOLLOW_UP_AFTER = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,4 +122,8 @@ async def record_rating(
         weight_log_hours=weights[0] * log_hours + sum(d * e.log_hours for d, e in delta),
     )
     await keep_snapshot(session, venue.guild_id, [venue.id])
+    if answer.got and answer.got & GOT_CONTACT:
+        await FollowUpRepository(session).schedule(
+            venue.guild_id, venue.id, member_id, now + FOLLOW_UP_AFTER
+        )
     return not history

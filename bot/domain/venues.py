@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.quotas import refuse_proposal_over_limit
-from bot.domain.ranking import Score
+from bot.domain.ranking import FLAG_ALL, GOT_ALL, Score
 from bot.domain.scores import Scorer
 from bot.domain.similarity import SIMILARITY_THRESHOLD, name_similarity
 from bot.domain.text import clean_block, clean_line, fold, normalize_city, normalize_name
@@ -26,10 +26,12 @@ from db.repositories import (
     GuildConfigRepository,
     RatingRepository,
     RatingSummary,
+    VenueCard,
     VenueRecord,
     VenueRepository,
     VoteRepository,
 )
+from db.repositories.followups import FollowUpRepository
 from db.repositories.venues import tag_key
 
 NAME_MAX = 100
@@ -95,6 +97,7 @@ class VenueDetails:
     ratings: RatingSummary = field(default_factory=RatingSummary)
     score: Score | None = None
     comments: tuple[str, ...] = ()
+    card: VenueCard = field(default_factory=VenueCard)
     #: Set when the edit waits for a moderator: the key its review card carries.
     review_key: str | None = None
 
@@ -534,6 +537,10 @@ class VenueService:
             ratings=await ratings.summary(venue.id),
             score=await scorer.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
+            card=replace(
+                await ratings.card(venue.id, GOT_ALL, FLAG_ALL),
+                led_somewhere=await FollowUpRepository(session).led_somewhere(venue.id),
+            ),
         )
 
     async def autocomplete(

@@ -247,7 +247,12 @@ class VoteService:
         ]
         unreacted = set(await votes.remove_reactions(gone))
         guild_of = {venue.id: venue.guild_id for _, venue, _ in wanted.values()}
-        added = await votes.add_many([(guild_of[k[0]], *k) for k in reacted])
+        # In the order the reactions came: a member's last vote is the one with the
+        # highest id, and counts alone when they voted both ways.
+        in_order = dict.fromkeys(
+            (venue.id, key[1], value) for key, (want, venue, value) in wanted.items() if want
+        )
+        added = await votes.add_many([(guild_of[k[0]], *k) for k in in_order if k in reacted])
         unsupported = sorted((unreacted - reacted) - await votes.supported(sorted(unreacted)))
         stored = await votes.existing(unsupported)
         removed = await votes.remove_by_ids([stored[key] for key in unsupported if key in stored])

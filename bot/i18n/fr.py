@@ -186,7 +186,45 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "**{score}**/5 · {count} notes\n*Ce que le lieu vaut pour le temps qu'il demande ; prudent tant qu'il y a peu de notes.*",
     },
     "venue.field.worth": "Note moyenne · durée",
-    "venue.worth": "{worth}/5 · environ {hours} h",
+    "venue.worth": "{worth}/5 · {hours} h selon les membres (médiane)",
+    "followup.ask": (
+        "Il y a un mois, vous avez fait une belle rencontre {name:à**}. Ça a donné quelque "
+        "chose ? Votre réponse reste anonyme : le lieu compte seulement les rencontres qui ont "
+        "abouti."
+    ),
+    "followup.answer.call": "Un appel",
+    "followup.answer.client": "Un client",
+    "followup.answer.collaboration": "Une collaboration",
+    "followup.answer.nothing": "Rien pour l'instant",
+    "followup.thanks": "Merci, c'est noté !",
+    "error.followup_answer": "Cette réponse ne fait pas partie des choix.",
+    "error.followup_closed": "Cette question est close : vous y avez déjà répondu.",
+    "venue.led_somewhere": {
+        "one": "{count} rencontre faite ici a abouti (un appel, un client, une collaboration)",
+        "other": "{count} rencontres faites ici ont abouti (un appel, un client, une collaboration)",
+    },
+    "venue.field.attendance": "Qui y est allé",
+    "venue.attendees": {
+        "one": "{count} membre a confirmé sa venue à une rencontre",
+        "other": "{count} membres ont confirmé leur venue à une rencontre",
+    },
+    "venue.came_back": {
+        "one": "{count} sur {visitors} y est retourné",
+        "other": "{count} sur {visitors} y sont retournés",
+    },
+    "venue.field.got": "Ce que les membres en ont retiré ({answered} réponses)",
+    "venue.got": "Du fond {substance} · Du vécu {experience} · Un nouveau contact {contact}",
+    "venue.field.wrong": "Ce qui n'a pas marché",
+    "venue.wrong.ego": "Vitrine d'egos {count}",
+    "venue.wrong.pitch": "Discours commercial ou promesses {count}",
+    "venue.wrong.nothing_new": "Rien de nouveau {count}",
+    "venue.wrong.cliquey": "Entre-soi {count}",
+    "venue.wrong.none": "Rien à signaler",
+    "venue.field.answers": "Ce que les membres en ont retiré",
+    "venue.answers_floor": {
+        "one": "Affiché dès que 3 membres auront répondu ({count} pour l'instant).",
+        "other": "Affiché dès que 3 membres auront répondu ({count} pour l'instant).",
+    },
     "venue.field.criteria": "Fond · expérience · rencontres",
     "venue.criteria": "{substance} · {experience} · {connections}",
     "venue.unrated": "Pas encore noté",

@@ -11,8 +11,13 @@ from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import number, t
 from cogs.common.render import COLOUR, PENDING_COLOUR, REMOVED_COLOUR, clip, formatted, plain
+from db.repositories import VenueCard
 
 HITS_PER_PAGE = 5
+#: Answers are shown (as counts) only once this many members gave them.
+ANSWERS_FLOOR = 3
+#: The "what went wrong" flags in the order of bot.domain.ranking.FLAG_ALL.
+WRONG_KEYS = ("ego", "pitch", "nothing_new", "cliquey")
 
 
 def _number(language: str, value: float | None) -> str:
@@ -85,7 +90,7 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
                 language,
                 "venue.worth",
                 worth=_number(language, ratings.worth),
-                hours=number(language, details.score.hours),
+                hours=number(language, details.card.median_hours or details.score.hours),
             ),
         )
         if any(v is not None for v in (ratings.substance, ratings.experience, ratings.connections)):
@@ -102,6 +107,7 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
             )
     else:
         embed.add_field(name=t(language, "venue.field.rit"), value=t(language, "venue.unrated"))
+    _add_answers(language, embed, details.card)
     embed.add_field(
         name=t(language, "venue.field.votes"),
         value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
@@ -116,6 +122,47 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
         embed.add_field(
             name=t(language, "venue.field.comments"), value=clip(quoted, 1024), inline=False
         )
+
+
+def _add_answers(language: str, embed: discord.Embed, card: VenueCard) -> None:
+    """Who went, who came back, what they got and what went wrong: counts only, and the
+    answers only once ANSWERS_FLOOR members gave them, so nobody's answer can be told."""
+    lines = []
+    if card.attendees:
+        lines.append(t(language, "venue.attendees", count=card.attendees))
+    if card.visitors >= ANSWERS_FLOOR:
+        lines.append(t(language, "venue.came_back", count=card.returning, visitors=card.visitors))
+    if card.led_somewhere:
+        lines.append(t(language, "venue.led_somewhere", count=card.led_somewhere))
+    if lines:
+        embed.add_field(
+            name=t(language, "venue.field.attendance"), value="\n".join(lines), inline=False
+        )
+    if not card.answered:
+        return
+    if card.answered < ANSWERS_FLOOR:
+        embed.add_field(
+            name=t(language, "venue.field.answers"),
+            value=t(language, "venue.answers_floor", count=card.answered),
+            inline=False,
+        )
+        return
+    substance, experience, contact = card.got
+    embed.add_field(
+        name=t(language, "venue.field.got", answered=card.answered),
+        value=t(language, "venue.got", substance=substance, experience=experience, contact=contact),
+        inline=False,
+    )
+    wrong = [
+        t(language, f"venue.wrong.{key}", count=count)
+        for key, count in zip(WRONG_KEYS, card.flags, strict=True)
+        if count
+    ]
+    embed.add_field(
+        name=t(language, "venue.field.wrong"),
+        value=" · ".join(wrong) or t(language, "venue.wrong.none"),
+        inline=False,
+    )
 
 
 def removed_embed(language: str, details: VenueDetails, *, rejected: bool = False) -> discord.Embed:

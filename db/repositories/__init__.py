@@ -13,7 +13,13 @@ from db.repositories.rating_stats import (
     RatingStatsRepository,
     VenueStatsRecord,
 )
-from db.repositories.ratings import RatingEntry, RatingRepository, RatingRow, RatingSummary
+from db.repositories.ratings import (
+    RatingEntry,
+    RatingRepository,
+    RatingRow,
+    RatingSummary,
+    VenueCard,
+)
 from db.repositories.routine_occurrences import OccurrenceRecord
 from db.repositories.routines import RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
@@ -42,6 +48,7 @@ __all__ = [
     "RoutineRepository",
     "ScheduledDigest",
     "StatsRepository",
+    "VenueCard",
     "VenueRecord",
     "VenueRepository",
     "VenueStatsRecord",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     CheckBackAsk,
+    ContactFollowUp,
     DigestAnswer,
     MemberProfile,
     Rating,
@@ -123,6 +124,12 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
         CheckBackAsk.member_id,
         ("guild_id", "occurrence_id", "expires_at", "answer", "answered_at"),
     ),
+    (
+        "contact_followups",
+        ContactFollowUp,
+        ContactFollowUp.member_id,
+        ("guild_id", "venue_id", "due_at", "asked_at", "answer", "answered_at"),
+    ),
     ("profile", MemberProfile, MemberProfile.member_id, ("guild_id", "public", "updated_at")),
 )
 
@@ -158,6 +165,7 @@ class PrivacyRepository:
             ("routine_reminders", RoutineReminder),
             ("digest_answers", DigestAnswer),
             ("checkback_answers", CheckBackAsk),
+            ("contact_followups", ContactFollowUp),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

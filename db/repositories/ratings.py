@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Rating, Venue
+from db.models import Rating, Venue, Visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +80,40 @@ class RatingSummary:
     substance: float | None = None
     experience: float | None = None
     connections: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VenueCard:
+    """What the venue card shows members, over each member's latest rating of the venue."""
+
+    #: Members who said "I went" to an occurrence at the venue (an attended rating).
+    attendees: int = 0
+    #: Members known to have gone (a visit logged, or through the check-back) ...
+    visitors: int = 0
+    #: ... and those of them who went on at least two different days.
+    returning: int = 0
+    #: Members whose latest rating answered what they got and what went wrong.
+    answered: int = 0
+    #: How many of them ticked each of GOT_ALL, then each of FLAG_ALL (same order).
+    got: tuple[int, ...] = ()
+    flags: tuple[int, ...] = ()
+    #: The median of the members' latest reported hours.
+    median_hours: float | None = None
+    #: New contacts made at the venue that led somewhere (a call, a client, a collaboration).
+    led_somewhere: int = 0
+
+
+def _median(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def _ticked(column: Any, bit: int) -> Any:
+    return func.coalesce(func.sum(case((column.op("&")(bit) != 0, 1), else_=0)), 0)
 
 
 class RatingRepository:
@@ -199,3 +233,51 @@ class RatingRepository:
             .limit(limit)
         )
         return [comment for comment in rows if comment]
+
+    async def card(
+        self, venue_id: int, got_bits: Sequence[int], flag_bits: Sequence[int]
+    ) -> VenueCard:
+        """The card's figures: a few aggregates over the venue's own ratings and visits
+        (ix_rating_venue_member, ix_visit_venue), never the guild's."""
+        latest = (Rating.venue_id == venue_id, Rating.latest.is_(True))
+        answered = (*latest, Rating.got.is_not(None))
+        counts = (
+            await self.session.execute(
+                select(
+                    func.count(),
+                    *(_ticked(Rating.got, bit) for bit in got_bits),
+                    *(_ticked(Rating.flags, bit) for bit in flag_bits),
+                ).where(*answered)
+            )
+        ).one()
+        attendees = await self.session.scalar(
+            select(func.count(func.distinct(Rating.member_id))).where(
+                Rating.venue_id == venue_id, Rating.tier == "attended"
+            )
+        )
+        days = (
+            select(Visit.member_id, func.count().label("days"))
+            .where(Visit.venue_id == venue_id)
+            .group_by(Visit.member_id)
+            .subquery()
+        )
+        visitors, returning = (
+            await self.session.execute(
+                select(
+                    func.count(), func.coalesce(func.sum(case((days.c.days > 1, 1), else_=0)), 0)
+                )
+            )
+        ).one()
+        hours = list(
+            await self.session.scalars(select(Rating.hours).where(*latest).order_by(Rating.hours))
+        )
+        n_got = len(got_bits)
+        return VenueCard(
+            attendees=int(attendees or 0),
+            visitors=int(visitors),
+            returning=int(returning),
+            answered=int(counts[0]),
+            got=tuple(int(v) for v in counts[1 : 1 + n_got]),
+            flags=tuple(int(v) for v in counts[1 + n_got :]),
+            median_hours=_median(hours),
+        )

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text, union, update
+from sqlalchemy import bindparam, delete, exists, func, select, text, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import DigestRun, Venue, Vote, VoteReaction
 from db.repositories.sql import dialect_insert
@@ -259,18 +260,22 @@ class VoteRepository:
         await self.session.execute(stmt, rows)
 
     async def counts(self, venue_id: int) -> tuple[int, int]:
-        rows = await self.session.execute(
-            select(Vote.value, func.count()).where(Vote.venue_id == venue_id).group_by(Vote.value)
-        )
-        counts = {value: count for value, count in rows}
-        return counts.get(1, 0), counts.get(-1, 0)
+        """(👍, 👎) of the venue, each member counted once: by their last vote standing."""
+        return (await self.counts_for([venue_id])).get(venue_id, (0, 0))
 
     async def counts_for(self, venue_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """(👍, 👎) per venue; a member who reacted both ways counts once, by the last."""
         if not venue_ids:
             return {}
+        newer = aliased(Vote)
+        last = ~exists().where(
+            newer.venue_id == Vote.venue_id,
+            newer.member_id == Vote.member_id,
+            newer.id > Vote.id,
+        )
         rows = await self.session.execute(
             select(Vote.venue_id, Vote.value, func.count())
-            .where(Vote.venue_id.in_(list(venue_ids)))
+            .where(Vote.venue_id.in_(list(venue_ids)), last)
             .group_by(Vote.venue_id, Vote.value)
         )
         found: dict[int, list[int]] = {}

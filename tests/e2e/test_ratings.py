@@ -119,7 +119,7 @@ async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness)
     assert "Merci ! Votre note de **Café des Devs** est enregistrée." in reply.content
     text = (await show(h, venue)).embed_text()
     assert "4.0 · 5.0 · 3.0" in text
-    assert "about 1.5 h" in text
+    assert "1.5 h as members reported it (median)" in text
 
 
 async def test_rate_form_is_prefilled_with_the_last_answers(running: Harness) -> None:

@@ -50,13 +50,13 @@ async def test_propose_announce_vote_and_show(running: Harness) -> None:
     carol = h.fake.add_member(h.guild, "carol").user
     await h.fake.react(announcement, "👍", h.bob)
     await h.fake.react(announcement, "👍", carol)
-    await h.fake.react(announcement, "👎", h.bob)
-    await eventually(lambda: _equals(vote_counts(h, announcement), (2, 1)))
+    await h.fake.react(announcement, "👎", h.bob)  # Bob counts once, by his last: 👎
+    await eventually(lambda: _equals(vote_counts(h, announcement), (1, 1)))
 
     card = await show(h, "Café des Devs")
     assert not card.ephemeral
     assert card.embed["title"] == "Café des Devs"
-    assert "👍 2 · 👎 1" in card.embed_text()
+    assert "👍 1 · 👎 1" in card.embed_text()
     assert str(announcement.id) in card.embed_text()
 
 

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tests.fakediscord.rest.application import dm_channel_dict
 from tests.fakediscord.state import Channel, Guild, Member, Message, User, World
 from tests.fakediscord.validation.components import (
     CHECKBOX,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from tests.fakediscord.server import FakeDiscord
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+#: What the bot may do in a direct message: view, send, embed, attach, read history, react.
+DM_APP_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 6)
 
 # Application command option types
 (
@@ -69,7 +72,7 @@ class FakeInteraction:
     id: int
     token: str
     type: int
-    guild_id: int
+    guild_id: int | None
     channel_id: int
     user: User
     locale: str
@@ -373,7 +376,9 @@ class Interactions(World):
         ids = custom_ids(message.components)
         if custom_id not in ids:
             raise LookupError(f"{custom_id!r} is not on the message (it has {sorted(ids)})")
-        guild = self.guilds[message.guild_id]  # type: ignore[index]
+        if message.guild_id is None:
+            return await self._click_in_dm(message, custom_id, user, locale, component_type)
+        guild = self.guilds[message.guild_id]
         channel = self.channel(message.channel_id)
         assert channel is not None
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
@@ -383,6 +388,48 @@ class Interactions(World):
             MESSAGE_COMPONENT, guild, channel, user, locale, data, message
         )
         await self.dispatch(guild.id, "INTERACTION_CREATE", interaction.payload)
+        return interaction
+
+    async def _click_in_dm(
+        self, message: Message, custom_id: str, user: User, locale: str, component_type: int
+    ) -> FakeInteraction:
+        """A click in the bot's direct messages: no guild, the user instead of a member."""
+        if self.dm_channels.get(message.channel_id) != user.id:
+            raise LookupError("only the recipient sees a direct message")
+        interaction_id = self.ids.next()
+        token = "itoken-" + secrets.token_urlsafe(24)
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(self.application_id),
+            "type": MESSAGE_COMPONENT,
+            "data": {"custom_id": custom_id, "component_type": component_type},
+            "channel_id": str(message.channel_id),
+            "channel": dm_channel_dict(message.channel_id, user),
+            "user": user.to_dict(),
+            "token": token,
+            "version": 1,
+            "locale": locale,
+            "app_permissions": str(DM_APP_PERMISSIONS),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
+            "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+            "message": message.to_dict(me=self.bot_user.id),
+        }
+        interaction = FakeInteraction(
+            server=self,
+            id=interaction_id,
+            token=token,
+            type=MESSAGE_COMPONENT,
+            guild_id=None,
+            channel_id=message.channel_id,
+            user=user,
+            locale=locale,
+            payload=payload,
+            created_at=self.clock.now(),
+        )
+        self.interactions[token] = interaction
+        await self.dispatch(0, "INTERACTION_CREATE", payload)
         return interaction
 
     async def submit_modal(

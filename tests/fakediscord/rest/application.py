@@ -5,9 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fakediscord.rest.core import Call, route
-from tests.fakediscord.rest.errors import missing_access
-from tests.fakediscord.state import World
+from tests.fakediscord.rest.errors import FormError, missing_access
+from tests.fakediscord.state import User, World
 from tests.fakediscord.validation.commands import check_command_schema
+
+
+def dm_channel_dict(channel_id: int, user: User) -> dict[str, Any]:
+    return {
+        "id": str(channel_id),
+        "type": 1,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [user.to_dict()],
+    }
 
 
 class ApplicationRoutes(World):
@@ -16,6 +26,20 @@ class ApplicationRoutes(World):
     @route("GET", "/users/@me")
     async def _get_me(self, call: Call) -> tuple[int, Any]:
         return 200, self.bot_user.to_dict()
+
+    @route("POST", "/users/@me/channels")
+    async def _create_dm(self, call: Call) -> tuple[int, Any]:
+        """Open (or find) the direct-message channel with a user, as Discord does: the same
+        channel every time; an unknown recipient is refused."""
+        recipient = (call.body or {}).get("recipient_id")
+        user = self.users.get(int(recipient)) if str(recipient or "").isdigit() else None
+        if user is None:
+            raise FormError(("recipient_id",), "Invalid Recipient(s)", "INVALID_RECIPIENTS")
+        channel_id = self.dm_channel_of(user)
+        if channel_id is None:
+            channel_id = self.ids.next()
+            self.dm_channels[channel_id] = user.id
+        return 200, dm_channel_dict(channel_id, user)
 
     @route("GET", "/oauth2/applications/@me")
     async def _get_application(self, call: Call) -> tuple[int, Any]:

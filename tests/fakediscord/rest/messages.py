@@ -50,6 +50,8 @@ class MessageRoutes(World):
 
     @route("POST", "/channels/{cid}/messages")
     async def _create_message(self, call: Call, cid: str) -> tuple[int, Any]:
+        if cid.isdigit() and int(cid) in self.dm_channels:
+            return await self._create_dm_message(call, int(cid))
         guild, channel = self._guild_channel(cid)
         payload = call.body
         send = (
@@ -76,6 +78,20 @@ class MessageRoutes(World):
             self._nonces[(self.bot_user.id, str(payload["nonce"]))] = (message.id, self.clock.now())
         if channel.is_thread:
             channel.message_count += 1
+        async with self.message_created:
+            self.message_created.notify_all()
+        return 200, message.to_dict(me=self.bot_user.id, with_nonce=True)
+
+    async def _create_dm_message(self, call: Call, channel_id: int) -> tuple[int, Any]:
+        """A direct message: refused when the member does not accept them, as Discord does."""
+        if self.dm_channels[channel_id] in self.dms_closed:
+            raise HTTPError(403, 50007, "Cannot send messages to this user")
+        payload = call.body
+        if not any(payload.get(k) for k in MESSAGE_FIELDS) and not call.files:
+            raise HTTPError(400, 50006, "Cannot send an empty message")
+        message = self._store_message(
+            channel_id, None, payload, call.files, flags=payload.get("flags") or 0
+        )
         async with self.message_created:
             self.message_created.notify_all()
         return 200, message.to_dict(me=self.bot_user.id, with_nonce=True)

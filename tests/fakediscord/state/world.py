@@ -33,6 +33,10 @@ class World:
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
         self.command_puts: list[tuple[int | None, list[dict[str, Any]]]] = []
+        #: Direct-message channels the bot opened: channel id -> the member's user id.
+        self.dm_channels: dict[int, int] = {}
+        #: Users who do not accept direct messages from the bot (Discord answers 50007).
+        self.dms_closed: set[int] = set()
 
     def add_user(self, username: str, *, bot: bool = False) -> User:
         user = User(id=self.ids.next(), username=username, bot=bot)
@@ -157,6 +161,15 @@ class World:
             if found is not None:
                 return found
         return None
+
+    def dm_channel_of(self, user: User) -> int | None:
+        """The direct-message channel the bot opened with `user`, if any."""
+        return next((cid for cid, uid in self.dm_channels.items() if uid == user.id), None)
+
+    def dm_messages(self, user: User) -> list[Message]:
+        """The messages the bot sent `user` privately, oldest first."""
+        channel_id = self.dm_channel_of(user)
+        return [] if channel_id is None else self.channel_messages(channel_id)
 
     def channel_messages(self, channel: Channel | int) -> list[Message]:
         """Messages in a channel or thread (not interaction replies), oldest first."""
