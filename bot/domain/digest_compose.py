@@ -117,6 +117,8 @@ class Digest:
     gatherings: tuple[DigestGathering, ...] = ()
     gatherings_more: str = ""
     going_label: str = ""
+    #: The Rate buttons under the best places, one per numbered venue.
+    rate_label: str = ""
 
     def total_length(self) -> int:
         """Characters of text the layout shows, headings aside."""
@@ -318,6 +320,7 @@ def compose_digest(
         gatherings=gatherings,
         gatherings_more=more,
         going_label=t(language, "digest.going"),
+        rate_label=t(language, "rate.button"),
     )
     assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

@@ -54,7 +54,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     return DigestData(
         week=week,
         week_start=dt.date.fromisocalendar(week[0], week[1], 1),
-        top=await _top(session, guild_id, since),
+        top=await _top(session, guild_id, since, now),
         new_venues=[NewVenue(v.name, v.city, v.kind) for v in fresh],
         new_venue_count=await stats.count_new_venues(guild_id, since),
         routines=await _routines(session, config, since, now),
@@ -66,8 +66,12 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     )
 
 
-async def _top(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[TopVenue]:
-    best = await (await Scorer.of(session, guild_id)).best(limit=TOP_VENUES)
+async def _top(
+    session: AsyncSession, guild_id: int, since: dt.datetime, now: dt.datetime
+) -> list[TopVenue]:
+    """The best places this week: the RIT over recent ratings, fading with their age, so
+    the list follows what members lived lately."""
+    best = await (await Scorer.of(session, guild_id)).recent(now, limit=TOP_VENUES)
     new_counts = await StatsRepository(session).new_ratings(guild_id, since)
     venues = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
     return [

@@ -251,7 +251,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     },
     "digest.no_hours": "No visit logged this week yet. Went somewhere worth it? Tell us with /venue visit.",
     "digest.more": "… and {count} more",
-    "digest.top": "The venues most worth your time",
+    "digest.top": "Best places this week",
     "digest.top.line": {
         "one": "{emoji} **{name}** — {city} · {rit}/5 ({count} rating)",
         "other": "{emoji} **{name}** — {city} · {rit}/5 ({count} ratings)",
@@ -260,7 +260,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "one": " · {count} new rating this week",
         "other": " · {count} new ratings this week",
     },
-    "digest.top.vote": "React with the number to vote for a venue.",
+    "digest.top.vote": "Lived there lately? Rate it with its button. React with the number to vote for a venue.",
     "digest.new": "New proposals ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",
     "digest.routines": "This week's gatherings",

@@ -258,7 +258,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     },
     "digest.no_hours": "Aucune visite notée cette semaine. Vous êtes allé quelque part qui en valait la peine ? Dites-le avec /lieu visite.",
     "digest.more": "… et {count} de plus",
-    "digest.top": "Les lieux qui valent le plus votre temps",
+    "digest.top": "Les meilleurs lieux de la semaine",
     "digest.top.line": {
         "one": "{emoji} **{name}** — {city} · {rit}/5 ({count} note)",
         "other": "{emoji} **{name}** — {city} · {rit}/5 ({count} notes)",
@@ -267,7 +267,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "one": " · {count} nouvelle note cette semaine",
         "other": " · {count} nouvelles notes cette semaine",
     },
-    "digest.top.vote": "Réagissez avec le numéro pour voter pour un lieu.",
+    "digest.top.vote": "Vous y êtes passé ces derniers temps ? Notez-le avec son bouton. Réagissez avec le numéro pour voter pour un lieu.",
     "digest.new": "Nouvelles propositions ({count})",
     "digest.new.line": "• **{name}** — {city} · {kind}",
     "digest.routines": "Les rendez-vous de la semaine",

@@ -11,6 +11,7 @@ from db.repositories.rating_stats import (
     PriorSums,
     RankOrder,
     RatingStatsRepository,
+    RecentRating,
     VenueStatsRecord,
 )
 from db.repositories.ratings import RatingEntry, RatingRepository, RatingRow, RatingSummary
@@ -37,6 +38,7 @@ __all__ = [
     "RatingRow",
     "RatingStatsRepository",
     "RatingSummary",
+    "RecentRating",
     "RoutineRecord",
     "RoutineRepository",
     "ScheduledDigest",

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
-    DigestAnswer,
     CheckBackAsk,
+    DigestAnswer,
     MemberProfile,
     Rating,
     Routine,
