@@ -52,10 +52,10 @@ def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
     *blocks, question = digest.sections
     if blocks:
         items.append(ui.Separator())
-        items.append(_text(f"### {blocks[0].name}\n{blocks[0].value}"))
-        if digest.venue_ids:
-            items.append(_rate_row(digest))
-        items += [_text(f"### {block.name}\n{block.value}") for block in blocks[1:]]
+        for block in blocks:
+            items.append(_text(f"### {block.name}\n{block.value}"))
+            if block.key == "top" and digest.venue_ids:
+                items.append(_rate_row(digest))
     items.append(ui.Separator())
     items.append(_text(f"### {question.name}\n{question.value}"))
     if chart is not None:

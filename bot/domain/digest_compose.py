@@ -21,12 +21,16 @@ QUESTIONS = 6
 TEXT_MAX, TEXT_MARGIN = 4000, 100
 COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
-TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
-TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 850, 300, 250, 250, 350
-QUOTE_MAX = 150
+TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 200, 100
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 800, 250, 200, 200, 300
+QUOTE_MAX, LAST_MAX, LAST_LINE_MAX = 150, 400, 250
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
-GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 180
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 150
+#: What last week's answers got and what went wrong are told from this many answers on.
+ANSWERS_FLOOR = 3
+GOT_KEYS = ("substance", "experience", "contact")
+FLAG_KEYS = ("ego", "pitch", "nothing_new", "cliquey")
 #: Kept for the embed-era names some callers import.
 FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
@@ -70,6 +74,22 @@ class RoutineLine:
 
 
 @dataclass(frozen=True, slots=True)
+class PastLine:
+    """One gathering of last week. `went` counts the "I went" answers of its check-back,
+    or, when nobody answered, the members who said they were going (`confirmed` False).
+    `got` (per GOT_KEYS) and `flags` (per FLAG_KEYS) count the answers, and are None under
+    ANSWERS_FLOOR answers."""
+
+    starts_at: dt.datetime
+    venue: str
+    title: str | None
+    went: int
+    confirmed: bool
+    got: tuple[int, ...] | None = None
+    flags: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestData:
     week: IsoWeek
     week_start: dt.date
@@ -84,12 +104,16 @@ class DigestData:
     #: Last week's answers to the question whose authors agreed to be quoted: (the
     #: author when their profile is public, else None; the answer).
     quotes: Sequence[tuple[int | None, str]] = ()
+    #: Last week's gatherings, most went first.
+    last_week: Sequence[PastLine] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class DigestSection:
     name: str
     value: str
+    #: "top" for the best places (the layout adds their Rate buttons).
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +190,46 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             line += t(language, "digest.top.new", count=venue.new_ratings)
         lines.append(line)
     lines.append(t(language, "digest.top.vote"))
-    return DigestSection(t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)))
+    return DigestSection(
+        t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)), key="top"
+    )
+
+
+def _past_line(language: str, past: PastLine, escape: Escape) -> str:
+    """A gathering of last week: when, where, how many went, what they got and what went
+    wrong (from ANSWERS_FLOOR answers on)."""
+    line = t(
+        language,
+        "digest.last.line",
+        date=f"<t:{int(past.starts_at.timestamp())}:f>",
+        venue=escape(_clip(past.venue, 50)),
+    )
+    if past.title:
+        line += f" · {escape(_clip(past.title, 40))}"
+    key = "digest.last.went" if past.confirmed else "digest.last.going"
+    line += " · " + t(language, key, count=past.went)
+    if past.got is not None and any(past.got):
+        got = [
+            t(language, f"digest.last.got.{name}", count=count)
+            for name, count in zip(GOT_KEYS, past.got, strict=True)
+            if count
+        ]
+        line += "\n" + t(language, "digest.last.got", items=", ".join(got))
+    if past.flags is not None and any(past.flags):
+        flags = [
+            t(language, f"digest.last.flag.{name}", count=count)
+            for name, count in zip(FLAG_KEYS, past.flags, strict=True)
+            if count
+        ]
+        line += "\n" + t(language, "digest.last.flags", items=", ".join(flags))
+    return _clip(line, LAST_LINE_MAX)
+
+
+def _last_section(language: str, last: Sequence[PastLine], escape: Escape) -> DigestSection:
+    lines = [_past_line(language, past, escape) for past in last]
+    return DigestSection(
+        t(language, "digest.last"), _lines_within(lines, LAST_MAX, _more(language))
+    )
 
 
 def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSection:
@@ -265,9 +328,10 @@ def _quotes_section(
 
 def _numbered(sections: Sequence[DigestSection]) -> int:
     """How many venues the top list shows (the reactions vote for those only)."""
-    if not sections:
+    top = next((s for s in sections if s.key == "top"), None)
+    if top is None:
         return 0
-    return sum(1 for line in sections[0].value.splitlines() if line.startswith(NUMBER_EMOJIS))
+    return sum(1 for line in top.value.splitlines() if line.startswith(NUMBER_EMOJIS))
 
 
 def _more(language: str) -> Callable[[int], str]:
@@ -293,6 +357,8 @@ def compose_digest(
         description = t(language, "digest.no_hours")
     top = list(data.top[: len(NUMBER_EMOJIS)])
     sections: list[DigestSection] = []
+    if data.last_week:
+        sections.append(_last_section(language, data.last_week, escape))
     if top:
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
@@ -307,7 +373,7 @@ def compose_digest(
     digest = Digest(
         title=_clip(title, TITLE_MAX),
         description=_clip(description, DESCRIPTION_MAX),
-        sections=tuple(DigestSection(_clip(s.name, 40), s.value) for s in sections),
+        sections=tuple(DigestSection(_clip(s.name, 40), s.value, s.key) for s in sections),
         footer=_clip(
             t(language, "digest.footer", year=data.week[0], week=data.week[1]), FOOTER_MAX
         ),

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenue
+from bot.domain.digest_last_week import last_week
 from bot.domain.guild_config import GuildConfig
 from bot.domain.routines import next_start
 from bot.domain.schedule import IsoWeek, streaks, week_of
@@ -63,6 +64,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
         streaks=[(m, n) for m, n in figures.streaks if m in public][:STREAKS],
         history=figures.history,
         quotes=[(member if member in public else None, text) for member, text in quoted],
+        last_week=await last_week(session, guild_id, now),
     )
 
 
