@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.checkback import CheckBackService
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.commitments import CommitmentService
 from bot.domain.digest import DigestService
 from bot.domain.digest_answers import DigestAnswerService
 from bot.domain.guilds import GuildService
@@ -37,6 +38,7 @@ class Services:
     votes: VoteService
     privacy: PrivacyService
     checkbacks: CheckBackService
+    commitments: CommitmentService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
@@ -55,4 +57,5 @@ class Services:
             votes=VoteService(db, marker_key),
             privacy=PrivacyService(db, clock, marker_key),
             checkbacks=CheckBackService(db, clock, marker_key),
+            commitments=CommitmentService(db, clock),
         )

@@ -13,6 +13,7 @@ from bot.domain.digest import COMPONENTS_MAX, Digest
 from bot.domain.votes import NUMBER_EMOJIS
 from cogs.common.rating import RateButton
 from cogs.common.render import COLOUR
+from cogs.digest_commit import CommitButton
 from cogs.routine_card import RoutineButton
 
 CHART_FILE = "irl-hours.png"
@@ -56,6 +57,8 @@ def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
             items.append(_text(f"### {block.name}\n{block.value}"))
             if block.key == "top" and digest.venue_ids:
                 items.append(_rate_row(digest))
+            if block.key == "irl":
+                items.append(ui.ActionRow(CommitButton(digest.commit_label)))
     items.append(ui.Separator())
     items.append(_text(f"### {question.name}\n{question.value}"))
     if chart is not None:

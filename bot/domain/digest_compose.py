@@ -22,11 +22,11 @@ TEXT_MAX, TEXT_MARGIN = 4000, 100
 COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
 TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 200, 100
-TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 800, 250, 200, 200, 300
-QUOTE_MAX, LAST_MAX, LAST_LINE_MAX = 150, 400, 250
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 800, 250, 300, 200, 300
+QUOTE_MAX, LAST_MAX, LAST_LINE_MAX = 150, 350, 250
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
-GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 150
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 5, 150
 #: What last week's answers got and what went wrong are told from this many answers on.
 ANSWERS_FLOOR = 3
 GOT_KEYS = ("substance", "experience", "contact")
@@ -143,6 +143,7 @@ class Digest:
     going_label: str = ""
     #: The Rate buttons under the best places, one per numbered venue.
     rate_label: str = ""
+    commit_label: str = ""
 
     def total_length(self) -> int:
         """Characters of text the layout shows, headings aside."""
@@ -299,13 +300,15 @@ def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
     return _clip(line, GATHERING_LINE_MAX)
 
 
-def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
-    lines = [
+def _irl_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
+    """My IRL this week: the invitation to commit, and the longest streaks of kept
+    commitments (public profiles only); the layout adds the commitment button."""
+    lines = [t(language, "digest.irl.invite")] + [
         t(language, "digest.streak.line", member=f"<@{member}>", count=weeks)
         for member, weeks in member_streaks
     ]
     return DigestSection(
-        t(language, "digest.streaks"), _lines_within(lines, STREAKS_MAX, _more(language))
+        t(language, "digest.irl"), _lines_within(lines, STREAKS_MAX, _more(language)), key="irl"
     )
 
 
@@ -363,8 +366,8 @@ def compose_digest(
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
         sections.append(_new_section(language, data, escape))
-    if data.streaks:
-        sections.append(_streaks_section(language, data.streaks))
+    if data.streaks or data.routines:
+        sections.append(_irl_section(language, data.streaks))
     if data.quotes:
         sections.append(_quotes_section(language, data.quotes, escape))
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
@@ -387,6 +390,7 @@ def compose_digest(
         gatherings_more=more,
         going_label=t(language, "digest.going"),
         rate_label=t(language, "rate.button"),
+        commit_label=t(language, "digest.commit"),
     )
     assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

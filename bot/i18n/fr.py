@@ -134,7 +134,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "Votre note {name:de**} est mise à jour. Son retour sur temps investi est maintenant de {score}/5 ({count} notes).",
     },
     "checkback.ask": (
-        "{mentions} — vous aviez prévu de venir à **{name}** : vous y étiez ? Dites-nous ce que "
+        "{mentions} — vous aviez prévu de venir {name:à**} : vous y étiez ? Dites-nous ce que "
         "ça valait, votre retour aide tout le monde à choisir où passer son temps."
     ),
     "checkback.went": "J'y étais",
@@ -276,7 +276,6 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "{day} {time} · **{venue}** · {count} membres",
     },
     "digest.routine.joined": " · nouveaux cette semaine : {members}",
-    "digest.streaks": "Plus longues séries",
     "digest.streak.line": {
         "one": "🔥 {member} — {count} semaine",
         "other": "🔥 {member} — {count} semaines d'affilée",
@@ -372,7 +371,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "profile.last_good": "Dernier bon moment",
     "profile.moment": "{venue}, le {date}",
     "profile.no_moment": "Aucun pour l'instant : notez une visite avec /lieu visite et donnez au lieu 4 ou plus.",
-    "profile.streak": "Série hebdomadaire",
+    "profile.streak": "Engagements tenus",
     "profile.streak.value": {
         "one": "{count} semaine en cours · record {best}",
         "other": "{count} semaines en cours · record {best}",
@@ -414,6 +413,14 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.quotes": "Vos bons moments",
     "digest.quote.line": "> {text}\n— {author}",
     "digest.quote.someone": "un membre",
+    "digest.irl": "Mon IRL de la semaine",
+    "digest.irl.invite": "Choisissez un rendez-vous et allez-y ; répondez « J'y étais » après pour garder votre série.",
+    "digest.commit": "Je m'engage sur un rendez-vous cette semaine",
+    "commit.none": "Aucun rendez-vous prévu dans les sept prochains jours. Lancez-en un avec /routine créer.",
+    "commit.pick": "Sur quel rendez-vous vous engagez-vous ? Répondez « J'y étais » après pour garder votre série.",
+    "commit.placeholder": "Choisissez un rendez-vous",
+    "commit.done": "C'est noté : vous allez {venue:à**} le {date}. Après, répondez « J'y étais » pour garder votre série.",
+    "error.commitment_closed": "Ce rendez-vous ne fait plus partie de ceux de la semaine. Appuyez à nouveau sur le bouton pour les voir.",
     "digest.last": "La semaine dernière",
     "digest.last.line": "{date} · **{venue}**",
     "digest.last.went": {"one": "{count} y était", "other": "{count} y étaient"},

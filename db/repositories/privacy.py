@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     CheckBackAsk,
+    Commitment,
     DigestAnswer,
     MemberProfile,
     Rating,
@@ -121,6 +122,10 @@ class PrivacyRepository:
                 await s.scalars(select(CheckBackAsk).where(CheckBackAsk.member_id == member_id)),
                 ["guild_id", "occurrence_id", "expires_at", "answer", "answered_at"],
             ),
+            "commitments": _rows(
+                await s.scalars(select(Commitment).where(Commitment.member_id == member_id)),
+                ["guild_id", "iso_year", "iso_week", "occurrence_id", "created_at"],
+            ),
             "profile": _rows(
                 await s.scalars(select(MemberProfile).where(MemberProfile.member_id == member_id)),
                 ["guild_id", "public", "updated_at"],
@@ -146,6 +151,7 @@ class PrivacyRepository:
             ("routine_reminders", RoutineReminder),
             ("digest_answers", DigestAnswer),
             ("checkback_answers", CheckBackAsk),
+            ("commitments", Commitment),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

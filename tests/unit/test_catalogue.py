@@ -25,6 +25,8 @@ SAME_IN_BOTH = frozenset(
         "hit.line",
         "digest.new.line",
         "digest.quote.line",
+        "digest.last.line",
+        "checkback.hours_option",
         "routine.duration",
         "routine.duration.hours",
         "routine.card.skipped_line",
