@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import CheckBackAsk, Commitment, Routine, RoutineOccurrence, Venue
@@ -84,7 +84,10 @@ class CommitmentRepository:
             .where(
                 Commitment.guild_id == guild_id,
                 CheckBackAsk.answer == "went",
-                Commitment.iso_year * 100 + Commitment.iso_week >= since[0] * 100 + since[1],
+                or_(
+                    Commitment.iso_year > since[0],
+                    and_(Commitment.iso_year == since[0], Commitment.iso_week >= since[1]),
+                ),
             )
         )
         if member_ids is not None:
