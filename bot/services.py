@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.checkback import CheckBackService
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.commitments import CommitmentService
 from bot.domain.digest import DigestService
 from bot.domain.digest_answers import DigestAnswerService
 from bot.domain.followups import FollowUpService
@@ -39,6 +40,7 @@ class Services:
     privacy: PrivacyService
     checkbacks: CheckBackService
     followups: FollowUpService
+    commitments: CommitmentService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
@@ -58,4 +60,5 @@ class Services:
             privacy=PrivacyService(db, clock, marker_key),
             checkbacks=CheckBackService(db, clock, marker_key),
             followups=FollowUpService(db, clock),
+            commitments=CommitmentService(db, clock),
         )

@@ -37,6 +37,7 @@ from cogs.common.delivery import (
 )
 from cogs.common.permissions import DIGEST_PERMISSIONS, require_permissions
 from cogs.common.render import plain
+from cogs.digest_commit import CommitButton, CommitSelect
 from cogs.digest_layout import CHART_FILE as PREVIEW_CHART
 from cogs.digest_layout import digest_view
 from cogs.digest_thread import AnswerButton, ConsentButton, open_question_thread
@@ -352,5 +353,5 @@ class Digests(
 
 
 async def setup(bot: BonnesPlaces) -> None:
-    bot.add_dynamic_items(AnswerButton, ConsentButton)
+    bot.add_dynamic_items(AnswerButton, ConsentButton, CommitButton, CommitSelect)
     await bot.add_cog(Digests(bot))

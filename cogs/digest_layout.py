@@ -10,7 +10,10 @@ import discord
 from discord import ui
 
 from bot.domain.digest import COMPONENTS_MAX, Digest
+from bot.domain.votes import NUMBER_EMOJIS
+from cogs.common.rating import RateButton
 from cogs.common.render import COLOUR
+from cogs.digest_commit import CommitButton
 from cogs.routine_card import RoutineButton
 
 CHART_FILE = "irl-hours.png"
@@ -33,6 +36,14 @@ def _gatherings(digest: Digest) -> list[ui.Item[Any]]:
     return items
 
 
+def _rate_row(digest: Digest) -> ui.ActionRow[Any]:
+    """A Rate button per venue of the best places, marked with its number."""
+    row: ui.ActionRow[Any] = ui.ActionRow()
+    for emoji, venue_id in zip(NUMBER_EMOJIS, digest.venue_ids, strict=False):
+        row.add_item(RateButton(venue_id, digest.rate_label, emoji))
+    return row
+
+
 def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
     """Everything the digest shows, in one container."""
     items: list[ui.Item[Any]] = [_text(f"## {digest.title}\n{digest.description}")]
@@ -42,7 +53,12 @@ def digest_container(digest: Digest, *, chart: str | None) -> ui.Container[Any]:
     *blocks, question = digest.sections
     if blocks:
         items.append(ui.Separator())
-        items += [_text(f"### {block.name}\n{block.value}") for block in blocks]
+        for block in blocks:
+            items.append(_text(f"### {block.name}\n{block.value}"))
+            if block.key == "top" and digest.venue_ids:
+                items.append(_rate_row(digest))
+            if block.key == "irl":
+                items.append(ui.ActionRow(CommitButton(digest.commit_label)))
     items.append(ui.Separator())
     items.append(_text(f"### {question.name}\n{question.value}"))
     if chart is not None:

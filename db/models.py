@@ -535,6 +535,23 @@ class DigestAnswer(Base):
     consented_at: Mapped[dt.datetime | None] = mapped_column()
 
 
+class Commitment(Base):
+    """A member's commitment to one gathering of an ISO week (the digest's "My IRL this
+    week"); kept when they answered "I went" to that occurrence's check-back."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (Index("ix_commitment_member", "member_id"),)
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    iso_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    iso_week: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_occurrence.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class BotState(Base):
     """Process-wide facts that are not guild data, such as the synced command schema hash."""
 

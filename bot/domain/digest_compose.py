@@ -21,12 +21,16 @@ QUESTIONS = 6
 TEXT_MAX, TEXT_MARGIN = 4000, 100
 COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
-TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 250, 100
-TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 850, 300, 250, 250, 350
-QUOTE_MAX = 150
+TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 200, 100
+TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 800, 250, 300, 200, 300
+QUOTE_MAX, LAST_MAX, LAST_LINE_MAX = 150, 350, 250
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
-GATHERINGS_SHOWN, GATHERING_LINE_MAX = 6, 180
+GATHERINGS_SHOWN, GATHERING_LINE_MAX = 5, 150
+#: What last week's answers got and what went wrong are told from this many answers on.
+ANSWERS_FLOOR = 3
+GOT_KEYS = ("substance", "experience", "contact")
+FLAG_KEYS = ("ego", "pitch", "nothing_new", "cliquey")
 #: Kept for the embed-era names some callers import.
 FIELD_VALUE_MAX, TOTAL_MAX = TOP_MAX, TEXT_MAX - TEXT_MARGIN
 
@@ -70,6 +74,22 @@ class RoutineLine:
 
 
 @dataclass(frozen=True, slots=True)
+class PastLine:
+    """One gathering of last week. `went` counts the "I went" answers of its check-back,
+    or, when nobody answered, the members who said they were going (`confirmed` False).
+    `got` (per GOT_KEYS) and `flags` (per FLAG_KEYS) count the answers, and are None under
+    ANSWERS_FLOOR answers."""
+
+    starts_at: dt.datetime
+    venue: str
+    title: str | None
+    went: int
+    confirmed: bool
+    got: tuple[int, ...] | None = None
+    flags: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DigestData:
     week: IsoWeek
     week_start: dt.date
@@ -84,12 +104,16 @@ class DigestData:
     #: Last week's answers to the question whose authors agreed to be quoted: (the
     #: author when their profile is public, else None; the answer).
     quotes: Sequence[tuple[int | None, str]] = ()
+    #: Last week's gatherings, most went first.
+    last_week: Sequence[PastLine] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class DigestSection:
     name: str
     value: str
+    #: "top" for the best places (the layout adds their Rate buttons).
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +141,9 @@ class Digest:
     gatherings: tuple[DigestGathering, ...] = ()
     gatherings_more: str = ""
     going_label: str = ""
+    #: The Rate buttons under the best places, one per numbered venue.
+    rate_label: str = ""
+    commit_label: str = ""
 
     def total_length(self) -> int:
         """Characters of text the layout shows, headings aside."""
@@ -164,7 +191,46 @@ def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> Dige
             line += t(language, "digest.top.new", count=venue.new_ratings)
         lines.append(line)
     lines.append(t(language, "digest.top.vote"))
-    return DigestSection(t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)))
+    return DigestSection(
+        t(language, "digest.top"), _lines_within(lines, TOP_MAX, _more(language)), key="top"
+    )
+
+
+def _past_line(language: str, past: PastLine, escape: Escape) -> str:
+    """A gathering of last week: when, where, how many went, what they got and what went
+    wrong (from ANSWERS_FLOOR answers on)."""
+    line = t(
+        language,
+        "digest.last.line",
+        date=f"<t:{int(past.starts_at.timestamp())}:f>",
+        venue=escape(_clip(past.venue, 50)),
+    )
+    if past.title:
+        line += f" · {escape(_clip(past.title, 40))}"
+    key = "digest.last.went" if past.confirmed else "digest.last.going"
+    line += " · " + t(language, key, count=past.went)
+    if past.got is not None and any(past.got):
+        got = [
+            t(language, f"digest.last.got.{name}", count=count)
+            for name, count in zip(GOT_KEYS, past.got, strict=True)
+            if count
+        ]
+        line += "\n" + t(language, "digest.last.got", items=", ".join(got))
+    if past.flags is not None and any(past.flags):
+        flags = [
+            t(language, f"digest.last.flag.{name}", count=count)
+            for name, count in zip(FLAG_KEYS, past.flags, strict=True)
+            if count
+        ]
+        line += "\n" + t(language, "digest.last.flags", items=", ".join(flags))
+    return _clip(line, LAST_LINE_MAX)
+
+
+def _last_section(language: str, last: Sequence[PastLine], escape: Escape) -> DigestSection:
+    lines = [_past_line(language, past, escape) for past in last]
+    return DigestSection(
+        t(language, "digest.last"), _lines_within(lines, LAST_MAX, _more(language))
+    )
 
 
 def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSection:
@@ -234,13 +300,15 @@ def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
     return _clip(line, GATHERING_LINE_MAX)
 
 
-def _streaks_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
-    lines = [
+def _irl_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> DigestSection:
+    """My IRL this week: the invitation to commit, and the longest streaks of kept
+    commitments (public profiles only); the layout adds the commitment button."""
+    lines = [t(language, "digest.irl.invite")] + [
         t(language, "digest.streak.line", member=f"<@{member}>", count=weeks)
         for member, weeks in member_streaks
     ]
     return DigestSection(
-        t(language, "digest.streaks"), _lines_within(lines, STREAKS_MAX, _more(language))
+        t(language, "digest.irl"), _lines_within(lines, STREAKS_MAX, _more(language)), key="irl"
     )
 
 
@@ -263,9 +331,10 @@ def _quotes_section(
 
 def _numbered(sections: Sequence[DigestSection]) -> int:
     """How many venues the top list shows (the reactions vote for those only)."""
-    if not sections:
+    top = next((s for s in sections if s.key == "top"), None)
+    if top is None:
         return 0
-    return sum(1 for line in sections[0].value.splitlines() if line.startswith(NUMBER_EMOJIS))
+    return sum(1 for line in top.value.splitlines() if line.startswith(NUMBER_EMOJIS))
 
 
 def _more(language: str) -> Callable[[int], str]:
@@ -291,12 +360,14 @@ def compose_digest(
         description = t(language, "digest.no_hours")
     top = list(data.top[: len(NUMBER_EMOJIS)])
     sections: list[DigestSection] = []
+    if data.last_week:
+        sections.append(_last_section(language, data.last_week, escape))
     if top:
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
         sections.append(_new_section(language, data, escape))
-    if data.streaks:
-        sections.append(_streaks_section(language, data.streaks))
+    if data.streaks or data.routines:
+        sections.append(_irl_section(language, data.streaks))
     if data.quotes:
         sections.append(_quotes_section(language, data.quotes, escape))
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
@@ -305,7 +376,7 @@ def compose_digest(
     digest = Digest(
         title=_clip(title, TITLE_MAX),
         description=_clip(description, DESCRIPTION_MAX),
-        sections=tuple(DigestSection(_clip(s.name, 40), s.value) for s in sections),
+        sections=tuple(DigestSection(_clip(s.name, 40), s.value, s.key) for s in sections),
         footer=_clip(
             t(language, "digest.footer", year=data.week[0], week=data.week[1]), FOOTER_MAX
         ),
@@ -318,6 +389,8 @@ def compose_digest(
         gatherings=gatherings,
         gatherings_more=more,
         going_label=t(language, "digest.going"),
+        rate_label=t(language, "rate.button"),
+        commit_label=t(language, "digest.commit"),
     )
     assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

@@ -10,10 +10,12 @@ from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.commitments import kept_streaks
 from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenue
+from bot.domain.digest_last_week import last_week
 from bot.domain.guild_config import GuildConfig
 from bot.domain.routines import next_start
-from bot.domain.schedule import IsoWeek, streaks, week_of
+from bot.domain.schedule import IsoWeek, week_of
 from bot.domain.scores import Scorer
 from db.repositories import (
     ProfileRepository,
@@ -22,6 +24,7 @@ from db.repositories import (
     VenueRepository,
     VisitRow,
 )
+from db.repositories.commitments import CommitmentRepository
 from db.repositories.digest_answers import DigestAnswerRepository
 
 TOP_VENUES = 5
@@ -41,12 +44,11 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     week = week_of(now, config.zone)
     stats = StatsRepository(session)
     fresh = await stats.new_venues(guild_id, since, NEW_VENUES)
-    first_week = today - dt.timedelta(weeks=HISTORY_WEEKS + 52)
-    figures = _visit_figures(await stats.visits(guild_id, since=first_week), today, week)
+    first_week = today - dt.timedelta(weeks=HISTORY_WEEKS)
+    figures = _visit_figures(await stats.visits(guild_id, since=first_week), today)
+    kept = await _kept_streaks(session, guild_id, week)
     # The digest names only members who made their profile public (private is the default).
-    public = await ProfileRepository(session).public_among(
-        guild_id, (m for m, _ in figures.streaks)
-    )
+    public = await ProfileRepository(session).public_among(guild_id, (m for m, _ in kept))
     quoted = await DigestAnswerRepository(session).consented(
         guild_id, week_of(now - dt.timedelta(days=7), config.zone), QUOTES
     )
@@ -54,20 +56,25 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     return DigestData(
         week=week,
         week_start=dt.date.fromisocalendar(week[0], week[1], 1),
-        top=await _top(session, guild_id, since),
+        top=await _top(session, guild_id, since, now),
         new_venues=[NewVenue(v.name, v.city, v.kind) for v in fresh],
         new_venue_count=await stats.count_new_venues(guild_id, since),
         routines=await _routines(session, config, since, now),
         irl_hours=figures.irl_hours,
         irl_members=figures.irl_members,
-        streaks=[(m, n) for m, n in figures.streaks if m in public][:STREAKS],
+        streaks=[(m, n) for m, n in kept if m in public][:STREAKS],
         history=figures.history,
         quotes=[(member if member in public else None, text) for member, text in quoted],
+        last_week=await last_week(session, guild_id, now),
     )
 
 
-async def _top(session: AsyncSession, guild_id: int, since: dt.datetime) -> list[TopVenue]:
-    best = await (await Scorer.of(session, guild_id)).best(limit=TOP_VENUES)
+async def _top(
+    session: AsyncSession, guild_id: int, since: dt.datetime, now: dt.datetime
+) -> list[TopVenue]:
+    """The best places this week: the RIT over recent ratings, fading with their age, so
+    the list follows what members lived lately."""
+    best = await (await Scorer.of(session, guild_id)).recent(now, limit=TOP_VENUES)
     new_counts = await StatsRepository(session).new_ratings(guild_id, since)
     venues = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
     return [
@@ -123,6 +130,17 @@ async def _routines(
     return going + paused
 
 
+async def _kept_streaks(
+    session: AsyncSession, guild_id: int, week: IsoWeek
+) -> list[tuple[int, int]]:
+    """The current streaks of kept commitments, longest first."""
+    found = await kept_streaks(CommitmentRepository(session), guild_id, week)
+    ranked = sorted(
+        ((m, current) for m, (current, _) in found.items()), key=lambda s: (-s[1], s[0])
+    )
+    return [(m, n) for m, n in ranked if n > 0]
+
+
 def _iso_week(day: dt.date) -> IsoWeek:
     year, number, _ = day.isocalendar()
     return (year, number)
@@ -131,23 +149,16 @@ def _iso_week(day: dt.date) -> IsoWeek:
 class VisitFigures(NamedTuple):
     irl_hours: float
     irl_members: int
-    streaks: list[tuple[int, int]]
     history: list[tuple[IsoWeek, float]]
 
 
-def _visit_figures(visits: Sequence[VisitRow], today: dt.date, week: IsoWeek) -> VisitFigures:
-    """The week's hours and members, the longest current streaks, and the weekly hours
-    of the last HISTORY_WEEKS weeks (oldest first)."""
+def _visit_figures(visits: Sequence[VisitRow], today: dt.date) -> VisitFigures:
+    """The week's hours and members, and the weekly hours of the last HISTORY_WEEKS weeks
+    (oldest first)."""
     week_visits = [v for v in visits if today - dt.timedelta(days=6) <= v.visited_on <= today]
-    member_weeks: dict[int, set[IsoWeek]] = defaultdict(set)
     hours_by_week: dict[IsoWeek, float] = defaultdict(float)
     for v in visits:
-        member_weeks[v.member_id].add(_iso_week(v.visited_on))
         hours_by_week[_iso_week(v.visited_on)] += v.hours
-    streak_list = sorted(
-        ((member, streaks(weeks, week)[0]) for member, weeks in member_weeks.items()),
-        key=lambda item: (-item[1], item[0]),
-    )
     history = [
         (w, hours_by_week.get(w, 0.0))
         for w in (
@@ -157,6 +168,5 @@ def _visit_figures(visits: Sequence[VisitRow], today: dt.date, week: IsoWeek) ->
     return VisitFigures(
         irl_hours=sum(v.hours for v in week_visits),
         irl_members=len({v.member_id for v in week_visits}),
-        streaks=[(m, n) for m, n in streak_list if n > 0],
         history=history,
     )

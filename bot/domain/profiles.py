@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
+from bot.domain.commitments import kept_streaks
 from bot.domain.errors import Forbidden
-from bot.domain.schedule import streaks, week_of
+from bot.domain.schedule import week_of
 from db.engine import Database
 from db.repositories import GuildConfigRepository, ProfileRepository, StatsRepository
+from db.repositories.commitments import CommitmentRepository
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +55,13 @@ class ProfileService:
             visits = await stats.visits(guild_id, member_id=member_id)
             last_good = await stats.last_good_moment(guild_id, member_id)
             ratings = await stats.ratings_count(guild_id, member_id)
+            # The streak is the run of weeks whose commitment the member kept.
+            kept = await kept_streaks(
+                CommitmentRepository(session), guild_id, week_of(now, zone), [member_id]
+            )
         today = now.astimezone(zone).date()
         month_start = today.replace(day=1)
-        weeks = {(v.visited_on.isocalendar()[0], v.visited_on.isocalendar()[1]) for v in visits}
-        current, best = streaks(weeks, week_of(now, zone))
+        current, best = kept.get(member_id, (0, 0))
         return Profile(
             member_id=member_id,
             public=public,

@@ -24,7 +24,13 @@ from bot.domain.ranking import (
     score,
     score_sums,
 )
-from db.repositories import RankOrder, RatingRow, RatingStatsRepository, VenueStatsRecord
+from db.repositories import (
+    RankOrder,
+    RatingRow,
+    RatingStatsRepository,
+    RecentRating,
+    VenueStatsRecord,
+)
 
 
 def _sums(record: VenueStatsRecord | None) -> VenueSums:
@@ -141,6 +147,41 @@ class Scorer:
         )
         scores = [score_sums(r.venue_id, _sums(r), self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)
+
+    async def recent(self, now: dt.datetime, *, limit: int = 100) -> list[Score]:
+        """The weekly view: the active venues rated in the last RECENT_DAYS, best first,
+        scored from those ratings with a half-life of HALF_LIFE_DAYS, against the guild's
+        all-time prior. Only that window's ratings are read."""
+        since = now - dt.timedelta(days=RECENT_DAYS)
+        rows = await RatingStatsRepository(self.session).recent(self.guild_id, since)
+        sums = recent_sums(rows, now)
+        scores = [score_sums(venue_id, s, self.prior) for venue_id, s in sums.items()]
+        return sorted(scores, key=Score.sort_key)[:limit]
+
+
+#: The weekly view (the digest's best places): each rating's weight halves every
+#: HALF_LIFE_DAYS; ratings older than RECENT_DAYS (a sixteenth of their weight) are not read.
+HALF_LIFE_DAYS, RECENT_DAYS = 7.0, 28
+
+
+def recent_sums(
+    rows: Iterable[RecentRating], now: dt.datetime, half_life_days: float = HALF_LIFE_DAYS
+) -> dict[int, VenueSums]:
+    """Per venue, the sums of its recent ratings, each weight faded by its age."""
+    weights: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    raters: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        age_days = max(0.0, (now - row.created_at).total_seconds() / 86400)
+        weight = row.weight * 0.5 ** (age_days / half_life_days)
+        sums = weights[row.venue_id]
+        sums[0] += weight
+        sums[1] += weight * row.value
+        sums[2] += weight * row.log_hours
+        raters[row.venue_id].add(row.member_id)
+    return {
+        venue_id: VenueSums(len(raters[venue_id]), w, wv, wl)
+        for venue_id, (w, wv, wl) in weights.items()
+    }
 
 
 def samples_of(rows: Iterable[RatingRow]) -> dict[int, list[RatingSample]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cogs.common.rating import RateButton
 from cogs.venues.commands import Venues
-from cogs.venues.rating import RateButton
 from cogs.venues.review import ReviewButton, ReviewEditButton
 from cogs.venues.votes import InFlight, VenueVotes
 

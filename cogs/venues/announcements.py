@@ -18,8 +18,8 @@ from cogs.common.permissions import (
     require_member_can_post,
     require_permissions,
 )
+from cogs.common.rating import rate_view
 from cogs.common.render import plain
-from cogs.venues.rating import rate_view
 from cogs.venues.render import venue_embed
 from cogs.venues.review import review_view
 from cogs.venues.votes import InFlight, add_vote_reactions

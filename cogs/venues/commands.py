@@ -27,6 +27,7 @@ from bot.i18n import language_of, t
 from cogs.common import Interaction
 from cogs.common.options import EditableVenueOption, VenueOption, options, venue_parameter
 from cogs.common.permissions import is_moderator
+from cogs.common.rating import rate_view, rated_message
 from cogs.common.render import plain
 from cogs.common.views import Confirm, Paginator
 from cogs.venues.announcements import announce, announcement_channel, edit_announcement
@@ -38,7 +39,6 @@ from cogs.venues.options import (
     VENUE_DESCRIPTIONS,
     VENUE_OPTIONS,
 )
-from cogs.venues.rating import rate_view, rated_message
 from cogs.venues.render import hits_pages, removed_embed, venue_embed
 from cogs.venues.review import post_edit_review, review_view
 from cogs.venues.votes import InFlight

@@ -15,8 +15,8 @@ from bot.domain.venues import VenueDetails
 from bot.i18n import t
 from cogs.common import services_of
 from cogs.common.permissions import is_moderator
+from cogs.common.rating import rate_view
 from cogs.common.render import plain
-from cogs.venues.rating import rate_view
 from cogs.venues.render import removed_embed, venue_embed
 from cogs.venues.votes import add_vote_reactions
 

@@ -11,6 +11,7 @@ from db.repositories.rating_stats import (
     PriorSums,
     RankOrder,
     RatingStatsRepository,
+    RecentRating,
     VenueStatsRecord,
 )
 from db.repositories.ratings import (
@@ -44,6 +45,7 @@ __all__ = [
     "RatingRow",
     "RatingStatsRepository",
     "RatingSummary",
+    "RecentRating",
     "RoutineRecord",
     "RoutineRepository",
     "ScheduledDigest",

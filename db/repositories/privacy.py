@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     CheckBackAsk,
+    Commitment,
     ContactFollowUp,
     DigestAnswer,
     MemberProfile,
@@ -130,6 +131,12 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
         ContactFollowUp.member_id,
         ("guild_id", "venue_id", "due_at", "asked_at", "answer", "answered_at"),
     ),
+    (
+        "commitments",
+        Commitment,
+        Commitment.member_id,
+        ("guild_id", "iso_year", "iso_week", "occurrence_id", "created_at"),
+    ),
     ("profile", MemberProfile, MemberProfile.member_id, ("guild_id", "public", "updated_at")),
 )
 
@@ -166,6 +173,7 @@ class PrivacyRepository:
             ("digest_answers", DigestAnswer),
             ("checkback_answers", CheckBackAsk),
             ("contact_followups", ContactFollowUp),
+            ("commitments", Commitment),
             ("profile", MemberProfile),
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))

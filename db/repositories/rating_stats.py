@@ -27,6 +27,16 @@ class VenueStatsRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RecentRating:
+    venue_id: int
+    member_id: int
+    created_at: dt.datetime
+    weight: float
+    value: float
+    log_hours: float
+
+
+@dataclass(frozen=True, slots=True)
 class PriorSums:
     count: int
     value_sum: float
@@ -224,6 +234,25 @@ class RatingStatsRepository:
         if kind is not None:
             stmt = stmt.where(Venue.kind == kind)
         return [VenueStatsRecord(*row) for row in await self.session.execute(stmt)]
+
+    async def recent(self, guild_id: int, since: dt.datetime) -> list[RecentRating]:
+        """The ratings of active venues given since `since` (the weekly view): read through
+        the guild's (created_at) covering index, so only that window is visited."""
+        rows = await self.session.execute(
+            select(
+                Rating.venue_id,
+                Rating.member_id,
+                Rating.created_at,
+                Rating.weight,
+                Rating.value,
+                Rating.log_hours,
+            )
+            .join(Venue, Venue.id == Rating.venue_id)
+            .where(Rating.guild_id == guild_id, Rating.created_at >= since)
+            .where(Venue.status == "active")
+            .order_by(Rating.created_at, Rating.id)
+        )
+        return [RecentRating(*row) for row in rows]
 
     async def venue_activity_changed(self, guild_id: int, venue_id: int, active: bool) -> None:
         """A venue became active (or stopped being): its latest ratings join (or leave) the

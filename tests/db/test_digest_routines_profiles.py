@@ -221,7 +221,9 @@ async def test_gather_reports_the_week(db: Database) -> None:
     assert [(v.name, v.new_ratings) for v in data.top] == [("Café", 1)]
     assert data.new_venue_count == 1
     assert data.irl_hours == 4.0 and data.irl_members == 2
-    assert data.streaks[0] == (BOB, 3)
+    # Visits alone keep no commitment: the streaks count kept commitments only
+    # (tests/e2e/test_digest_commitment.py).
+    assert data.streaks == []
     assert data.routines[0].members == 2
     assert set(data.routines[0].joined) == {BOB, CAROL}
     assert data.history[-1] == (WEEK, 4.0)
@@ -296,7 +298,8 @@ async def test_profile_hours_streaks_and_privacy(db: Database) -> None:
     mine = await profiles.profile(GUILD, BOB, viewer_id=BOB, now=NOW)
     assert mine.hours_overall == 6.0 and mine.visits == 4
     assert mine.hours_this_month == 4.5  # 25, 18 and 11 November
-    assert (mine.current_streak, mine.best_streak) == (3, 3)
+    # Weeks of visits are no kept commitments: the streak counts those only.
+    assert (mine.current_streak, mine.best_streak) == (0, 0)
     assert mine.last_good_moment == ("Café", NOW.date())
     assert mine.ratings == 1
     with pytest.raises(Forbidden):

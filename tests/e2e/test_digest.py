@@ -89,7 +89,7 @@ async def test_setup_send_posts_exactly_one_digest(running: Harness) -> None:
     assert digest.flags & COMPONENTS_V2 and not digest.content and not digest.embeds
     text = h.fake.render(digest)
     assert "│ ## Weekly digest · week of " in text
-    assert "The venues most worth your time" in text
+    assert "### Best places this week" in text
     year, week, _ = dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Europe/Paris")).isocalendar()
     name = f"irl-hours-{year}-w{week:02d}.png"
     assert f"[image {name}]" in text

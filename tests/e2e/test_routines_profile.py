@@ -88,7 +88,8 @@ async def test_profile_private_by_default_then_public(running: Harness) -> None:
     assert mine.embed["title"] == "bob's time invested"
     assert "2 h · 1 visit" in text
     assert "Café des Devs, on " in text
-    assert "1 week now · best 1" in text
+    # A visit alone is no kept commitment: the streak counts those only.
+    assert "Kept commitments\n0 weeks now · best 0" in text
     assert "Only you can see this profile." in text
 
     message = await refused(h, "profile", h.alice, member=h.bob)

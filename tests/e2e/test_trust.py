@@ -167,4 +167,4 @@ async def test_the_digest_names_only_members_whose_profile_is_public(running: Ha
     assert "Café des Devs** · 0 going" in private and f"<@{h.bob.id}>" not in private
     await run(h, "profile", h.bob, visibility="public")
     public = await preview()
-    assert public.count(f"<@{h.bob.id}>") == 2  # the streak and the routine's newcomer
+    assert public.count(f"<@{h.bob.id}>") == 1  # the routine's newcomer

@@ -26,6 +26,7 @@ SAME_IN_BOTH = frozenset(
         "hit.line",
         "digest.new.line",
         "digest.quote.line",
+        "digest.last.line",
         "routine.duration",
         "routine.duration.hours",
         "routine.card.skipped_line",

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.digest import (
+    COMPONENTS_MAX,
     TOTAL_MAX,
     DigestData,
     NewVenue,
@@ -15,6 +16,8 @@ from bot.domain.digest import (
     TopVenue,
     compose_digest,
 )
+from bot.domain.digest_compose import PastLine
+from cogs.digest_layout import digest_view
 
 
 def full_data(name_length: int = 100, count: int = 30) -> DigestData:
@@ -45,6 +48,18 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         streaks=[(10**18 + i, 52) for i in range(3)],
         history=[((2026, 41 + i), float(i)) for i in range(8)],
         quotes=[(10**18, "Q" * 500), (None, "R" * 500)],
+        last_week=[
+            PastLine(
+                dt.datetime(2026, 11, 16 + i % 7, 18, 30, tzinfo=dt.UTC),
+                long,
+                "T" * 100,
+                100 - i,
+                True,
+                (99, 99, 99),
+                (99, 99, 99, 99),
+            )
+            for i in range(count)
+        ],
     )
 
 
@@ -53,8 +68,9 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
         digest = compose_digest(full_data(), language)
         assert digest.total_length() <= TOTAL_MAX
         assert all(s.value for s in digest.sections)
-        assert len(digest.gatherings) == 6
-        assert digest.gatherings_more.endswith(("and 24 more", "et 24 de plus"))
+        assert len(digest.gatherings) == 5
+        assert digest.gatherings_more.endswith(("and 25 more", "et 25 de plus"))
+        assert digest_view(digest).total_children_count <= COMPONENTS_MAX
         assert [s.name for s in digest.sections][-2] in ("Your good moments", "Vos bons moments")
         assert digest.venue_ids == (1, 2, 3, 4, 5)
 
@@ -64,7 +80,8 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
 def test_any_size_fits(name_length: int, count: int) -> None:
     digest = compose_digest(full_data(name_length, count), "fr")
     assert digest.total_length() <= TOTAL_MAX
-    assert len(digest.gatherings) == min(count, 6)
+    assert len(digest.gatherings) == min(count, 5)
+    assert digest_view(digest).total_children_count <= COMPONENTS_MAX
     assert all(len(g.text) <= 200 for g in digest.gatherings)
 
 

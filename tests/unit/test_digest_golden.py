@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.digest import DigestData, NewVenue, RoutineLine, TopVenue, compose_digest
+from bot.domain.digest_compose import PastLine
 from cogs.common.render import plain
 from cogs.digest_layout import CHART_FILE, digest_view
 from tests.fakediscord.driver.transcript import render_message
@@ -43,6 +44,18 @@ def _gathering(index: int, going: int, *, paused: bool = False) -> RoutineLine:
     )
 
 
+def _past(index: int, went: int, *, confirmed: bool = True, told: bool = False) -> PastLine:
+    return PastLine(
+        MONDAY - dt.timedelta(days=7 - index, hours=-9),
+        ["Café des Devs", "Rust Paris", "Forum *Cloud*"][index % 3],
+        ["Lundi code", None, "Apéro infra"][index % 3],
+        went,
+        confirmed,
+        (3, 1, 2) if told else None,
+        (0, 1, 0, 0) if told else None,
+    )
+
+
 def busy() -> DigestData:
     return DigestData(
         week=(2026, 48),
@@ -67,6 +80,7 @@ def busy() -> DigestData:
             (10**17 + 1, "Mardi au Café des Devs : une vraie démo, pas un pitch."),
             (None, "Jeudi au Forum, une future associée."),
         ],
+        last_week=[_past(0, 4, told=True), _past(1, 2), _past(2, 3, confirmed=False)],
     )
 
 
@@ -85,6 +99,7 @@ def cut() -> DigestData:
         streaks=[(10**17 + i, 10 - i) for i in range(3)],
         history=data.history,
         quotes=[(10**17, "Très long souvenir " * 20), (None, "Un autre " * 30)],
+        last_week=[_past(i, 20 - i, told=True) for i in range(12)],
     )
 
 

@@ -1,4 +1,5 @@
-"""The Rate button on every announcement and the rating form it opens.
+"""The Rate button (on every announcement and the digest's best places) and the rating
+form it opens.
 
 The button is persistent: its custom id carries the venue id, so it works after a restart."""
 
@@ -21,11 +22,11 @@ from db.repositories import RatingEntry
 class RateButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:rate:(?P<venue_id>\d+)"):
     """The Rate button on every announcement; opens the rating modal."""
 
-    def __init__(self, venue_id: int, label: str = "Rate") -> None:
+    def __init__(self, venue_id: int, label: str = "Rate", emoji: str = "⭐") -> None:
         super().__init__(
             ui.Button(
                 label=label,
-                emoji="⭐",
+                emoji=emoji,
                 style=discord.ButtonStyle.primary,
                 custom_id=f"bp:rate:{venue_id}",
             )

@@ -1,0 +1,113 @@
+"""My IRL this week, under the digest: "I commit to one gathering this week" opens a select of
+the coming week's gatherings; the choice is the member's commitment for that week. Both are
+dynamic items, so they answer after a restart."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import ui
+
+from bot.app import report_error
+from bot.domain.commitments import CHOICES
+from bot.i18n import language_of, t, weekday_text
+from cogs.common import services_of
+from cogs.common.render import clip, plain
+
+
+class CommitButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:commit"):
+    """The digest's "I commit to one gathering this week"."""
+
+    def __init__(self, label: str = "I commit to one gathering this week") -> None:
+        super().__init__(
+            ui.Button(
+                label=label, emoji="🤝", style=discord.ButtonStyle.success, custom_id="bp:commit"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> CommitButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            assert interaction.guild_id is not None
+            language = language_of(interaction.locale)
+            zone, choices = await services_of(interaction).commitments.choices(interaction.guild_id)
+            if not choices:
+                await interaction.response.send_message(t(language, "commit.none"), ephemeral=True)
+                return
+            options = []
+            for gathering in choices[:CHOICES]:
+                local = gathering.starts_at.astimezone(zone)
+                when = f"{weekday_text(language, local.weekday())} {local:%H:%M}"
+                label = f"{when} · {gathering.venue}"
+                options.append(
+                    discord.SelectOption(
+                        label=clip(label, 100),
+                        value=str(gathering.occurrence_id),
+                        description=clip(gathering.title, 100) if gathering.title else None,
+                    )
+                )
+            view = ui.View(timeout=None)
+            view.add_item(CommitSelect(options, t(language, "commit.placeholder")))
+            await interaction.response.send_message(
+                t(language, "commit.pick"), view=view, ephemeral=True
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
+    """The select of the week's gatherings; the chosen one is the member's commitment."""
+
+    def __init__(
+        self, options: list[discord.SelectOption] | None = None, placeholder: str | None = None
+    ) -> None:
+        super().__init__(
+            ui.Select(
+                custom_id="bp:commit:pick",
+                options=options or [discord.SelectOption(label="-", value="0")],
+                placeholder=placeholder,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: ui.Item[Any], match: re.Match[str]
+    ) -> CommitSelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            assert interaction.guild_id is not None
+            language = language_of(interaction.locale)
+            data: Any = interaction.data or {}
+            values = data.get("values") or []
+            if not values or not str(values[0]).isdigit():
+                await interaction.response.send_message(
+                    t(language, "error.commitment_closed"), ephemeral=True
+                )
+                return
+            chosen = await services_of(interaction).commitments.commit(
+                interaction.guild_id, interaction.user.id, int(values[0])
+            )
+            await interaction.response.send_message(
+                t(
+                    language,
+                    "commit.done",
+                    venue=plain(clip(chosen.venue, 60)),
+                    date=f"<t:{int(chosen.starts_at.timestamp())}:f>",
+                ),
+                ephemeral=True,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+__all__ = ["CommitButton", "CommitSelect"]

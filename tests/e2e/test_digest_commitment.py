@@ -1,0 +1,96 @@
+"""My IRL this week: the digest's commitment button opens a select of the coming week's
+gatherings (after a restart too); the choice is stored for the member's week, counts as
+going, and becomes a kept week of the streak, on /profile and in the next digest (public
+profiles only), once the member answers "I went" to the check-back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Commitment
+from tests.e2e.harness import Harness, eventually
+from tests.e2e.helpers import EPHEMERAL, propose, run, venue_id_of
+from tests.fakediscord import Message
+
+TUESDAY = dt.datetime(2027, 3, 16, 10, 0, tzinfo=dt.UTC)
+MONDAY_NIGHT = dt.datetime(2027, 3, 22, 21, 0, tzinfo=dt.UTC)
+NEXT_TUESDAY = dt.datetime(2027, 3, 23, 10, 0, tzinfo=dt.UTC)
+FAST = {"ROUTINE_CHECK_SECONDS": "0.1", "ROUTINE_RETRY_SECONDS": "0.1"}
+
+
+async def commitments(url: str) -> list[tuple[int, int, int, int]]:
+    db = Database(url)
+    try:
+        async with db.read() as session:
+            rows = await session.scalars(select(Commitment))
+            return [(c.member_id, c.iso_year, c.iso_week, c.occurrence_id) for c in rows]
+    finally:
+        await db.dispose()
+
+
+def asks(h: Harness) -> list[Message]:
+    return [m for m in h.fake.channel_messages(h.general) if "were you there?" in m.content]
+
+
+async def asked(h: Harness) -> bool:
+    return len(asks(h)) == 1
+
+
+async def test_commitment_from_the_digest_becomes_the_kept_streak(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    await run(h, "settings", h.fake.owner, timezone="Europe/Paris")
+    venue = venue_id_of(await propose(h, name="Café des Devs"))
+    before = len(h.fake.channel_messages(h.general))
+    await run(h, "routine create", h.alice, venue=venue, weekday=0, time="18:30", title=None)
+    await h.fake.wait_for_message(h.general, before + 1)
+    carol = h.fake.add_member(h.guild, "carol").user
+    channel = await h.fake.create_channel(h.guild, "digest")
+    await run(h, "digest setup", h.fake.owner, channel=channel, weekday=1, hour=9)
+    await run(h, "digest send", h.fake.owner)
+    (digest,) = h.fake.channel_messages(channel)
+    assert "### My IRL this week" in h.fake.render(digest)
+
+    # After a restart, the button opens the select of the week's gatherings.
+    await h.restart(**FAST)
+    click = await h.fake.click(digest, "bp:commit", user=h.bob)
+    pick = await click.reply()
+    assert pick.flags & EPHEMERAL
+    (select_menu,) = [c for row in pick.components for c in row["components"]]
+    assert select_menu["custom_id"] == "bp:commit:pick"
+    (option,) = select_menu["options"]
+    assert option["label"] == "Monday 18:30 · Café des Devs"
+    chosen = await h.fake.click(
+        pick, "bp:commit:pick", user=h.bob, component_type=3, values=[option["value"]]
+    )
+    assert (await chosen.reply()).content.startswith("Noted: you're going to **Café des Devs**")
+    assert await commitments(h.database_url) == [(h.bob.id, 2027, 12, int(option["value"]))]
+    # A gathering that is not the week's any more is refused, and nothing changes.
+    late = await h.fake.click(pick, "bp:commit:pick", user=carol, component_type=3, values=["999"])
+    assert "no longer one of the coming week's" in (await late.reply()).content
+    assert len(await commitments(h.database_url)) == 1
+
+    # Committing is going: the check-back asks bob, and "I went" keeps the commitment.
+    h.fake.set_clock(MONDAY_NIGHT)
+    await eventually(lambda: asked(h), timeout=10)
+    (ask,) = asks(h)
+    assert f"<@{h.bob.id}>" in ask.content
+    went = await h.fake.click(ask, f"bp:checkback:went:{option['value']}", user=h.bob)
+    await went.response()
+    values = {"worth": "4", "hours": "2.0", "got": ["substance"], "wrong": []}
+    await (await h.fake.submit_modal(went, values, validate=True)).reply()
+
+    _, profile = await run(h, "profile", h.bob)
+    assert "1 week now · best 1" in profile.embed_text()
+
+    # The next digest names bob's streak only once his profile is public.
+    h.fake.set_clock(NEXT_TUESDAY)
+    _, preview = await run(h, "digest preview", h.fake.owner)
+    assert f"<@{h.bob.id}>" not in h.fake.render(preview)
+    await run(h, "profile", h.bob, visibility="public")
+    _, preview = await run(h, "digest preview", h.fake.owner)
+    assert f"🔥 <@{h.bob.id}> — 1 week" in h.fake.render(preview)
