@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ScalarSelect, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactFollowUp
@@ -127,18 +127,19 @@ class FollowUpRepository:
         )
         return affected(result) == 1
 
-    async def led_somewhere(self, venue_id: int) -> int:
-        """How many of the venue's new contacts led somewhere (ix_contact_followup_venue_answer)."""
-        return int(
-            await self.session.scalar(
-                select(func.count()).where(
-                    and_(
-                        ContactFollowUp.venue_id == venue_id,
-                        ContactFollowUp.answer.in_(LED_SOMEWHERE),
-                    )
+    @staticmethod
+    def led_somewhere(venue_id: int) -> ScalarSelect[int]:
+        """How many of the venue's new contacts led somewhere, as a sub-query of the card's
+        one read (ix_contact_followup_venue_answer)."""
+        return (
+            select(func.count())
+            .where(
+                and_(
+                    ContactFollowUp.venue_id == venue_id,
+                    ContactFollowUp.answer.in_(LED_SOMEWHERE),
                 )
             )
-            or 0
+            .scalar_subquery()
         )
 
 
