@@ -528,9 +528,14 @@ class VenueService:
             raise
         return VenueDetails(venue=updated, tags=draft.tags)
 
-    async def details(self, venue: VenueRecord) -> VenueDetails:
-        """The venue, as the command just resolved it (in this guild, listed), with its
-        votes, ratings summary and RIT score."""
+    async def details(self, guild_id: int, venue_id: int) -> VenueDetails:
+        """The venue with its votes, ratings summary and RIT score."""
+        async with self.db.read() as session:
+            return await self._details(session, await load_venue(session, guild_id, venue_id))
+
+    async def details_of(self, venue: VenueRecord) -> VenueDetails:
+        """`details` of a venue a command just resolved (in this guild, listed), without
+        reading the venue again."""
         async with self.db.read() as session:
             return await self._details(session, venue)
 

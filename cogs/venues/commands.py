@@ -183,7 +183,7 @@ class Venues(
     @venue_parameter
     async def show(self, interaction: Interaction, venue: VenueOption) -> None:
         assert interaction.guild_id is not None
-        details = await self.venues.details(venue)
+        details = await self.venues.details_of(venue)
         await interaction.response.send_message(
             embed=venue_embed(language_of(interaction.locale), details)
         )
