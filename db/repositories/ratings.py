@@ -117,6 +117,25 @@ def _ticked(column: Any, bit: int, *when: Any) -> Any:
     return func.coalesce(func.sum(case((and_(column.op("&")(bit) != 0, *when), 1), else_=0)), 0)
 
 
+def _presence(venue_id: int) -> tuple[ScalarSelect[int], ...]:
+    """Members who said "I went" to an occurrence at the venue, members known to have gone,
+    and those of them who went on two different days or more."""
+    attendees = (
+        select(func.count(func.distinct(Rating.member_id)))
+        .where(Rating.venue_id == venue_id, Rating.tier == "attended")
+        .scalar_subquery()
+    )
+    days = (
+        select(Visit.member_id, func.count().label("days"))
+        .where(Visit.venue_id == venue_id)
+        .group_by(Visit.member_id)
+        .subquery()
+    )
+    visitors = select(func.count()).select_from(days).scalar_subquery()
+    returning = select(func.count()).select_from(days).where(days.c.days > 1).scalar_subquery()
+    return attendees, visitors, returning
+
+
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -232,19 +251,6 @@ class RatingRepository:
         in one statement (with `extra` scalar sub-queries, whose values come back as they
         are), then the reported hours for their median."""
         answered = Rating.got.is_not(None)
-        attendees = (
-            select(func.count(func.distinct(Rating.member_id)))
-            .where(Rating.venue_id == venue_id, Rating.tier == "attended")
-            .scalar_subquery()
-        )
-        days = (
-            select(Visit.member_id, func.count().label("days"))
-            .where(Visit.venue_id == venue_id)
-            .group_by(Visit.member_id)
-            .subquery()
-        )
-        visitors = select(func.count()).select_from(days).scalar_subquery()
-        returning = select(func.count()).select_from(days).where(days.c.days > 1).scalar_subquery()
         row = (
             await self.session.execute(
                 select(
@@ -257,9 +263,7 @@ class RatingRepository:
                     func.coalesce(func.sum(case((answered, 1), else_=0)), 0),
                     *(_ticked(Rating.got, bit) for bit in got_bits),
                     *(_ticked(Rating.flags, bit, answered) for bit in flag_bits),
-                    attendees,
-                    visitors,
-                    returning,
+                    *_presence(venue_id),
                     *extra,
                 ).where(Rating.venue_id == venue_id, Rating.latest.is_(True))
             )
