@@ -32,6 +32,7 @@ from db.repositories import (
     VoteRepository,
 )
 from db.repositories.followups import FollowUpRepository
+from db.repositories.hopes import HopeRepository
 from db.repositories.venues import tag_key
 
 NAME_MAX = 100
@@ -529,6 +530,7 @@ class VenueService:
         up, down = await VoteRepository(session).counts(venue.id)
         ratings = RatingRepository(session)
         scorer = await Scorer.of(session, venue.guild_id)
+        hopes = await HopeRepository(session).counts(venue.id)
         return VenueDetails(
             venue=venue,
             upvotes=up,
@@ -540,6 +542,8 @@ class VenueService:
             card=replace(
                 await ratings.card(venue.id, GOT_ALL, FLAG_ALL),
                 led_somewhere=await FollowUpRepository(session).led_somewhere(venue.id),
+                hoped=hopes.members,
+                hopes_met=hopes.met,
             ),
         )
 
