@@ -1,5 +1,4 @@
-"""what members hope to get from a gathering, hopes against what they got per venue, and
-the monthly summaries to hosts and proposers
+"""members' hopes for a gathering, hopes met per venue, monthly summaries to hosts
 
 Revision ID: 0021
 Revises: 0020
