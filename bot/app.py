@@ -35,6 +35,7 @@ EXTENSIONS = (
     "cogs.privacy",
     "cogs.checkback",
     "cogs.followups",
+    "cogs.summaries",
 )
 
 

@@ -11,12 +11,14 @@ from bot.domain.digest import DigestService
 from bot.domain.digest_answers import DigestAnswerService
 from bot.domain.followups import FollowUpService
 from bot.domain.guilds import GuildService
+from bot.domain.hopes import HopeService
 from bot.domain.privacy import PrivacyService
 from bot.domain.profiles import ProfileService
 from bot.domain.ratings import RatingService
 from bot.domain.routines import RoutineService
 from bot.domain.search import SearchService
 from bot.domain.state import BotStateService
+from bot.domain.summaries import SummaryService
 from bot.domain.venues import VenueService
 from bot.domain.visits import VisitService
 from bot.domain.votes import VoteService
@@ -41,6 +43,8 @@ class Services:
     checkbacks: CheckBackService
     followups: FollowUpService
     commitments: CommitmentService
+    hopes: HopeService
+    summaries: SummaryService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = SYSTEM_CLOCK, marker_key: bytes = b"") -> Services:
@@ -61,4 +65,6 @@ class Services:
             checkbacks=CheckBackService(db, clock, marker_key),
             followups=FollowUpService(db, clock),
             commitments=CommitmentService(db, clock),
+            hopes=HopeService(db, clock),
+            summaries=SummaryService(db, clock),
         )

@@ -4,39 +4,35 @@ groups whose one submit records a visit and a rating tied to that occurrence."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import ui
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app import report_error
-from bot.domain.checkback import Ask
-from bot.domain.ranking import (
-    FLAG_CLIQUEY,
-    FLAG_EGO,
-    FLAG_NOTHING_NEW,
-    FLAG_PITCH,
-    GOT_CONTACT,
-    GOT_EXPERIENCE,
-    GOT_SUBSTANCE,
-)
+from bot.domain.checkback import Ask, DueCheckBack, OpenAsk
+from bot.domain.hopes import GOT_KEYS
+from bot.domain.ranking import FLAG_CLIQUEY, FLAG_EGO, FLAG_NOTHING_NEW, FLAG_PITCH
 from bot.domain.rating_history import RatingInput
 from bot.domain.ratings import validate_rating
 from bot.i18n import language_of, number, t
 from cogs.common import services_of
+from cogs.common.hopes import hopes_text
 from cogs.common.render import plain, rated_message
+from cogs.common.schedule import ClaimLoop, ClaimRound
 from cogs.routine_card import interested_ids
-from db.repositories import RatingEntry, VenueRecord
+from db.repositories import RatingEntry
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
 
 log = logging.getLogger(__name__)
 
-GOT = {"substance": GOT_SUBSTANCE, "experience": GOT_EXPERIENCE, "contact": GOT_CONTACT}
+GOT = dict(GOT_KEYS)
 WRONG = {
     "ego": FLAG_EGO,
     "pitch": FLAG_PITCH,
@@ -82,11 +78,11 @@ class CheckBackButton(
                     t(language, "checkback.missed_reply"), ephemeral=True
                 )
                 return
-            venue, last = await service.open_ask(
+            opened = await service.open_ask(
                 interaction.guild_id, self.occurrence_id, interaction.user.id
             )
             await interaction.response.send_modal(
-                CheckBackModal(self.occurrence_id, language, venue, last)
+                CheckBackModal(self.occurrence_id, language, opened)
             )
         except Exception as exc:
             await report_error(interaction, exc)
@@ -103,70 +99,81 @@ def _hours_label(language: str, hours: float) -> str:
     return t(language, "checkback.hours_option", hours=number(language, hours, 1))
 
 
-class CheckBackModal(ui.Modal):
-    """Worth (1–5 in words), hours with travel, what I got, what went wrong, a comment."""
+def _worth_group(language: str, last: RatingEntry | None) -> ui.RadioGroup[CheckBackModal]:
+    return ui.RadioGroup(
+        custom_id="worth",
+        options=[
+            discord.RadioGroupOption(
+                label=t(language, f"checkback.worth.{n}"),
+                value=str(n),
+                default=last is not None and last.worth == n,
+            )
+            for n in range(5, 0, -1)
+        ],
+    )
 
-    def __init__(
-        self, occurrence_id: int, language: str, venue: VenueRecord, last: RatingEntry | None
-    ) -> None:
+
+def _hours_group(language: str, last: RatingEntry | None) -> ui.RadioGroup[CheckBackModal]:
+    return ui.RadioGroup(
+        custom_id="hours",
+        options=[
+            discord.RadioGroupOption(
+                label=_hours_label(language, h),
+                value=str(h),
+                default=last is not None and last.hours == h,
+            )
+            for h in HOURS
+        ],
+    )
+
+
+def _checkboxes(
+    language: str, key: str, values: dict[str, int]
+) -> ui.CheckboxGroup[CheckBackModal]:
+    return ui.CheckboxGroup(
+        custom_id=key,
+        required=False,
+        options=[
+            discord.CheckboxGroupOption(label=t(language, f"checkback.{key}.{value}"), value=value)
+            for value in values
+        ],
+    )
+
+
+class CheckBackModal(ui.Modal):
+    """Worth (1–5 in words), hours with travel, what I got (reminded of what they hoped),
+    what went wrong, a comment."""
+
+    def __init__(self, occurrence_id: int, language: str, opened: OpenAsk) -> None:
         super().__init__(
             title=t(language, "checkback.modal.title"),
             custom_id=f"bp:checkback-modal:{occurrence_id}",
         )
         self.occurrence_id = occurrence_id
-        self.worth: ui.RadioGroup[CheckBackModal] = ui.RadioGroup(
-            custom_id="worth",
-            options=[
-                discord.RadioGroupOption(
-                    label=t(language, f"checkback.worth.{n}"),
-                    value=str(n),
-                    default=last is not None and last.worth == n,
-                )
-                for n in range(5, 0, -1)
-            ],
-        )
-        self.hours: ui.RadioGroup[CheckBackModal] = ui.RadioGroup(
-            custom_id="hours",
-            options=[
-                discord.RadioGroupOption(
-                    label=_hours_label(language, h),
-                    value=str(h),
-                    default=last is not None and last.hours == h,
-                )
-                for h in HOURS
-            ],
-        )
-        self.got: ui.CheckboxGroup[CheckBackModal] = ui.CheckboxGroup(
-            custom_id="got",
-            required=False,
-            options=[
-                discord.CheckboxGroupOption(label=t(language, f"checkback.got.{key}"), value=key)
-                for key in GOT
-            ],
-        )
-        self.wrong: ui.CheckboxGroup[CheckBackModal] = ui.CheckboxGroup(
-            custom_id="wrong",
-            required=False,
-            options=[
-                discord.CheckboxGroupOption(label=t(language, f"checkback.wrong.{key}"), value=key)
-                for key in WRONG
-            ],
-        )
+        self.worth = _worth_group(language, opened.last)
+        self.hours = _hours_group(language, opened.last)
+        self.got = _checkboxes(language, "got", GOT)
+        self.wrong = _checkboxes(language, "wrong", WRONG)
         self.comment: ui.TextInput[CheckBackModal] = ui.TextInput(
             custom_id="comment",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=500,
         )
-        for key, item in (
-            ("worth", self.worth),
-            ("hours", self.hours),
-            ("got", self.got),
-            ("wrong", self.wrong),
-            ("comment", self.comment),
+        hoped = (
+            t(language, "checkback.modal.hoped", hopes=hopes_text(language, opened.hopes))[:100]
+            if opened.hopes
+            else None
+        )
+        for key, item, description in (
+            ("worth", self.worth, None),
+            ("hours", self.hours, None),
+            ("got", self.got, hoped),
+            ("wrong", self.wrong, None),
+            ("comment", self.comment, None),
         ):
-            label = t(language, f"checkback.modal.{key}", name=plain(venue.name))[:45]
-            self.add_item(ui.Label(text=label, component=item))
+            label = t(language, f"checkback.modal.{key}", name=plain(opened.venue.name))[:45]
+            self.add_item(ui.Label(text=label, component=item, description=description))
 
     def answers(self) -> RatingInput:
         checked = validate_rating(
@@ -200,40 +207,29 @@ class CheckBacks(commands.Cog):
     def __init__(self, bot: BonnesPlaces) -> None:
         self.bot = bot
         self.service = bot.services.checkbacks
-        self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
+        self.rounds = ClaimLoop(
+            bot, ClaimRound("check-back", self.service.due, self._claim, self._post)
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(CheckBackButton)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        if not self.scheduler.is_running():
-            self.scheduler.start()
+        self.rounds.start()
 
     async def cog_unload(self) -> None:
-        self.scheduler.cancel()
+        self.rounds.stop()
 
-    @tasks.loop(seconds=60)
-    async def scheduler(self) -> None:
-        """Ask about every occurrence that ended, once, for the guilds this process serves."""
-        now = await self.bot.services.clock.now()
-        guilds = {guild.id: guild for guild in self.bot.guilds}
-        try:
-            due = await self.service.due(list(guilds), now)
-        except Exception:
-            log.exception("could not read the occurrences to ask about")
-            return
-        for item in due:
-            try:
-                if item.event_id is not None:
-                    await self._read_interested(
-                        item.guild_id, item.routine_id, item.occurrence_id, item.event_id
-                    )
-                ask = await self.service.claim(item.guild_id, item.occurrence_id, now)
-                if ask is not None and ask.member_ids:
-                    await self._post(guilds[item.guild_id], ask)
-            except Exception:
-                log.exception("the check-back of occurrence %s failed", item.occurrence_id)
+    async def _claim(self, item: DueCheckBack, now: dt.datetime) -> Ask | None:
+        """Ask about an occurrence that ended, once: Discord's "Interested" list is read
+        once more, then the occurrence claimed; nothing to post when nobody was going."""
+        if item.event_id is not None:
+            await self._read_interested(
+                item.guild_id, item.routine_id, item.occurrence_id, item.event_id
+            )
+        ask = await self.service.claim(item.guild_id, item.occurrence_id, now)
+        return ask if ask is not None and ask.member_ids else None
 
     async def _read_interested(
         self, guild_id: int, routine_id: int, occurrence_id: int, event_id: int
@@ -249,7 +245,11 @@ class CheckBacks(commands.Cog):
                 guild_id, routine_id, occurrence_id, member_ids
             )
 
-    async def _post(self, guild: discord.Guild, ask: Ask) -> None:
+    async def _post(self, ask: Ask) -> None:
+        guild = self.bot.get_guild(ask.guild_id)
+        if guild is None:
+            log.info("the guild of occurrence %s is out of reach", ask.occurrence_id)
+            return
         channel: Any = None
         for channel_id in (ask.thread_id, ask.card_channel_id):
             if channel_id is not None:

@@ -14,6 +14,7 @@ from bot.app import report_error
 from bot.domain.commitments import CHOICES
 from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
+from cogs.common.hopes import hopes_view
 from cogs.common.render import clip, plain
 
 
@@ -93,9 +94,11 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                     t(language, "error.commitment_closed"), ephemeral=True
                 )
                 return
-            chosen = await services_of(interaction).commitments.commit(
+            services = services_of(interaction)
+            chosen = await services.commitments.commit(
                 interaction.guild_id, interaction.user.id, int(values[0])
             )
+            current = await services.hopes.current(chosen.occurrence_id, interaction.user.id)
             await interaction.response.send_message(
                 t(
                     language,
@@ -103,6 +106,7 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                     venue=plain(clip(chosen.venue, 60)),
                     date=f"<t:{int(chosen.starts_at.timestamp())}:f>",
                 ),
+                view=hopes_view(chosen.occurrence_id, language, current),
                 ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

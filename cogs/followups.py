@@ -3,20 +3,22 @@ buttons (a call, a client, a collaboration, nothing yet); the answer is stored o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import ui
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.app import report_error
 from bot.domain.followups import FollowUpAsk
 from bot.i18n import language_of, t
 from cogs.common import services_of
 from cogs.common.render import plain
-from db.repositories.followups import FOLLOWUP_ANSWERS
+from cogs.common.schedule import ClaimLoop, ClaimRound
+from db.repositories.followups import FOLLOWUP_ANSWERS, FollowUpRecord
 
 if TYPE_CHECKING:
     from bot.app import BonnesPlaces
@@ -72,35 +74,22 @@ class FollowUps(commands.Cog):
     def __init__(self, bot: BonnesPlaces) -> None:
         self.bot = bot
         self.service = bot.services.followups
-        self.scheduler.change_interval(seconds=bot.settings.routine_check_seconds)
+        self.rounds = ClaimLoop(
+            bot, ClaimRound("follow-up", self.service.due, self._claim, self._send)
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FollowUpButton)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        if not self.scheduler.is_running():
-            self.scheduler.start()
+        self.rounds.start()
 
     async def cog_unload(self) -> None:
-        self.scheduler.cancel()
+        self.rounds.stop()
 
-    @tasks.loop(seconds=60)
-    async def scheduler(self) -> None:
-        """Ask each due follow-up once, for the guilds this process serves."""
-        now = await self.bot.services.clock.now()
-        try:
-            due = await self.service.due([guild.id for guild in self.bot.guilds], now)
-        except Exception:
-            log.exception("could not read the follow-ups due")
-            return
-        for item in due:
-            try:
-                ask = await self.service.claim(item.id, now)
-                if ask is not None:
-                    await self._send(ask)
-            except Exception:
-                log.exception("the follow-up %s failed", item.id)
+    async def _claim(self, item: FollowUpRecord, now: dt.datetime) -> FollowUpAsk | None:
+        return await self.service.claim(item.id, now)
 
     async def _send(self, ask: FollowUpAsk) -> None:
         language = ask.language or "en"

@@ -16,6 +16,7 @@ from bot.domain.errors import NotFound
 from bot.domain.routine_base import Upcoming
 from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
+from cogs.common.hopes import hopes_view
 from cogs.common.render import COLOUR, clip, plain
 from db.repositories import RoutineRecord
 
@@ -190,6 +191,7 @@ class RoutineButton(
         language = language_of(interaction.locale)
         client = interaction.client
         assert isinstance(client, BonnesPlaces)
+        view: ui.View | None = None
         if self.action == "join":
             record, joined = await services.routines.join(
                 guild.id, self.routine_id, interaction.user.id
@@ -208,22 +210,35 @@ class RoutineButton(
             await interaction.response.send_message(text, ephemeral=True)
             return
         else:
-            going = self.action == "going"
-            upcoming = await sync_interested(
-                client,
-                guild,
-                await services.routines.answer(
-                    guild.id, self.routine_id, interaction.user.id, going
-                ),
-            )
-            date = f"<t:{int(upcoming.occurrence.starts_at.timestamp())}:F>"
-            text = (
-                t(language, "routine.answer.going", date=date, count=upcoming.going)
-                if going
-                else t(language, "routine.answer.not_going", date=date)
-            )
-        await interaction.response.send_message(text, ephemeral=True)
+            upcoming, text, view = await self._rsvp(interaction, client, guild, language)
+        if view is None:
+            await interaction.response.send_message(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, view=view, ephemeral=True)
         await refresh_card(client, guild, upcoming)
+
+    async def _rsvp(
+        self,
+        interaction: discord.Interaction,
+        client: BonnesPlaces,
+        guild: discord.Guild,
+        language: str,
+    ) -> tuple[Upcoming, str, ui.View | None]:
+        """Going this week / Not this week; going, the reply carries the optional "What do
+        you hope to get?" select for that occurrence."""
+        services = client.services
+        going = self.action == "going"
+        answered = await services.routines.answer(
+            guild.id, self.routine_id, interaction.user.id, going
+        )
+        upcoming = await sync_interested(client, guild, answered)
+        date = f"<t:{int(upcoming.occurrence.starts_at.timestamp())}:F>"
+        if not going:
+            return upcoming, t(language, "routine.answer.not_going", date=date), None
+        occurrence_id = answered.occurrence.id
+        current = await services.hopes.current(occurrence_id, interaction.user.id)
+        text = t(language, "routine.answer.going", date=date, count=upcoming.going)
+        return upcoming, text, hopes_view(occurrence_id, language, current)
 
 
 def card_view(routine_id: int, language: str, *, paused: bool = False) -> ui.View:

@@ -25,6 +25,7 @@ from bot.domain.routine_base import (
 from bot.i18n import babel_locale, language_of, t
 from cogs.common import Interaction, services_of
 from cogs.common.choices import WEEKDAY_CHOICES
+from cogs.common.hopes import HopeSelect
 from cogs.common.options import VenueOption, options, parameter, resolved, venue_parameter
 from cogs.common.permissions import is_moderator, require_permissions
 from cogs.common.render import CHOICE_LABEL_MAX, COLOUR, clip, lines_within
@@ -457,5 +458,5 @@ class Routines(
 
 
 async def setup(bot: BonnesPlaces) -> None:
-    bot.add_dynamic_items(RoutineButton)
+    bot.add_dynamic_items(RoutineButton, HopeSelect)
     await bot.add_cog(Routines(bot))

@@ -205,6 +205,9 @@ class Rating(Base):
     got: Mapped[int | None] = mapped_column(SmallInteger)
     #: What went wrong (bit mask of bot.domain.ranking.FLAG_*).
     flags: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    #: What the member hoped to get when they said they were going (bit mask of GOT_*),
+    #: copied from their answer for the occurrence; none when they did not say.
+    hopes: Mapped[int | None] = mapped_column(SmallInteger)
     #: How the member's presence is known: attended (check-back), visit (self-logged), none.
     tier: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id", ondelete="SET NULL"))
@@ -406,6 +409,8 @@ class RoutineRsvp(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger)
     going: Mapped[bool] = mapped_column(Boolean)
     source: Mapped[str] = mapped_column(String(10))
+    #: What the member hopes to get (bit mask of bot.domain.ranking.GOT_*), if they said.
+    hopes: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
@@ -485,6 +490,8 @@ class MemberProfile(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The monthly summary of a routine they host or a venue they proposed, in a DM.
+    summaries: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
@@ -622,3 +629,54 @@ class ContactFollowUp(Base):
     asked_at: Mapped[dt.datetime | None] = mapped_column()
     answer: Mapped[str | None] = mapped_column(String(13))
     answered_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class VenueHopeStats(Base):
+    """Hopes against what members got, kept as check-back answers are written: over each
+    member's latest answer that came with hopes, how many answered and how many got all
+    they hoped for."""
+
+    __tablename__ = "venue_hope_stats"
+
+    venue_id: Mapped[int] = mapped_column(
+        ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
+    )
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    met: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SummaryPlan(Base):
+    """A guild's monthly summaries for one month were planned (insert-or-nothing: once)."""
+
+    __tablename__ = "summary_plan"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    planned_at: Mapped[dt.datetime] = mapped_column()
+
+
+class MonthlySummary(Base):
+    """One private summary of a month's check-back answers to the host of a routine or the
+    proposer of a venue: unique per (recipient, subject, month), claimed by one process
+    (a conditional update after a lease), sent once."""
+
+    __tablename__ = "monthly_summary"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "subject", "subject_id", "month"),
+        CheckConstraint("subject IN ('routine', 'venue')", name="subject"),
+        Index("ix_monthly_summary_pending", "sent_at", "guild_id"),
+        Index("ix_monthly_summary_guild_recipient", "guild_id", "recipient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    recipient_id: Mapped[int] = mapped_column(BigInteger)
+    subject: Mapped[str] = mapped_column(String(7))
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    month: Mapped[dt.date] = mapped_column(Date)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    #: sent, closed (the member's DMs are closed), stopped (they opted out), gone (no longer
+    #: host or proposer), late (not sent within the month's first weeks).
+    outcome: Mapped[str | None] = mapped_column(String(8))

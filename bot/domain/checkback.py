@@ -5,7 +5,7 @@ the RIT score (docs/ranking.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Forbidden, NotFound
@@ -24,6 +24,7 @@ from db.repositories import (
     VisitRepository,
 )
 from db.repositories.checkbacks import CheckBackRepository, DueCheckBack
+from db.repositories.hopes import HopeRepository
 
 #: How long members may answer after the occurrence ended; then the ask expires quietly.
 ANSWER_WINDOW = dt.timedelta(days=3)
@@ -45,6 +46,16 @@ class Ask:
     thread_id: int | None
     card_channel_id: int | None
     language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAsk:
+    """What the form needs: the venue, the member's last rating of it (to pre-fill) and
+    what they hoped to get when they said they were going (to remind them)."""
+
+    venue: VenueRecord
+    last: RatingEntry | None
+    hopes: int | None
 
 
 class CheckBackService:
@@ -95,12 +106,9 @@ class CheckBackService:
                 occurrence_id, channel_id, message_id, await self.clock.now()
             )
 
-    async def open_ask(
-        self, guild_id: int, occurrence_id: int, member_id: int
-    ) -> tuple[VenueRecord, RatingEntry | None]:
-        """The venue of an ask the member may still answer, and their last rating of it (to
-        pre-fill the form); refused when they were not asked, already answered, or it
-        expired."""
+    async def open_ask(self, guild_id: int, occurrence_id: int, member_id: int) -> OpenAsk:
+        """The venue of an ask the member may still answer, their last rating of it and
+        their hopes; refused when they were not asked, already answered, or it expired."""
         now = await self.clock.now()
         async with self.db.read() as session:
             ask = await CheckBackRepository(session).ask(occurrence_id, member_id)
@@ -115,12 +123,14 @@ class CheckBackService:
             if is_proposer(venue, member_id, self.marker_key):
                 raise Forbidden("error.rate_own_venue")
             last = await RatingRepository(session).last(venue.id, member_id)
-        return venue, last
+            hopes = await HopeRepository(session).of(occurrence_id, member_id)
+        return OpenAsk(venue, last, hopes)
 
     async def went(
         self, guild_id: int, occurrence_id: int, member_id: int, answer: RatingInput
     ) -> RateOutcome:
-        """One answer: a visit on the occurrence's day and a rating tied to the occurrence."""
+        """One answer: a visit on the occurrence's day and a rating tied to the occurrence,
+        carrying what the member hoped to get when they said they were going."""
         now = await self.clock.now()
         async with self.db.write() as session:
             checkbacks = CheckBackRepository(session)
@@ -144,11 +154,12 @@ class CheckBackService:
                 now=now,
             )
             visit_id = await visits.id_of(venue.id, member_id, day)
+            hopes = await HopeRepository(session).of(occurrence_id, member_id)
             created = await record_rating(
                 session,
                 venue,
                 member_id,
-                answer,
+                replace(answer, hopes=hopes),
                 Presence("attended", visit_id=visit_id, occurrence_id=occurrence_id),
                 now,
             )
@@ -167,4 +178,4 @@ class CheckBackService:
                 raise Forbidden("error.checkback_closed")
 
 
-__all__ = ["ANSWER_WINDOW", "Ask", "CheckBackService", "DueCheckBack", "NotFound"]
+__all__ = ["ANSWER_WINDOW", "Ask", "CheckBackService", "DueCheckBack", "NotFound", "OpenAsk"]

@@ -9,10 +9,12 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.hopes import hope_delta
 from bot.domain.ranking import GOT_CONTACT, history_weights, rating_value
 from bot.domain.scores import keep_snapshot
 from db.repositories import RatingEntry, RatingRepository, RatingStatsRepository, VenueRecord
 from db.repositories.followups import FollowUpRepository
+from db.repositories.hopes import HopeRepository
 
 #: When a member who met a valuable new contact is asked whether it led somewhere.
 FOLLOW_UP_AFTER = dt.timedelta(days=30)
@@ -31,6 +33,8 @@ class RatingInput:
     comment: str | None = None
     got: int | None = None
     flags: int | None = None
+    #: What the member hoped to get (check-back only; never kept from a last rating).
+    hopes: int | None = None
 
     def keeping(self, last: RatingEntry | None) -> RatingInput:
         """These answers, with what is not answered taken from the last rating."""
@@ -91,6 +95,7 @@ async def record_rating(
         comment=answer.comment,
         got=answer.got,
         flags=flags,
+        hopes=answer.hopes or None,
         tier=presence.tier,
         visit_id=presence.visit_id,
         occurrence_id=presence.occurrence_id,
@@ -98,6 +103,27 @@ async def record_rating(
         value=value,
         log_hours=log_hours,
     )
+    await _shift_sums(session, venue, history, weights, value, answer.hours)
+    await _count_hopes(session, venue, answer, history)
+    if answer.got and answer.got & GOT_CONTACT:
+        await FollowUpRepository(session).schedule(
+            venue.guild_id, venue.id, member_id, now + FOLLOW_UP_AFTER
+        )
+    return not history
+
+
+async def _shift_sums(
+    session: AsyncSession,
+    venue: VenueRecord,
+    history: list[RatingEntry],
+    weights: list[float],
+    value: float,
+    hours: float,
+) -> None:
+    """The older ratings fade to their new weights, and the venue's sums and the guild
+    prior change by exactly the difference."""
+    ratings = RatingRepository(session)
+    log_hours = math.log(hours)
     changes = [
         (entry, new)
         for entry, new in zip(history, weights[1:], strict=True)
@@ -111,7 +137,7 @@ async def record_rating(
     if venue.status == "active":
         if history:
             await stats.add_prior(venue.guild_id, [(history[0].value, history[0].hours)], -1)
-        await stats.add_prior(venue.guild_id, [(value, answer.hours)])
+        await stats.add_prior(venue.guild_id, [(value, hours)])
     await stats.add_venue(
         venue.guild_id,
         venue.id,
@@ -122,8 +148,16 @@ async def record_rating(
         weight_log_hours=weights[0] * log_hours + sum(d * e.log_hours for d, e in delta),
     )
     await keep_snapshot(session, venue.guild_id, [venue.id])
-    if answer.got and answer.got & GOT_CONTACT:
-        await FollowUpRepository(session).schedule(
-            venue.guild_id, venue.id, member_id, now + FOLLOW_UP_AFTER
-        )
-    return not history
+
+
+async def _count_hopes(
+    session: AsyncSession, venue: VenueRecord, answer: RatingInput, history: list[RatingEntry]
+) -> None:
+    """The venue's hopes-against-reality counts, over each member's latest answer with
+    hopes: this answer replaces the member's previous one there, if any."""
+    previous = next((entry for entry in history if entry.hopes), None)
+    delta = hope_delta(
+        answer.hopes, answer.got, (previous.hopes or 0, previous.got) if previous else None
+    )
+    if delta is not None:
+        await HopeRepository(session).count(venue.guild_id, venue.id, *delta)

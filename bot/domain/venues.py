@@ -33,6 +33,7 @@ from db.repositories import (
     VoteRepository,
 )
 from db.repositories.followups import FollowUpRepository
+from db.repositories.hopes import HopeRepository
 from db.repositories.venues import tag_key
 
 NAME_MAX = 100
@@ -546,6 +547,7 @@ class VenueService:
         summary, card, (led_somewhere,) = await ratings.overview(
             venue.id, GOT_ALL, FLAG_ALL, FollowUpRepository.led_somewhere(venue.id)
         )
+        hopes = await HopeRepository(session).counts(venue.id)
         return VenueDetails(
             venue=venue,
             upvotes=up,
@@ -554,7 +556,12 @@ class VenueService:
             ratings=summary,
             score=await scorer.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
-            card=replace(card, led_somewhere=int(led_somewhere or 0)),
+            card=replace(
+                card,
+                led_somewhere=int(led_somewhere or 0),
+                hoped=hopes.members,
+                hopes_met=hopes.met,
+            ),
         )
 
     async def autocomplete(

@@ -83,6 +83,11 @@ def day_text(language: str, day: dt.date) -> str:
     return format_date(day, "long", locale=babel_locale(language))
 
 
+def month_text(language: str, month: dt.date) -> str:
+    """A month and its year: 'October 2027', 'octobre 2027'."""
+    return format_date(month, "LLLL y", locale=babel_locale(language))
+
+
 def time_text(language: str, moment: dt.time) -> str:
     """A time of day as the language writes it: '21:00' in both (the 24-hour clock is the
     rule in France and clear in English)."""

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import discord
 
+from bot.domain.hopes import HOPES_FLOOR, often
 from bot.domain.search import VenueHit
 from bot.domain.venues import VenueDetails
 from bot.i18n import number, t
@@ -108,6 +109,7 @@ def _add_scores(language: str, embed: discord.Embed, details: VenueDetails) -> N
     else:
         embed.add_field(name=t(language, "venue.field.rit"), value=t(language, "venue.unrated"))
     _add_answers(language, embed, details.card)
+    _add_hopes(language, embed, details.card)
     embed.add_field(
         name=t(language, "venue.field.votes"),
         value=t(language, "venue.votes", up=details.upvotes, down=details.downvotes),
@@ -163,6 +165,23 @@ def _add_answers(language: str, embed: discord.Embed, card: VenueCard) -> None:
         value=" · ".join(wrong) or t(language, "venue.wrong.none"),
         inline=False,
     )
+
+
+def _add_hopes(language: str, embed: discord.Embed, card: VenueCard) -> None:
+    """Promise against reality: how many got what they hoped for, from HOPES_FLOOR members
+    who said what they hoped, and a warning when the venue often falls short of hopes or
+    is often flagged a sales pitch ("often": bot.domain.hopes.often)."""
+    lines = []
+    if card.hoped >= HOPES_FLOOR:
+        lines.append(t(language, "venue.hopes", count=card.hopes_met, total=card.hoped))
+    short = card.hoped - card.hopes_met
+    if often(short, card.hoped):
+        lines.append(t(language, "venue.warning.short", count=short, total=card.hoped))
+    pitch = card.flags[WRONG_KEYS.index("pitch")] if card.flags else 0
+    if often(pitch, card.answered):
+        lines.append(t(language, "venue.warning.pitch", count=pitch, total=card.answered))
+    if lines:
+        embed.add_field(name=t(language, "venue.field.hopes"), value="\n".join(lines), inline=False)
 
 
 def removed_embed(language: str, details: VenueDetails, *, rejected: bool = False) -> discord.Embed:

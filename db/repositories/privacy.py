@@ -15,6 +15,7 @@ from db.models import (
     ContactFollowUp,
     DigestAnswer,
     MemberProfile,
+    MonthlySummary,
     Rating,
     Routine,
     RoutineMember,
@@ -25,6 +26,7 @@ from db.models import (
     Vote,
     VoteReaction,
 )
+from db.repositories.hopes import HopeRepository
 from db.repositories.rating_stats import RatingStatsRepository
 from db.repositories.sql import affected
 
@@ -78,6 +80,7 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
             "comment",
             "got",
             "flags",
+            "hopes",
             "tier",
             "visit_id",
             "occurrence_id",
@@ -117,7 +120,7 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
         "routine_answers",
         RoutineRsvp,
         RoutineRsvp.member_id,
-        ("guild_id", "occurrence_id", "going", "source", "updated_at"),
+        ("guild_id", "occurrence_id", "going", "source", "hopes", "updated_at"),
     ),
     (
         "checkback_answers",
@@ -137,7 +140,18 @@ _EXPORT: tuple[tuple[str, type[Any], Any, tuple[str, ...]], ...] = (
         Commitment.member_id,
         ("guild_id", "iso_year", "iso_week", "occurrence_id", "created_at"),
     ),
-    ("profile", MemberProfile, MemberProfile.member_id, ("guild_id", "public", "updated_at")),
+    (
+        "monthly_summaries",
+        MonthlySummary,
+        MonthlySummary.recipient_id,
+        ("guild_id", "subject", "subject_id", "month", "sent_at", "outcome"),
+    ),
+    (
+        "profile",
+        MemberProfile,
+        MemberProfile.member_id,
+        ("guild_id", "public", "summaries", "updated_at"),
+    ),
 )
 
 
@@ -162,6 +176,7 @@ class PrivacyRepository:
         )
         await s.execute(delete(VoteReaction).where(VoteReaction.member_id == member_id))
         await RatingStatsRepository(s).forget_member(member_id)
+        await HopeRepository(s).forget_member(member_id)
         counts = {}
         for name, model in (
             ("ratings", Rating),
@@ -178,6 +193,10 @@ class PrivacyRepository:
         ):
             result = await s.execute(delete(model).where(model.member_id == member_id))
             counts[name] = affected(result)
+        result = await s.execute(
+            delete(MonthlySummary).where(MonthlySummary.recipient_id == member_id)
+        )
+        counts["monthly_summaries"] = affected(result)
         if voted:
             net = (
                 select(func.coalesce(func.sum(Vote.value), 0))

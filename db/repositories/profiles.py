@@ -48,3 +48,30 @@ class ProfileRepository:
                 set_={"public": public, "updated_at": now},
             )
         )
+
+    async def set_summaries(
+        self, guild_id: int, member_id: int, on: bool, now: dt.datetime
+    ) -> None:
+        """Whether the member gets the monthly summaries of what they host or proposed."""
+        await self.session.execute(
+            dialect_insert(self.session, MemberProfile)
+            .values(guild_id=guild_id, member_id=member_id, summaries=on, updated_at=now)
+            .on_conflict_do_update(
+                index_elements=["guild_id", "member_id"],
+                set_={"summaries": on, "updated_at": now},
+            )
+        )
+
+    async def summaries_stopped(self, guild_id: int, member_ids: Iterable[int]) -> set[int]:
+        """Which of these members stopped the monthly summaries in this guild."""
+        wanted = sorted(set(member_ids))
+        if not wanted:
+            return set()
+        found = await self.session.scalars(
+            select(MemberProfile.member_id).where(
+                MemberProfile.guild_id == guild_id,
+                MemberProfile.member_id.in_(wanted),
+                MemberProfile.summaries.is_(False),
+            )
+        )
+        return set(found)

@@ -13,6 +13,7 @@ from sqlalchemy import Float, cast, delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import GuildRatingHours, GuildRatingPrior, Rating, Venue, VenueRatingStats
+from db.repositories.hopes import HopeRepository
 from db.repositories.sql import dialect_insert
 
 
@@ -395,6 +396,7 @@ class RatingStatsRepository:
             await self.session.execute(delete(table))
         for statement in _REBUILD:
             await self.session.execute(text(statement))
+        await HopeRepository(self.session).rebuild()
 
 
 _ACTIVE_LATEST = (

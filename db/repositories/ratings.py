@@ -49,6 +49,8 @@ class RatingEntry:
     log_hours: float
     latest: bool
     created_at: dt.datetime
+    #: What the member hoped to get (GOT_* bits), for a check-back answer that said so.
+    hopes: int | None = None
 
 
 _ENTRY_COLUMNS = (
@@ -69,6 +71,7 @@ _ENTRY_COLUMNS = (
     Rating.log_hours,
     Rating.latest,
     Rating.created_at,
+    Rating.hopes,
 )
 
 
@@ -101,6 +104,9 @@ class VenueCard:
     median_hours: float | None = None
     #: New contacts made at the venue that led somewhere (a call, a client, a collaboration).
     led_somewhere: int = 0
+    #: Members whose latest check-back answer came with hopes, and those who got them all.
+    hoped: int = 0
+    hopes_met: int = 0
 
 
 def _median(values: Sequence[float]) -> float | None:

@@ -67,7 +67,15 @@ async def test_commitment_from_the_digest_becomes_the_kept_streak(harness: Harne
     chosen = await h.fake.click(
         pick, "bp:commit:pick", user=h.bob, component_type=3, values=[option["value"]]
     )
-    assert (await chosen.reply()).content.startswith("Noted: you're going to **Café des Devs**")
+    done = await chosen.reply()
+    assert done.content.startswith("Noted: you're going to **Café des Devs**")
+    # Committing is going: the reply asks, optionally, what bob hopes to get from it.
+    (hopes,) = [c for row in done.components for c in row["components"]]
+    assert hopes["custom_id"] == f"bp:hopes:{option['value']}"
+    hoped = await h.fake.click(
+        done, hopes["custom_id"], user=h.bob, component_type=3, values=["experience"]
+    )
+    assert (await hoped.reply()).content.startswith("Noted: you hope for real experience.")
     assert await commitments(h.database_url) == [(h.bob.id, 2027, 12, int(option["value"]))]
     # A gathering that is not the week's any more is refused, and nothing changes.
     late = await h.fake.click(pick, "bp:commit:pick", user=carol, component_type=3, values=["999"])

@@ -23,6 +23,7 @@ SAME_IN_BOTH = frozenset(
         "venue.votes",
         "venue.criteria",
         "checkback.hours_option",
+        "summary.worth_count",
         "hit.line",
         "digest.new.line",
         "digest.quote.line",
