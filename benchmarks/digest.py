@@ -26,7 +26,7 @@ from typing import Any
 STATE = Path(os.environ.get("DIGEST_BENCH_STATE", "/tmp/bonnes-places-digest-bench.json"))
 SQLITE_FILE = STATE.with_suffix(".db")
 PG_DATABASE = "bonnes_places_digest_bench"
-BIG_REPEATS = 15
+BIG_REPEATS = int(os.environ.get("DIGEST_BENCH_BIG_REPEATS", "15"))
 
 
 def _use_code(directory: str) -> None:

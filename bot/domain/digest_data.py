@@ -48,11 +48,12 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     figures = _visit_figures(
         await StatsRepository(session).visits(guild_id, since=first_week), today
     )
-    kept = await _kept_streaks(session, guild_id, week)
     quoted = await DigestAnswerRepository(session).pending_quotes(
         guild_id, weeks_back(week, QUOTE_WEEKS), week, QUOTES
     )
-    routines, newcomers = await _routines(session, config, since, now)
+    routines, newcomers, any_routine = await _routines(session, config, since, now)
+    # Without a routine there is no occurrence, so no commitment and no past gathering.
+    kept = await _kept_streaks(session, guild_id, week) if any_routine else []
     # The digest names only members who made their profile public (private is the default).
     public = await ProfileRepository(session).public_among(
         guild_id,
@@ -80,7 +81,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
         history=figures.history,
         quotes=[_quote(q, public) for q in quoted],
         quote_ids=tuple(q.answer_id for q in quoted),
-        last_week=await last_week(session, guild_id, now),
+        last_week=await last_week(session, guild_id, now) if any_routine else [],
     )
 
 
@@ -128,14 +129,16 @@ async def _top(
 
 async def _routines(
     session: AsyncSession, config: GuildConfig, since: dt.datetime, now: dt.datetime
-) -> tuple[list[RoutineLine], list[tuple[int, int]]]:
+) -> tuple[list[RoutineLine], list[tuple[int, int]], bool]:
     """This week's occurrences, most going first (a skipped date left out), then the
-    routines paused since the last digest, so each pause is told once; and who joined a
-    routine since the last digest (routine id, member id)."""
+    routines paused since the last digest, so each pause is told once; who joined a
+    routine since the last digest (routine id, member id); and whether the guild has any
+    routine at all."""
     guild_id = config.guild_id
-    routines = await DigestReads(session).routines(guild_id, ROUTINES)
+    found = await DigestReads(session).routines(guild_id, ROUTINES)
+    routines = [r for r in found if r.active]
     if not routines:
-        return [], []
+        return [], [], bool(found)
     repository = RoutineRepository(session)
     known = await repository.occurrences_between(guild_id, now, now + dt.timedelta(days=7))
     newcomers = await repository.joined_since(guild_id, since)
@@ -154,7 +157,7 @@ async def _routines(
         if status != "cancelled":
             going.append(dataclasses.replace(line, starts_at=starts_at, going=count))
     going.sort(key=lambda line: (-line.going, line.starts_at or now, line.routine_id))
-    return going + paused, newcomers
+    return going + paused, newcomers, True
 
 
 async def _kept_streaks(

@@ -59,6 +59,8 @@ class DigestRoutine:
     title: str | None
     paused_at: dt.datetime | None
     members: int
+    #: False when its venue was removed (or awaits approval): not a gathering to show.
+    active: bool = True
 
 
 class DigestReads:
@@ -183,8 +185,9 @@ class DigestReads:
         return [FreshVenue(name, city, kind) for name, city, kind, _ in rows], total
 
     async def routines(self, guild_id: int, limit: int) -> list[DigestRoutine]:
-        """The guild's routines at active venues, by weekday and time, with how many
-        members joined each."""
+        """The guild's routines, by weekday and time, with how many members joined each
+        and whether their venue is active (none at all: the guild has no gathering to
+        tell, past or coming)."""
         members = (
             select(func.count())
             .where(RoutineMember.routine_id == Routine.id)
@@ -200,9 +203,10 @@ class DigestReads:
                 Routine.title,
                 Routine.paused_at,
                 members,
+                Venue.status == "active",
             )
             .join(Venue, Venue.id == Routine.venue_id)
-            .where(Routine.guild_id == guild_id, Venue.status == "active")
+            .where(Routine.guild_id == guild_id)
             .order_by(Routine.weekday, Routine.local_time, Routine.id)
             .limit(limit)
         )

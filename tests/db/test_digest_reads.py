@@ -69,6 +69,7 @@ async def test_a_digest_reads_each_section_in_one_statement(db: Database) -> Non
         await DigestService(db).gather(GUILD, NOW)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
-    # The configuration, new proposals, visits, streaks, quotes, routines, the prior, the
-    # best places and last week's gatherings: nothing per venue, per member or per row.
-    assert len(statements) <= 9, "\n\n".join(statements)
+    # The configuration, new proposals, visits, quotes, routines, the prior and the best
+    # places: nothing per venue, per member or per row; without a routine, no streak nor
+    # past gathering to read.
+    assert len(statements) <= 7, "\n\n".join(statements)
