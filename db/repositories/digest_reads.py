@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, extract, func, literal, select
+from sqlalchemy import Float, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -100,7 +100,8 @@ class DigestReads:
         """A timestamp column as (fractional) days, on the scale of `_days_of`."""
         if self.sqlite:
             return func.julianday(column, type_=Float)
-        return cast(extract("epoch", column), Float) / 86400.0
+        # date_part is double precision; EXTRACT would compute a numeric for every row.
+        return func.date_part("epoch", column, type_=Float) / 86400.0
 
     def _days_of(self, moment: dt.datetime) -> float:
         days = moment.timestamp() / 86400
@@ -124,17 +125,30 @@ class DigestReads:
         exponent = (self._days(Rating.created_at) - literal(self._days_of(now), Float)) * (
             math.log(2) / half_life_days
         )
-        weight = Rating.weight * func.exp(case((exponent > 0, 0.0), else_=exponent))
-        sums = (
+        # A rating dated after `now` is not faded (its age counts as 0).
+        smallest = func.min if self.sqlite else func.least
+        faded = (
             select(
-                Rating.venue_id.label("venue_id"),
-                func.count(func.distinct(Rating.member_id)).label("raters"),
-                func.sum(weight).label("weight"),
-                func.sum(weight * Rating.value).label("weight_value"),
-                func.sum(weight * Rating.log_hours).label("weight_log_hours"),
+                Rating.venue_id,
+                Rating.member_id,
+                (Rating.weight * func.exp(smallest(exponent, 0.0))).label("w"),
+                Rating.value,
+                Rating.log_hours,
             )
             .where(Rating.guild_id == guild_id, Rating.created_at >= since)
-            .group_by(Rating.venue_id)
+            .cte("faded")
+            # Each rating's fading computed once, not once per sum that uses it.
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        sums = (
+            select(
+                faded.c.venue_id.label("venue_id"),
+                func.count(func.distinct(faded.c.member_id)).label("raters"),
+                func.sum(faded.c.w).label("weight"),
+                func.sum(faded.c.w * faded.c.value).label("weight_value"),
+                func.sum(faded.c.w * faded.c.log_hours).label("weight_log_hours"),
+            )
+            .group_by(faded.c.venue_id)
             .subquery()
         )
         rit = rit_expression(order, sums.c.weight, sums.c.weight_value, sums.c.weight_log_hours)
