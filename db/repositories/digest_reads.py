@@ -138,7 +138,7 @@ class DigestReads:
             .where(Rating.guild_id == guild_id, Rating.created_at >= since)
             .cte("faded")
             # Each rating's fading computed once, not once per sum that uses it.
-            .prefix_with("MATERIALIZED", dialect="postgresql")
+            .prefix_with("MATERIALIZED")
         )
         sums = (
             select(
