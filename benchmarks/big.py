@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from benchmarks.seed import _derived
 from bot.domain.digest import DigestService, compose_digest
 from bot.domain.text import fold, normalize_name
 from db.engine import Database
 from db.models import VENUE_KINDS, Rating, Venue
+from db.repositories import RatingStatsRepository
 from tests.fakediscord import FakeDiscord, Guild, User
 
 BIG_GUILD_ID = (1 << 62) + 4242
@@ -107,6 +109,7 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
                 "updated_at": moment,
             }
         )
+    rating_rows = [_derived(row) for row in rating_rows]
     db = Database(url)
     try:
         for model, rows in ((Venue, venue_rows), (Rating, rating_rows)):
@@ -114,6 +117,8 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
             for start in range(0, len(rows), CHUNK):
                 async with db.write_engine.begin() as connection:
                     await connection.execute(insert(table), rows[start : start + CHUNK])
+        async with db.write() as session:  # the ranking's sums, as the bot keeps them
+            await RatingStatsRepository(session).rebuild()
         if db.is_sqlite:
             async with db.write() as session:
                 await session.execute(text("ANALYZE"))

@@ -163,7 +163,7 @@ class Digests(
                 raise
             raise DomainError("error.digest_no_answer") from exc
         self.bot.metrics.digests.labels("posted").inc()
-        posted = DigestPosted(channel.id, message.id, digest.venue_ids)
+        posted = DigestPosted(channel.id, message.id, digest.venue_ids, digest.quoted_ids)
         try:
             await self.service.record(run, posted, now)
         except Exception:

@@ -1,6 +1,7 @@
 """My IRL this week, under the digest: "I commit to one gathering this week" opens a select of
-the coming week's gatherings; the choice is the member's commitment for that week. Both are
-dynamic items, so they answer after a restart."""
+the coming week's gatherings; the choice is the member's commitment for that week, and
+counts them as going on the routine's card at once. Both are dynamic items, so they answer
+after a restart."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 import discord
 from discord import ui
 
-from bot.app import report_error
+from bot.app import BonnesPlaces, report_error
 from bot.domain.commitments import CHOICES
 from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
 from cogs.common.hopes import hopes_view
 from cogs.common.render import clip, plain
+from cogs.routine_card import refresh_card, sync_interested
 
 
 class CommitButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:commit"):
@@ -110,8 +112,18 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                 ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+            await _refresh_routine_card(interaction, chosen.routine_id)
         except Exception as exc:
             await report_error(interaction, exc)
+
+
+async def _refresh_routine_card(interaction: discord.Interaction, routine_id: int) -> None:
+    """Committing is going: the routine's card counts the member at once, as its own
+    Going button does (with Discord's "Interested" list read the same way)."""
+    client, guild = interaction.client, interaction.guild
+    assert isinstance(client, BonnesPlaces) and guild is not None
+    upcoming = await client.services.routines.upcoming(guild.id, routine_id)
+    await refresh_card(client, guild, await sync_interested(client, guild, upcoming))
 
 
 __all__ = ["CommitButton", "CommitSelect"]

@@ -523,7 +523,8 @@ class DigestRun(Base):
 
 class DigestAnswer(Base):
     """A member's answer to a digest's question, given in the thread under it; quoted in
-    the next digest only once its author agreed (consented_at)."""
+    a following digest only once its author agreed (consented_at), and by one digest only
+    (quoted_year, quoted_week)."""
 
     __tablename__ = "digest_answer"
     __table_args__ = (
@@ -540,6 +541,9 @@ class DigestAnswer(Base):
     text: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     consented_at: Mapped[dt.datetime | None] = mapped_column()
+    #: The ISO week of the posted digest that quoted it: no other digest quotes it again.
+    quoted_year: Mapped[int | None] = mapped_column(SmallInteger)
+    quoted_week: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 class Commitment(Base):

@@ -39,6 +39,7 @@ from db.repositories import (
     DigestRunRepository,
     GuildConfigRepository,
 )
+from db.repositories.digest_answers import DigestAnswerRepository
 
 __all__ = [
     "COMPONENTS_MAX",
@@ -139,6 +140,8 @@ class DigestPosted:
     channel_id: int
     message_id: int
     venue_ids: tuple[int, ...]
+    #: The answers it quoted: no later digest quotes them again.
+    answer_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +356,9 @@ class DigestService:
                     message_id=outcome.message_id,
                     venue_ids=outcome.venue_ids,
                     now=now,
+                )
+                await DigestAnswerRepository(session).mark_quoted(
+                    outcome.answer_ids, (run.iso_year, run.iso_week)
                 )
                 log.info(
                     "posted the digest of guild %s for week %s-W%s",

@@ -23,7 +23,7 @@ COMPONENTS_MAX = 40
 #: Budgets that keep the largest digest within TEXT_MAX.
 TITLE_MAX, DESCRIPTION_MAX, FOOTER_MAX = 150, 200, 100
 TOP_MAX, NEW_MAX, STREAKS_MAX, QUESTION_MAX, QUOTES_MAX = 800, 250, 300, 200, 300
-QUOTE_MAX, LAST_MAX, LAST_LINE_MAX = 150, 350, 250
+QUOTE_MAX, LAST_MAX, LAST_LINE_MAX, PAUSED_MAX = 150, 450, 250, 200
 #: Gatherings shown with their Going button (each a Section: 3 components); the rest are
 #: counted in "and N more".
 GATHERINGS_SHOWN, GATHERING_LINE_MAX = 5, 150
@@ -66,7 +66,8 @@ class RoutineLine:
     title: str | None
     members: int
     joined: tuple[int, ...]
-    #: This week's occurrence, and how many go; None for a routine paused this week.
+    #: This week's occurrence, and how many go; None for a routine paused since the
+    #: last digest (told under last week).
     starts_at: dt.datetime | None = None
     going: int = 0
     paused: bool = False
@@ -101,11 +102,15 @@ class DigestData:
     irl_members: int = 0
     streaks: Sequence[tuple[int, int]] = ()  # (member id, weeks)
     history: Sequence[tuple[IsoWeek, float]] = ()  # oldest first
-    #: Last week's answers to the question whose authors agreed to be quoted: (the
-    #: author when their profile is public, else None; the answer).
+    #: Answers to the last weeks' questions whose authors agreed to be quoted and that no
+    #: digest quoted yet: (the author when their profile is public, else None; the answer).
     quotes: Sequence[tuple[int | None, str]] = ()
+    #: The answers behind `quotes`, in the same order.
+    quote_ids: Sequence[int] = ()
     #: Last week's gatherings, most went first.
     last_week: Sequence[PastLine] = ()
+    #: The routines paused since the last digest (told once, under last week).
+    paused: Sequence[RoutineLine] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +123,8 @@ class DigestSection:
 
 @dataclass(frozen=True, slots=True)
 class DigestGathering:
-    """One line of "this week": an occurrence with its Going button, or (without a
-    routine id) a routine paused this week."""
+    """One line of "this week": an occurrence with its Going button (a line without a
+    routine id has no button)."""
 
     routine_id: int | None
     text: str
@@ -144,6 +149,8 @@ class Digest:
     #: The Rate buttons under the best places, one per numbered venue.
     rate_label: str = ""
     commit_label: str = ""
+    #: The answers the digest quotes in full (those cut for room wait for the next one).
+    quoted_ids: tuple[int, ...] = ()
 
     def total_length(self) -> int:
         """Characters of text the layout shows, headings aside."""
@@ -162,17 +169,22 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
-    """As many whole lines as fit in `limit`, then "and N more" for the rest."""
+def _lines_kept(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> tuple[str, int]:
+    """As many whole lines as fit in `limit`, then "and N more" for the rest; and how
+    many lines were kept."""
     kept: list[str] = []
     for index, line in enumerate(lines):
         rest = len(lines) - index - 1
         tail = "\n" + more(rest) if rest else ""
         candidate = "\n".join([*kept, line])
         if len(candidate + tail) > limit:
-            return "\n".join([*kept, more(len(lines) - index)])[:limit]
+            return "\n".join([*kept, more(len(lines) - index)])[:limit], len(kept)
         kept.append(line)
-    return "\n".join(kept)
+    return "\n".join(kept), len(kept)
+
+
+def _lines_within(lines: Sequence[str], limit: int, more: Callable[[int], str]) -> str:
+    return _lines_kept(lines, limit, more)[0]
 
 
 def _top_section(language: str, top: Sequence[TopVenue], escape: Escape) -> DigestSection:
@@ -226,11 +238,20 @@ def _past_line(language: str, past: PastLine, escape: Escape) -> str:
     return _clip(line, LAST_LINE_MAX)
 
 
-def _last_section(language: str, last: Sequence[PastLine], escape: Escape) -> DigestSection:
-    lines = [_past_line(language, past, escape) for past in last]
-    return DigestSection(
-        t(language, "digest.last"), _lines_within(lines, LAST_MAX, _more(language))
+def _last_section(
+    language: str, last: Sequence[PastLine], paused: Sequence[RoutineLine], escape: Escape
+) -> DigestSection:
+    """The gatherings that took place, then the routines paused since the last digest,
+    each told once; the pauses keep their room when the gatherings are cut."""
+    told = _lines_within(
+        [_routine_line(language, routine, escape) for routine in paused],
+        PAUSED_MAX,
+        _more(language),
     )
+    room = LAST_MAX - (len(told) + 1 if told else 0)
+    lines = [_past_line(language, past, escape) for past in last]
+    value = "\n".join(part for part in (_lines_within(lines, room, _more(language)), told) if part)
+    return DigestSection(t(language, "digest.last"), value)
 
 
 def _new_section(language: str, data: DigestData, escape: Escape) -> DigestSection:
@@ -269,7 +290,8 @@ def _gatherings(
 
 
 def _routine_line(language: str, routine: RoutineLine, escape: Escape) -> str:
-    """This week's date and number going; a routine paused this week, once, as such."""
+    """This week's date and number going; a routine paused since the last digest, once,
+    as such."""
     venue = escape(_clip(routine.venue, 60))
     if routine.paused:
         return t(language, "digest.routine.paused", venue=venue)
@@ -314,7 +336,8 @@ def _irl_section(language: str, member_streaks: Sequence[tuple[int, int]]) -> Di
 
 def _quotes_section(
     language: str, quotes: Sequence[tuple[int | None, str]], escape: Escape
-) -> DigestSection:
+) -> tuple[DigestSection, int]:
+    """The quotes, and how many of them fit whole."""
     lines = [
         t(
             language,
@@ -324,9 +347,8 @@ def _quotes_section(
         )
         for member, text in quotes
     ]
-    return DigestSection(
-        t(language, "digest.quotes"), _lines_within(lines, QUOTES_MAX, _more(language))
-    )
+    value, shown = _lines_kept(lines, QUOTES_MAX, _more(language))
+    return DigestSection(t(language, "digest.quotes"), value), shown
 
 
 def _numbered(sections: Sequence[DigestSection]) -> int:
@@ -360,16 +382,18 @@ def compose_digest(
         description = t(language, "digest.no_hours")
     top = list(data.top[: len(NUMBER_EMOJIS)])
     sections: list[DigestSection] = []
-    if data.last_week:
-        sections.append(_last_section(language, data.last_week, escape))
+    if data.last_week or data.paused:
+        sections.append(_last_section(language, data.last_week, data.paused, escape))
     if top:
         sections.append(_top_section(language, top, escape))
     if data.new_venues:
         sections.append(_new_section(language, data, escape))
     if data.streaks or data.routines:
         sections.append(_irl_section(language, data.streaks))
+    quoted = 0
     if data.quotes:
-        sections.append(_quotes_section(language, data.quotes, escape))
+        section, quoted = _quotes_section(language, data.quotes, escape)
+        sections.append(section)
     question = t(language, f"digest.question.{(data.week[0] * 53 + data.week[1]) % QUESTIONS}")
     sections.append(DigestSection(t(language, "digest.question"), _clip(question, QUESTION_MAX)))
     gatherings, more = _gatherings(language, data.routines, escape)
@@ -391,6 +415,7 @@ def compose_digest(
         going_label=t(language, "digest.going"),
         rate_label=t(language, "rate.button"),
         commit_label=t(language, "digest.commit"),
+        quoted_ids=tuple(data.quote_ids[:quoted]),
     )
     assert digest.total_length() <= TEXT_MAX - TEXT_MARGIN, digest.total_length()
     return digest

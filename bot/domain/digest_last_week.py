@@ -30,21 +30,19 @@ async def last_week(session: AsyncSession, guild_id: int, now: dt.datetime) -> l
     past = await repository.took_place(guild_id, now - dt.timedelta(days=7), now, PAST_READ)
     if not past:
         return []
-    ids = [p.occurrence_id for p in past]
-    going = await repository.going(ids)
-    answered = await repository.answered(ids)
     by_occurrence: dict[int, list[GatheringAnswer]] = defaultdict(list)
-    for answer in await repository.answers(guild_id, ids, past[0].starts_at):
-        by_occurrence[answer.occurrence_id].append(answer)
+    if any(p.went for p in past):
+        ids = [p.occurrence_id for p in past]
+        for answer in await repository.answers(guild_id, ids, past[0].starts_at):
+            by_occurrence[answer.occurrence_id].append(answer)
     lines = []
     for p in past:
-        answers, went = answered.get(p.occurrence_id, (0, 0))
         line = PastLine(
             p.starts_at,
             p.venue,
             p.title,
-            went if answers else going.get(p.occurrence_id, 0),
-            confirmed=answers > 0,
+            p.went if p.answered else p.going,
+            confirmed=p.answered > 0,
         )
         told = by_occurrence.get(p.occurrence_id, [])
         if len(told) >= ANSWERS_FLOOR:

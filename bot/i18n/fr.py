@@ -508,7 +508,7 @@ MESSAGES: dict[str, str | dict[str, str]] = {
     "digest.thread.opener": "Votre réponse ici pourra être citée dans le récapitulatif de la semaine prochaine, seulement si vous êtes d'accord. Cliquez sur **Répondre** pour l'écrire.",
     "digest.button.answer": "Répondre",
     "digest.answer.modal.title": "Votre dernier bon moment",
-    "digest.answer.modal.label": "Où, quand, et qu'est-ce qui en valait la peine ?",
+    "digest.answer.modal.label": "Où, quand, et pourquoi ça valait le coup ?",
     "digest.answer.posted": "💬 {member} :\n> {text}",
     "digest.answer.thanks": "Merci ! Votre réponse est dans le fil. Cliquez sur « Me citer dans le prochain récap » si vous acceptez qu'elle soit citée dans le récapitulatif de la semaine prochaine.",
     "digest.button.consent": "Me citer dans le prochain récap",

@@ -20,6 +20,7 @@ class UpcomingGathering:
     starts_at: dt.datetime
     venue: str
     title: str | None
+    routine_id: int
 
 
 class CommitmentRepository:
@@ -31,7 +32,13 @@ class CommitmentRepository:
     ) -> list[UpcomingGathering]:
         """The guild's scheduled occurrences starting in [start, end), earliest first."""
         rows = await self.session.execute(
-            select(RoutineOccurrence.id, RoutineOccurrence.starts_at, Venue.name, Routine.title)
+            select(
+                RoutineOccurrence.id,
+                RoutineOccurrence.starts_at,
+                Venue.name,
+                Routine.title,
+                Routine.id,
+            )
             .join(Routine, Routine.id == RoutineOccurrence.routine_id)
             .join(Venue, Venue.id == Routine.venue_id)
             .where(

@@ -1,13 +1,38 @@
-"""Answers to the digest's question, and their authors' consent to be quoted."""
+"""Answers to the digest's question, their authors' consent to be quoted, and which a
+digest quoted already."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import DigestAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class PendingQuote:
+    answer_id: int
+    member_id: int
+    text: str
+
+
+def _week_at_least(week: tuple[int, int]) -> Any:
+    return or_(
+        DigestAnswer.iso_year > week[0],
+        and_(DigestAnswer.iso_year == week[0], DigestAnswer.iso_week >= week[1]),
+    )
+
+
+def _week_before(week: tuple[int, int]) -> Any:
+    return or_(
+        DigestAnswer.iso_year < week[0],
+        and_(DigestAnswer.iso_year == week[0], DigestAnswer.iso_week < week[1]),
+    )
 
 
 class DigestAnswerRepository:
@@ -47,19 +72,35 @@ class DigestAnswerRepository:
             .values(consented_at=consented_at)
         )
 
-    async def consented(
-        self, guild_id: int, week: tuple[int, int], limit: int
-    ) -> list[tuple[int, str]]:
-        """(member id, text) of the week's answers whose authors agreed, first agreed first."""
+    async def pending_quotes(
+        self, guild_id: int, first_week: tuple[int, int], week: tuple[int, int], limit: int
+    ) -> list[PendingQuote]:
+        """Answers to the questions of the weeks from `first_week` until before `week`
+        whose authors agreed to be quoted and that no other digest than `week`'s quoted,
+        first agreed first (so `week`'s digest reads the same after it was posted)."""
         rows = await self.session.execute(
-            select(DigestAnswer.member_id, DigestAnswer.text)
+            select(DigestAnswer.id, DigestAnswer.member_id, DigestAnswer.text)
             .where(
                 DigestAnswer.guild_id == guild_id,
-                DigestAnswer.iso_year == week[0],
-                DigestAnswer.iso_week == week[1],
+                _week_at_least(first_week),
+                _week_before(week),
                 DigestAnswer.consented_at.is_not(None),
+                or_(
+                    DigestAnswer.quoted_year.is_(None),
+                    and_(DigestAnswer.quoted_year == week[0], DigestAnswer.quoted_week == week[1]),
+                ),
             )
             .order_by(DigestAnswer.consented_at, DigestAnswer.id)
             .limit(limit)
         )
-        return [(member_id, text) for member_id, text in rows]
+        return [PendingQuote(*row) for row in rows]
+
+    async def mark_quoted(self, answer_ids: Sequence[int], week: tuple[int, int]) -> None:
+        """The answers `week`'s posted digest quoted: no other digest quotes them."""
+        if not answer_ids:
+            return
+        await self.session.execute(
+            update(DigestAnswer)
+            .where(DigestAnswer.id.in_(list(answer_ids)), DigestAnswer.quoted_year.is_(None))
+            .values(quoted_year=week[0], quoted_week=week[1])
+        )

@@ -21,6 +21,10 @@ class PastGathering:
     starts_at: dt.datetime
     venue: str
     title: str | None
+    #: How many said they were going; answers to the check-back, and "I went" ones.
+    going: int = 0
+    answered: int = 0
+    went: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +45,21 @@ class GatheringRepository:
         self, guild_id: int, start: dt.datetime, end: dt.datetime, limit: int
     ) -> list[PastGathering]:
         """The guild's occurrences that started in [start, end) and ended by `end`, not
-        cancelled, earliest first."""
+        cancelled, earliest first, with how many said they were going and how many
+        answered the check-back (and said "I went"), in one statement: the counts are
+        read by the keys that lead with the occurrence."""
+        occurrence = RoutineOccurrence.id
+        going = (
+            select(func.count())
+            .where(RoutineRsvp.occurrence_id == occurrence, RoutineRsvp.going.is_(True))
+            .scalar_subquery()
+        )
+        answered = select(func.count()).where(
+            CheckBackAsk.occurrence_id == occurrence, CheckBackAsk.answer.is_not(None)
+        )
+        went = select(func.count()).where(
+            CheckBackAsk.occurrence_id == occurrence, CheckBackAsk.answer == "went"
+        )
         rows = await self.session.execute(
             select(
                 RoutineOccurrence.id,
@@ -49,6 +67,9 @@ class GatheringRepository:
                 RoutineOccurrence.starts_at,
                 Venue.name,
                 Routine.title,
+                going,
+                answered.scalar_subquery(),
+                went.scalar_subquery(),
             )
             .join(Routine, Routine.id == RoutineOccurrence.routine_id)
             .join(Venue, Venue.id == Routine.venue_id)
@@ -63,28 +84,6 @@ class GatheringRepository:
             .limit(limit)
         )
         return [PastGathering(*row) for row in rows]
-
-    async def going(self, occurrence_ids: Sequence[int]) -> dict[int, int]:
-        """How many said they were going, per occurrence."""
-        rows = await self.session.execute(
-            select(RoutineRsvp.occurrence_id, func.count())
-            .where(RoutineRsvp.occurrence_id.in_(list(occurrence_ids)), RoutineRsvp.going)
-            .group_by(RoutineRsvp.occurrence_id)
-        )
-        return {occurrence_id: count for occurrence_id, count in rows}
-
-    async def answered(self, occurrence_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        """(answers, "I went" answers) of the check-back, per occurrence."""
-        went = func.count().filter(CheckBackAsk.answer == "went")
-        rows = await self.session.execute(
-            select(CheckBackAsk.occurrence_id, func.count(), went)
-            .where(
-                CheckBackAsk.occurrence_id.in_(list(occurrence_ids)),
-                CheckBackAsk.answer.is_not(None),
-            )
-            .group_by(CheckBackAsk.occurrence_id)
-        )
-        return {occurrence_id: (answers, yes) for occurrence_id, answers, yes in rows}
 
     async def answers(
         self, guild_id: int, occurrence_ids: Sequence[int], since: dt.datetime

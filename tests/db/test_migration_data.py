@@ -140,3 +140,72 @@ def test_failed_digests_stored_as_text_get_their_message_key(empty_database_url:
         ("digest.error.discord", '{"status": 500}', "500 Internal Server Error"),
         (None, None, None),
     ]
+
+
+def test_answers_quoted_before_the_upgrade_are_never_quoted_again(
+    empty_database_url: str,
+) -> None:
+    """The digest of week 11 quoted the first two answers to week 10's question agreed
+    before it was posted; the others, and week 11's, are still to quote."""
+    url = empty_database_url
+    upgrade_sync(url, "0020")
+    posted_11 = NOW + dt.timedelta(days=7)
+    run = (
+        "INSERT INTO digest_run (id, guild_id, iso_year, iso_week, claimed_at, posted_at, "
+        "attempts, venue_ids) VALUES (:id, 7, 2026, :week, :at, :at, 1, '[]')"
+    )
+    answer = (
+        "INSERT INTO digest_answer (id, guild_id, iso_year, iso_week, member_id, text, "
+        "created_at, consented_at) VALUES (:id, 7, 2026, :week, :member, 'Un bon moment', "
+        ":at, :consented)"
+    )
+    answers = [  # (week, agreed, minutes before week 11's digest)
+        (10, True, 60),
+        (10, True, 120),
+        (10, True, 30),  # agreed third: the digest quoted two
+        (10, True, -60),  # agreed after the digest was posted
+        (10, False, 90),
+        (11, True, -30),  # week 11's question: for week 12's digest
+    ]
+    asyncio.run(
+        _execute(
+            url,
+            (run, {"id": 1, "week": 10, "at": NOW}),
+            (run, {"id": 2, "week": 11, "at": posted_11}),
+            *(
+                (
+                    answer,
+                    {
+                        "id": i,
+                        "week": week,
+                        "member": 100 + i,
+                        "at": NOW,
+                        "consented": posted_11 - dt.timedelta(minutes=before) if agreed else None,
+                    },
+                )
+                for i, (week, agreed, before) in enumerate(answers, 1)
+            ),
+        )
+    )
+
+    upgrade_sync(url)
+
+    async def quoted() -> list[tuple[object, ...]]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.execute(
+                    text("SELECT id, quoted_year, quoted_week FROM digest_answer ORDER BY id")
+                )
+                return [tuple(row) for row in rows]
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(quoted()) == [
+        (1, 2026, 11),
+        (2, 2026, 11),
+        (3, None, None),
+        (4, None, None),
+        (5, None, None),
+        (6, None, None),
+    ]

@@ -1,7 +1,8 @@
 """My IRL this week: the digest's commitment button opens a select of the coming week's
 gatherings (after a restart too); the choice is stored for the member's week, counts as
-going, and becomes a kept week of the streak, on /profile and in the next digest (public
-profiles only), once the member answers "I went" to the check-back."""
+going (the routine's card counts them at once), and becomes a kept week of the streak, on
+/profile and in the next digest (public profiles only), once the member answers "I went" to
+the check-back."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from db.engine import Database
 from db.models import Commitment
 from tests.e2e.harness import Harness, eventually
 from tests.e2e.helpers import EPHEMERAL, propose, run, venue_id_of
+from tests.e2e.test_routine_events import card_value
 from tests.fakediscord import Message
 
 TUESDAY = dt.datetime(2027, 3, 16, 10, 0, tzinfo=dt.UTC)
@@ -102,3 +104,44 @@ async def test_commitment_from_the_digest_becomes_the_kept_streak(harness: Harne
     await run(h, "profile", h.bob, visibility="public")
     _, preview = await run(h, "digest preview", h.fake.owner)
     assert f"🔥 <@{h.bob.id}> — 1 week" in h.fake.render(preview)
+
+
+async def test_committing_counts_the_member_on_the_routine_card_at_once(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    await run(h, "settings", h.fake.owner, timezone="Europe/Paris")
+    venue = venue_id_of(await propose(h, name="Café des Devs"))
+    before = len(h.fake.channel_messages(h.general))
+    await run(h, "routine create", h.alice, venue=venue, weekday=0, time="18:30", title=None)
+    card = (await h.fake.wait_for_message(h.general, before + 1))[-1]
+    channel = await h.fake.create_channel(h.guild, "digest")
+    await run(h, "digest setup", h.fake.owner, channel=channel, weekday=1, hour=9)
+    await run(h, "digest send", h.fake.owner)
+    (digest,) = h.fake.channel_messages(channel)
+
+    def going() -> str:
+        latest = next(m for m in h.fake.channel_messages(h.general) if m.id == card.id)
+        return card_value(latest, "Going this week")
+
+    assert going() == "0 going"
+    pick = await (await h.fake.click(digest, "bp:commit", user=h.bob)).reply()
+    (select_menu,) = [c for row in pick.components for c in row["components"]]
+    (option,) = select_menu["options"]
+    chosen = await h.fake.click(
+        pick, "bp:commit:pick", user=h.bob, component_type=3, values=[option["value"]]
+    )
+    await chosen.reply()
+
+    async def counted(text: str) -> bool:
+        return going() == text
+
+    # The card counts bob at once, as its own Going button would.
+    await eventually(lambda: counted("1 going"), timeout=5)
+    click = await h.fake.click(digest, "bp:commit", user=h.alice)
+    pick = await click.reply()
+    chosen = await h.fake.click(
+        pick, "bp:commit:pick", user=h.alice, component_type=3, values=[option["value"]]
+    )
+    await chosen.reply()
+    await eventually(lambda: counted("2 going"), timeout=5)

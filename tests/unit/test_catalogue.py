@@ -100,3 +100,13 @@ def test_the_check_catches_what_it_is_for() -> None:
     assert not BARE_PREPOSITION.search("Votre note {name:de**} est enregistrée")
     assert not BARE_PREPOSITION.search("de {min} à {max}")
     assert DECIMAL_POINT.search("par ex. 1.5") and ISO_DATE.search("le 2026-11-29")
+
+
+def test_form_titles_and_labels_fit_discord() -> None:
+    """Discord refuses a form whose title or field label is over 45 characters: the
+    member could not open it at all."""
+    for language, catalogue in CATALOGUES.items():
+        for key, message in catalogue.items():
+            if ".modal." in key:
+                for form in forms(message):
+                    assert len(form) <= 45, (language, key, form)

@@ -38,7 +38,6 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
                 tuple(10**18 + j for j in range(8)),
                 dt.datetime(2026, 11, 23 + i % 7, 18, 30, tzinfo=dt.UTC),
                 1000 - i,
-                i % 5 == 4,
                 routine_id=i + 1,
             )
             for i in range(count)
@@ -48,6 +47,11 @@ def full_data(name_length: int = 100, count: int = 30) -> DigestData:
         streaks=[(10**18 + i, 52) for i in range(3)],
         history=[((2026, 41 + i), float(i)) for i in range(8)],
         quotes=[(10**18, "Q" * 500), (None, "R" * 500)],
+        quote_ids=(1, 2),
+        paused=[
+            RoutineLine(i % 7, dt.time(18, 30), long, None, 0, (), None, 0, True)
+            for i in range(count)
+        ],
         last_week=[
             PastLine(
                 dt.datetime(2026, 11, 16 + i % 7, 18, 30, tzinfo=dt.UTC),
@@ -73,6 +77,8 @@ def test_largest_possible_digest_fits_discord_limits() -> None:
         assert digest_view(digest).total_children_count <= COMPONENTS_MAX
         assert [s.name for s in digest.sections][-2] in ("Your good moments", "Vos bons moments")
         assert digest.venue_ids == (1, 2, 3, 4, 5)
+        # The second quote does not fit whole: it is not counted as quoted, and waits.
+        assert digest.quoted_ids == (1,)
 
 
 @settings(max_examples=50)
@@ -127,23 +133,24 @@ def test_quiet_week() -> None:
     assert digest.venue_ids == ()
 
 
-def test_gatherings_by_date_and_number_going_and_a_pause() -> None:
+def test_gatherings_by_date_and_number_going_and_a_pause_under_last_week() -> None:
     starts = dt.datetime(2026, 11, 27, 19, 0, tzinfo=dt.UTC)
     data = DigestData(
         week=(2026, 48),
         week_start=dt.date(2026, 11, 23),
-        routines=[
-            RoutineLine(4, dt.time(19), "Chez *Vendredi*", "Apéro", 4, (), starts, 2),
-            RoutineLine(1, dt.time(12), "Chez Mardi", None, 2, (), None, 0, True),
-        ],
+        routines=[RoutineLine(4, dt.time(19), "Chez *Vendredi*", "Apéro", 4, (), starts, 2)],
+        paused=[RoutineLine(1, dt.time(12), "Chez Mardi", None, 2, (), None, 0, True)],
     )
     french = compose_digest(data, "fr", escape=lambda text: text.replace("*", "\\*"))
-    assert [g.routine_id for g in french.gatherings] == [0, None]
+    assert [g.routine_id for g in french.gatherings] == [0]
     assert [g.text for g in french.gatherings] == [
         f"<t:{int(starts.timestamp())}:f> · **Chez \\*Vendredi\\*** · 2 participants · Apéro",
-        "⏸️ **Chez Mardi** est en pause : personne n'est venu trois semaines de suite. "
-        "/routine reprendre le relance.",
     ]
+    (last,) = [s for s in french.sections if s.name == "La semaine dernière"]
+    assert last.value == (
+        "⏸️ **Chez Mardi** est en pause : personne n'est venu trois semaines de suite. "
+        "/routine reprendre le relance."
+    )
     english = compose_digest(data, "en")
     assert english.gatherings[0].text == (
         f"<t:{int(starts.timestamp())}:f> · **Chez *Vendredi*** · 2 going · Apéro"

@@ -66,12 +66,8 @@ def busy() -> DigestData:
         ],
         new_venues=[NewVenue("Atelier Python", "Lyon", "workshop")],
         new_venue_count=1,
-        routines=[
-            _gathering(0, 5),
-            _gathering(1, 2),
-            _gathering(2, 0),
-            _gathering(3, 0, paused=True),
-        ],
+        routines=[_gathering(0, 5), _gathering(1, 2), _gathering(2, 0)],
+        paused=[_gathering(3, 0, paused=True)],
         irl_hours=17.5,
         irl_members=6,
         streaks=[(10**17 + 1, 4), (10**17 + 2, 2)],
@@ -100,6 +96,7 @@ def cut() -> DigestData:
         history=data.history,
         quotes=[(10**17, "Très long souvenir " * 20), (None, "Un autre " * 30)],
         last_week=[_past(i, 20 - i, told=True) for i in range(12)],
+        paused=[_gathering(i, 0, paused=True) for i in range(4)],
     )
 
 
