@@ -1,23 +1,20 @@
 """Many realistic guilds (25 channels and 17 roles each) connected at once: the bot's
-memory and its start -> ready time, with one shard and with four (`--fleet N`)."""
+memory and its start -> ready time, with one shard and with four (`--fleet N`).
+
+    .venv/bin/python -m benchmarks.fleet [--guilds 10000] [--shards 1] [--max-concurrency 16]
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import os
-import signal
-import sys
-import tempfile
-import time
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
+from benchmarks.harness import BotProcess, bot_env, sqlite_url
 from tests.fakediscord import FakeDiscord
 
-ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = 25
 ROLES = 17
-READY_TIMEOUT = 0.2
 
 
 @dataclass
@@ -30,13 +27,6 @@ class FleetResult:
     identify_spread_seconds: float
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def build(fake: FakeDiscord, guilds: int) -> None:
     for index in range(guilds):
         guild = fake.add_guild(f"Server {index}")
@@ -46,63 +36,38 @@ def build(fake: FakeDiscord, guilds: int) -> None:
             fake.add_role(guild, f"role {role}", 0)
 
 
-async def start_bot(env: dict[str, str]) -> tuple[asyncio.subprocess.Process, float]:
-    """`python -m bot` until it logs "ready as"; the seconds that took, without the
-    READY_TIMEOUT discord.py waits after the last guild."""
-    started = time.perf_counter()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=tempfile.mkdtemp(),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    assert process.stdout is not None
-    while True:
-        line = (await asyncio.wait_for(process.stdout.readline(), 300)).decode()
-        if not line:
-            raise RuntimeError("the bot stopped before it was ready")
-        if "ready as" in line:
-            break
-    return process, time.perf_counter() - started - READY_TIMEOUT
-
-
-async def stop_bot(process: asyncio.subprocess.Process) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        await asyncio.wait_for(process.communicate(), 30)
-    except TimeoutError:
-        process.kill()
-
-
 async def measure(guilds: int, shards: int, max_concurrency: int = 16) -> FleetResult:
+    """Start the bot on `guilds` guilds (SQLite; the database is not read at start): the
+    seconds to ready, and the memory it holds a second later."""
     fake = await FakeDiscord().start()
     fake.max_concurrency = max_concurrency
     try:
         build(fake, guilds)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD", "METRICS_"))
-        }
-        env.update(
-            fake.env(),
-            DATABASE_URL=f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/fleet.db",
-            GUILD_READY_TIMEOUT=str(READY_TIMEOUT),
-            SHARD_COUNT=str(shards),
-            LOG_LEVEL="INFO",
-            PYTHONPATH=str(ROOT),
-        )
-        process, seconds = await start_bot(env)
+        env = bot_env(fake, sqlite_url("fleet"), SHARD_COUNT=str(shards))
+        bot = await BotProcess.start(env)
         try:
             await asyncio.sleep(1.0)  # let the last allocations settle
-            memory = rss_mb(process.pid)
+            memory = bot.rss_mb()
         finally:
-            await stop_bot(process)
+            await bot.stop()
         stamps = [s.identified_at for s in fake.sessions.values()]
         spread = max(stamps) - min(stamps) if stamps else float("nan")
     finally:
         await fake.stop()
-    return FleetResult(guilds, shards, max_concurrency, seconds, memory, spread)
+    return FleetResult(guilds, shards, max_concurrency, bot.start_seconds, memory, spread)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--guilds", type=int, default=10_000)
+    parser.add_argument("--shards", type=int, default=1)
+    parser.add_argument("--max-concurrency", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    for _ in range(args.runs):
+        result = asyncio.run(measure(args.guilds, args.shards, args.max_concurrency))
+        print(asdict(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

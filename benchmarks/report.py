@@ -14,14 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.big import DEADLINE_MS
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
+from benchmarks.harness import percentile
 
 
 @dataclass
@@ -40,6 +33,8 @@ class Result:
     #: the skewed guild (`--big-guild`), and many realistic guilds (`--fleet`)
     big: dict[str, Any] = field(default_factory=dict)
     fleet: list[dict[str, Any]] = field(default_factory=list)
+    #: the first reconciliation of votes with Discord after start (the bot's log line)
+    reconcile: dict[str, Any] = field(default_factory=dict)
 
     def summary(self, name: str) -> tuple[float, float, int]:
         values = self.latencies[name]
@@ -47,6 +42,17 @@ class Result:
 
 
 HISTORY = Path(__file__).with_name("history.md")
+
+
+def _reconciled(found: dict[str, Any]) -> str:
+    if not found:
+        return "Reconciliation with Discord after start: not finished by the end of the run."
+    return (
+        f"Reconciliation with Discord after start (the recent announcements, which the fake "
+        f"shows with the seeded votes as reactions): {found['messages']} messages, "
+        f"{found['requests']} requests, {found['changes']} changes, {found['seconds']:.0f} s "
+        f"(at most 25 requests/s)."
+    )
 
 
 def markdown(
@@ -107,6 +113,8 @@ def markdown(
             f"{v['committed']} committed ({exact}), "
             f"{v['committed_per_second']:.0f}/s; event -> committed p50 "
             f"{v['p50_ms']:.0f} ms, p99 {v['p99_ms']:.0f} ms.",
+            "",
+            _reconciled(result.reconcile),
             "",
             f"Digest composition (gather + compose, no chart): {result.digest['guilds']} "
             f"guilds, p50 {result.digest['p50_ms']:.1f} ms, p99 "

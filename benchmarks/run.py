@@ -13,60 +13,39 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import random
 import secrets
-import signal
-import socket
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
 
 from benchmarks.big import BIG_GUILD_ID, BigBench, seed_big_guild
 from benchmarks.fleet import measure as measure_fleet
-from benchmarks.report import Result, chart, markdown, percentile
+from benchmarks.harness import (
+    ROOT,
+    BotProcess,
+    World,
+    bot_env,
+    database_url,
+    epoch,
+    free_port,
+    percentile,
+)
+from benchmarks.report import Result, chart, markdown
 from benchmarks.scrape import scrape, summary
 from benchmarks.seed import Seeded, seed
 from bot.domain.digest import DigestService, compose_digest
 from bot.domain.search import SearchService
-from bot.settings import normalize_database_url
 from db.engine import Database
 from tests.fakediscord import FakeDiscord, User
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 #: (shards, max_concurrency) of each `--fleet` measurement.
 FLEET_RUNS = ((1, 16), (4, 16), (4, 1))
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
-def _epoch(value: Any) -> float:
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.timestamp()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 class Bench:
@@ -91,9 +70,9 @@ class Bench:
                 big_guild = self.fake.add_guild(
                     "Big", guild_id=BIG_GUILD_ID, general_id=BIG_GUILD_ID + 1
                 )
-            process = await self._start_bot()
+            bot = await self._start_bot()
             try:
-                self.result.rss_ready_mb = rss_mb(process.pid)
+                self.result.rss_ready_mb = bot.rss_mb()
                 await self._latencies()
                 if big is not None:
                     other = self.seeded.guild_ids[0]
@@ -108,14 +87,11 @@ class Bench:
                     self.result.big = asdict(outcome)
                 await self._votes()
                 await self._digest_posting()
-                self.result.rss_end_mb = rss_mb(process.pid)
+                self.result.rss_end_mb = bot.rss_mb()
                 self.result.metrics = summary(await scrape(self.metrics_port))
+                self.result.reconcile = await bot.reconciled(0)
             finally:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), 30)
-                except TimeoutError:
-                    process.kill()
+                await bot.stop()
             await self._digest_composition()
             await self._plans()
         finally:
@@ -123,57 +99,18 @@ class Bench:
         return self.result
 
     def _world(self, seeded: Seeded) -> None:
-        self.guilds = {}
-        for guild_id in seeded.guild_ids:
-            guild = self.fake.add_guild(
-                f"Guild {guild_id % 10000}", guild_id=guild_id, general_id=guild_id + 1
-            )
-            self.guilds[guild_id] = guild
-        self.members = {
-            guild_id: [User(id=m, username=f"m{m % 100000}") for m in members]
-            for guild_id, members in seeded.members_by_guild.items()
-        }
+        """The guilds, and the recent announcements with the seeded votes as reactions:
+        reconciliation at start reads what the database holds."""
+        self.world = World.build(self.fake, seeded)
+        self.guilds = self.world.guilds
+        self.members: dict[int, list[User]] = self.world.members
 
-    async def _start_bot(self) -> asyncio.subprocess.Process:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD"))
-        }
-        env.update(
-            self.fake.env(),
-            DATABASE_URL=self.url,
-            GUILD_READY_TIMEOUT="0.2",
-            LOG_LEVEL="INFO",
-            PYTHONPATH=str(ROOT),
-            METRICS_PORT=str(self.metrics_port),
+    async def _start_bot(self) -> BotProcess:
+        bot = await BotProcess.start(
+            bot_env(self.fake, self.url, METRICS_PORT=str(self.metrics_port)), timeout=120
         )
-        started = time.perf_counter()
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tempfile.mkdtemp(),
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        assert process.stdout is not None
-        while True:
-            line = (await asyncio.wait_for(process.stdout.readline(), 120)).decode()
-            if not line:
-                raise RuntimeError("the bot stopped before it was ready")
-            if "ready as" in line:
-                break
-        # ready waits GUILD_READY_TIMEOUT after the last GUILD_CREATE: not start-up work.
-        self.result.start_seconds = time.perf_counter() - started - 0.2
-        asyncio.get_running_loop().create_task(self._drain(process))
-        return process
-
-    async def _drain(self, process: asyncio.subprocess.Process) -> None:
-        assert process.stdout is not None
-        while await process.stdout.readline():
-            pass
+        self.result.start_seconds = bot.start_seconds
+        return bot
 
     def _pick(self) -> tuple[int, Any, User, int]:
         guild_id = self.rng.choice(self.seeded.guild_ids)
@@ -289,7 +226,6 @@ class Bench:
         db = Database(self.url)
         start_id = 9_000_000_000_000_000_000
         announcements = self.seeded.announcements
-        venue_guild = {v: g for g, vs in self.seeded.venue_ids_by_guild.items() for v in vs}
         venues = self.rng.sample(sorted(announcements), min(500, len(announcements)))
         sent: dict[tuple[int, int], float] = {}
         total = int(rate * seconds)
@@ -299,37 +235,10 @@ class Bench:
             if delay > 0:
                 await asyncio.sleep(delay)
             venue = venues[index % len(venues)]
-            guild_id = venue_guild[venue]
             member = start_id + index
+            self.world.voter(member)
             sent[(venue, member)] = time.time()
-            await self.fake.dispatch(
-                guild_id,
-                "MESSAGE_REACTION_ADD",
-                {
-                    "user_id": str(member),
-                    "channel_id": str(guild_id + 1),
-                    "message_id": str(announcements[venue]),
-                    "guild_id": str(guild_id),
-                    "member": {
-                        "user": {
-                            "id": str(member),
-                            "username": "voter",
-                            "discriminator": "0",
-                            "avatar": None,
-                            "bot": False,
-                        },
-                        "roles": [],
-                        "joined_at": "2026-01-01T00:00:00+00:00",
-                        "deaf": False,
-                        "mute": False,
-                        "flags": 0,
-                    },
-                    "emoji": {"id": None, "name": "👍"},
-                    "burst": False,
-                    "type": 0,
-                },
-                1 << 10,
-            )
+            await self.world.react(venue, member, "👍", added=True)
         send_seconds = time.perf_counter() - began
         committed: dict[tuple[int, int], float] = {}
         deadline = time.perf_counter() + 60
@@ -340,7 +249,7 @@ class Bench:
                     text("SELECT venue_id, member_id, created_at FROM vote WHERE member_id >= :m"),
                     {"m": start_id},
                 )
-                committed = {(v, m): _epoch(at) for v, m, at in rows}
+                committed = {(v, m): epoch(at) for v, m, at in rows}
         await db.dispose()
         latencies = [(committed[k] - sent[k]) * 1000 for k in sent if k in committed]
         last = max(committed.values()) if committed else float("nan")
@@ -446,41 +355,14 @@ class Bench:
             await db.dispose()
 
 
-async def postgres_url(base: str) -> str | None:
-    import asyncpg
-
-    url = make_url(normalize_database_url(base).render_as_string(hide_password=False))
-    name = "bonnes_places_bench"
-    try:
-        connection = await asyncpg.connect(
-            host=url.host,
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            database=url.database,
-        )
-    except OSError:
-        return None
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 async def main_async(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     results = []
     for backend in filter(None, args.backends.split(",")):
-        if backend == "sqlite":
-            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
-        else:
-            found = await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
-            if found is None:
-                print("PostgreSQL is not reachable: skipped")
-                continue
-            url = found
+        url = await database_url(backend, "bonnes_places_bench")
+        if url is None:
+            print("PostgreSQL is not reachable: skipped")
+            continue
         print(f"{backend}: seeding and running", flush=True)
         bench = Bench(
             backend, url, args.scale, args.repeats, big=args.big_scale if args.big_guild else 0.0

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert, text
 
@@ -128,6 +128,8 @@ class Seeded:
     members_by_guild: dict[int, list[int]]
     announcements: dict[int, int]  # venue id -> announcement message id
     seconds: float
+    #: venue id -> (member, value) of its votes, each a reaction on its announcement
+    votes_by_venue: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> Seeded:
@@ -227,6 +229,7 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
             )
         rating_rows = [_derived(row) for row in rating_rows]
         vote_rows, seen_votes = [], set()
+        votes_by_venue: dict[int, list[tuple[int, int]]] = {}
         net: dict[int, int] = {}
         while len(vote_rows) < sizes["votes"]:
             venue = rng.randrange(1, sizes["venues"] + 1)
@@ -236,12 +239,14 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
                 continue
             seen_votes.add((venue, member, value))
             net[venue] = net.get(venue, 0) + value
+            votes_by_venue.setdefault(venue, []).append((member, value))
             vote_rows.append(
                 {
                     "guild_id": guild_of[venue],
                     "venue_id": venue,
                     "member_id": member,
                     "value": value,
+                    "on_announcement": True,
                     "created_at": now,
                 }
             )
@@ -289,7 +294,14 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
                 await connection.execute(text("ANALYZE"))
     finally:
         await db.dispose()
-    return Seeded(guild_ids, venues_by_guild, members, announcements, time.perf_counter() - started)
+    return Seeded(
+        guild_ids,
+        venues_by_guild,
+        members,
+        announcements,
+        time.perf_counter() - started,
+        votes_by_venue,
+    )
 
 
 def _derived(row: dict) -> dict:

@@ -5,196 +5,86 @@ reconciling votes with Discord after a crash.
         [--rates 2000,5000,10000] [--seconds 10] [--removals 0.3]
 
 Against the seeded database (benchmarks/seed.py) and the real bot (`python -m bot`) on the
-local fake Discord. For each rate, reaction events go to 500 announcements: each adds a
-distinct member's 👍, and a share of them is removed again shortly after. The run is
-exact when the stored votes are exactly the reactions left; event -> commit is measured on
-the adds (each row's `created_at`, stamped in the writer's transaction); the ceiling is
-events over the time until the stored votes were exact. Then the bot is killed (-9) in the
-middle of a storm and started again: reconciliation re-reads the recent announcements'
-reactions; its requests and seconds are read from the bot's log line.
+local fake Discord, whose recent announcements carry the seeded votes as reactions
+(benchmarks/harness.py). For each rate, reaction events go to 500 recent announcements:
+each adds a distinct member's 👍, and a share of them is removed again shortly after. The
+run is exact when the stored votes are exactly the reactions left; event -> commit is
+measured on the adds (each row's `created_at`, stamped in the writer's transaction); the
+ceiling is events over the time until the stored votes were exact. Then the bot is killed
+(-9) in the middle of a storm and started again: reconciliation re-reads the recent
+announcements' reactions; its requests and seconds are read from the bot's log line.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
-import signal
+import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from benchmarks.run import DEFAULT_POSTGRES, Bench, _epoch, percentile
+from benchmarks.harness import BotProcess, World, bot_env, database_url, epoch, percentile
 from benchmarks.seed import seed
 from db.engine import Database
-from tests.fakediscord import FakeDiscord, Message, User
+from tests.fakediscord import FakeDiscord
 
-ROOT = Path(__file__).resolve().parents[1]
-DISCORD_EPOCH_MS = 1_420_070_400_000
 FIRST_VOTER = 9_000_000_000_000_000_000
-RECONCILED = re.compile(
-    r"reconciled the votes of (\d+) messages with Discord: (\d+) requests, (\d+) changes, "
-    r"([\d.]+) s"
-)
+#: Requests a second reconciliation makes at most (cogs/venues/reconcile.py).
+RECONCILE_RATE = 25
 
 
-def recent(message_id: int, days: float = 14.0) -> bool:
-    created_ms = (message_id >> 22) + DISCORD_EPOCH_MS
-    return time.time() * 1000 - created_ms < days * 86_400_000
+class VoteBench:
+    def __init__(self, backend: str, url: str, scale: float) -> None:
+        self.backend, self.url, self.scale = backend, url, scale
+        self.rng = random.Random(7)
 
-
-class VoteBench(Bench):
     async def run_votes(self, rates: list[int], seconds: float, removals: float) -> dict[str, Any]:
-        self.seeded = await seed(self.url, scale=self.scale)
-        self.fake = await FakeDiscord().start()
+        seeded = await seed(self.url, scale=self.scale)
+        fake = await FakeDiscord().start()
         self.voter = FIRST_VOTER
         report: dict[str, Any] = {"backend": self.backend, "runs": []}
         try:
-            self._world(self.seeded)
-            self._messages()
-            report["announcements_recent"] = sum(1 for m in self.messages.values() if recent(m.id))
-            process, lines = await self._start()
-            budget = 30 + report["announcements_recent"] * 2 / 25 * 2
-            report["start_reconcile"] = await self._reconciled(lines, budget)
+            self.world = World.build(fake, seeded)
+            fresh = sorted(self.world.announcements)
+            self.targets = self.rng.sample(fresh, min(500, len(fresh)))
+            self.reacted: dict[int, set[int]] = {venue: set() for venue in self.targets}
+            report["announcements_recent"] = len(fresh)
+            # Two listings a message (👍 and 👎), paced: the time reconciliation may take.
+            budget = 60 + 2 * len(fresh) / RECONCILE_RATE * 2
+            env = bot_env(fake, self.url)
+            bot = await BotProcess.start(env)
+            report["start_reconcile"] = await bot.reconciled(budget)
             try:
                 for rate in rates:
-                    report["runs"].append(await self._storm(rate, seconds, removals))
+                    report["runs"].append(await self._storm(rate, seconds, removals, bot))
                     print(f"  {self.backend} {report['runs'][-1]}", flush=True)
-                await self._storm(rates[-1], seconds / 2, removals, wait=False)
+                report["rss_mb"] = round(bot.rss_mb())
+                await self._storm(rates[-1], seconds / 2, removals, bot, wait=False)
             finally:
-                process.send_signal(signal.SIGKILL)  # mid-storm
-                await process.wait()
+                await bot.kill()  # mid-storm
             expected = self._expected()
-            process, lines = await self._start()
+            bot = await BotProcess.start(env)
             try:
-                report["crash_reconcile"] = await self._reconciled(lines, budget)
+                report["crash_reconcile"] = await bot.reconciled(budget)
                 report["crash_exact"] = await self._stored() == expected
             finally:
-                process.send_signal(signal.SIGTERM)
-                await process.wait()
+                await bot.stop()
         finally:
-            await self.fake.stop()
+            await fake.stop()
         print(f"  {self.backend} {report}", flush=True)
         return report
 
-    def _messages(self) -> None:
-        """The announcements in the fake: the 500 the storms vote on, and every recent one
-        (reconciliation reads those)."""
-        venue_guild = {v: g for g, vs in self.seeded.venue_ids_by_guild.items() for v in vs}
-        announcements = self.seeded.announcements
-        # Recent ones, so that reconciliation after the crash covers them.
-        fresh = sorted(v for v, m in announcements.items() if recent(m))
-        self.targets = self.rng.sample(fresh, min(500, len(fresh)))
-        wanted = set(fresh)
-        bot = self.fake.bot_user.id
-        self.messages: dict[int, Message] = {}
-        for venue in wanted:
-            guild_id = venue_guild[venue]
-            message = Message(
-                id=announcements[venue],
-                channel_id=guild_id + 1,
-                guild_id=guild_id,
-                author=self.fake.bot_user,
-                reactions={"👍": [bot], "👎": [bot]},
-            )
-            self.fake.messages[message.id] = message
-            self.messages[venue] = message
-        self.venue_guild = venue_guild
-        self.reacted: dict[int, set[int]] = {venue: set() for venue in self.targets}
-
-    async def _start(self) -> tuple[asyncio.subprocess.Process, list[str]]:
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD"))
-        }
-        env.update(
-            self.fake.env(),
-            DATABASE_URL=self.url,
-            GUILD_READY_TIMEOUT="0.2",
-            LOG_LEVEL="INFO",
-            PYTHONPATH=str(ROOT),
-        )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=tempfile.mkdtemp(),
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        lines: list[str] = []
-        ready = asyncio.Event()
-
-        async def read() -> None:
-            assert process.stdout is not None
-            while line := (await process.stdout.readline()).decode():
-                lines.append(line)
-                if "ready as" in line:
-                    ready.set()
-
-        asyncio.get_running_loop().create_task(read())
-        await asyncio.wait_for(ready.wait(), 120)
-        return process, lines
-
-    async def _reconciled(self, lines: list[str], timeout: float) -> dict[str, Any]:
-        """The first reconciliation pass's figures, from the bot's log."""
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            for line in lines:
-                found = RECONCILED.search(line)
-                if found:
-                    messages, requests, changes, seconds = found.groups()
-                    return {
-                        "messages": int(messages),
-                        "requests": int(requests),
-                        "changes": int(changes),
-                        "seconds": float(seconds),
-                    }
-            await asyncio.sleep(0.2)
-        return {}
-
-    def _event(self, venue: int, member: int, added: bool) -> dict[str, Any]:
-        guild_id = self.venue_guild[venue]
-        data: dict[str, Any] = {
-            "user_id": str(member),
-            "channel_id": str(guild_id + 1),
-            "message_id": str(self.seeded.announcements[venue]),
-            "guild_id": str(guild_id),
-            "emoji": {"id": None, "name": "👍"},
-            "burst": False,
-            "type": 0,
-        }
-        if added:
-            data["member"] = {
-                "user": {
-                    "id": str(member),
-                    "username": "voter",
-                    "discriminator": "0",
-                    "avatar": None,
-                    "bot": False,
-                },
-                "roles": [],
-                "joined_at": "2026-01-01T00:00:00+00:00",
-                "deaf": False,
-                "mute": False,
-                "flags": 0,
-            }
-        return data
-
     async def _storm(
-        self, rate: int, seconds: float, removals: float, *, wait: bool = True
+        self, rate: int, seconds: float, removals: float, bot: BotProcess, *, wait: bool = True
     ) -> dict[str, Any]:
-        """`rate` events a second for `seconds`: adds, and removals of earlier adds."""
+        """`rate` events a second for `seconds`: adds, and removals of earlier adds. Besides
+        the rate reached, the bot's CPU time per event: what the rate could be with a core
+        of its own, whatever else the machine runs."""
         total = int(rate * seconds)
+        cpu = bot.cpu_seconds()
         sent: dict[tuple[int, int], float] = {}
         added: list[tuple[int, int]] = []
         removed = 0
@@ -207,24 +97,21 @@ class VoteBench(Bench):
             if added and self.rng.random() < removals:
                 venue, member = added.pop(self.rng.randrange(len(added)))
                 self.reacted[venue].discard(member)
-                self.messages[venue].reactions["👍"].remove(member)
                 sent.pop((venue, member), None)
                 removed += 1
-                event, data = "MESSAGE_REACTION_REMOVE", self._event(venue, member, False)
+                await self.world.react(venue, member, "👍", added=False)
             else:
                 venue, member = self.targets[index % len(self.targets)], self.voter
                 self.voter += 1
-                self.fake.users[member] = User(id=member, username="voter")
+                self.world.voter(member)
                 self.reacted[venue].add(member)
-                self.messages[venue].reactions["👍"].append(member)
                 added.append((venue, member))
                 sent[(venue, member)] = time.time()
-                event, data = "MESSAGE_REACTION_ADD", self._event(venue, member, True)
-            await self.fake.dispatch(self.venue_guild[venue], event, data, 1 << 10)
+                await self.world.react(venue, member, "👍", added=True)
         send_seconds = time.perf_counter() - began
         if not wait:
             return {}
-        expected = {k for k in sent}
+        expected = set(sent)
         stored: set[tuple[int, int]] = set()
         stamps: dict[tuple[int, int], float] = {}
         exact_at = float("nan")
@@ -236,6 +123,7 @@ class VoteBench(Bench):
                 exact_at = time.perf_counter()
                 break
             await asyncio.sleep(0.2)
+        cpu = bot.cpu_seconds() - cpu
         latencies = [(stamps[k] - sent[k]) * 1000 for k in sent if k in stamps]
         return {
             "rate": rate,
@@ -246,6 +134,7 @@ class VoteBench(Bench):
             "events_per_second": round(total / (exact_at - began)) if stored == expected else 0,
             "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
             "p99_ms": round(percentile(latencies, 99), 1) if latencies else None,
+            "bot_cpu_us_per_event": round(cpu / total * 1e6),
         }
 
     async def _stamps(self, first_member: int) -> dict[tuple[int, int], float]:
@@ -259,7 +148,7 @@ class VoteBench(Bench):
                     ),
                     {"m": first_member},
                 )
-                return {(v, m): _epoch(at) for v, m, at in rows}
+                return {(v, m): epoch(at) for v, m, at in rows}
         finally:
             await db.dispose()
 
@@ -270,46 +159,27 @@ class VoteBench(Bench):
         return {(venue, member) for venue, members in self.reacted.items() for member in members}
 
 
-async def postgres_url(base: str) -> str | None:
-    """A fresh database of this benchmark's own (other benchmarks may run meanwhile)."""
-    import asyncpg
-
-    url = make_url(base)
-    name = "bonnes_places_bench_votes"
-    try:
-        connection = await asyncpg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, database=url.database
-        )
-    except OSError:
-        return None
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 def markdown(reports: list[dict[str, Any]], title: str) -> str:
     """One table of storms per backend, then reconciliation."""
     lines = [f"### {title}", ""]
     lines += [
         "| database | offered events/s | removals | exact | events/s until exact "
-        "| event -> commit p50 / p99 ms |",
-        "|---|---|---|---|---|---|",
+        "| event -> commit p50 / p99 ms | bot CPU per event µs |",
+        "|---|---|---|---|---|---|---|",
     ]
     for report in reports:
         for run in report["runs"]:
             lines.append(
                 f"| {report['backend']} | {run['rate']:,} (sent {run['sent_per_second']:,}) "
                 f"| {run['removals']:,} of {run['events']:,} | {'yes' if run['exact'] else 'NO'} "
-                f"| {run['events_per_second']:,} | {run['p50_ms']} / {run['p99_ms']} |"
+                f"| {run['events_per_second']:,} | {run['p50_ms']} / {run['p99_ms']} "
+                f"| {run.get('bot_cpu_us_per_event', '?')} |"
             )
     lines += [
         "",
         "| database | recent announcements | reconciliation at start | after kill -9 mid-storm "
-        "| exact after restart |",
-        "|---|---|---|---|---|",
+        "| exact after restart | RSS after the storms MB |",
+        "|---|---|---|---|---|---|",
     ]
     for report in reports:
         cells = []
@@ -323,7 +193,8 @@ def markdown(reports: list[dict[str, Any]], title: str) -> str:
             )
         lines.append(
             f"| {report['backend']} | {report['announcements_recent']} | {cells[0]} "
-            f"| {cells[1]} | {'yes' if report.get('crash_exact') else 'NO'} |"
+            f"| {cells[1]} | {'yes' if report.get('crash_exact') else 'NO'} "
+            f"| {report.get('rss_mb', '?')} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -332,16 +203,13 @@ async def main_async(args: argparse.Namespace) -> None:
     rates = [int(r) for r in args.rates.split(",")]
     reports = []
     for backend in args.backends.split(","):
-        if backend == "sqlite":
-            url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
-        else:
-            found = await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
-            if found is None:
-                print("PostgreSQL is not reachable: skipped")
-                continue
-            url = found
+        # A database of this benchmark's own (other benchmarks may run meanwhile).
+        url = await database_url(backend, "bonnes_places_bench_votes")
+        if url is None:
+            print("PostgreSQL is not reachable: skipped")
+            continue
         print(f"{backend}: seeding and running", flush=True)
-        bench = VoteBench(backend, url, args.scale, 0)
+        bench = VoteBench(backend, url, args.scale)
         reports.append(await bench.run_votes(rates, args.seconds, args.removals))
     print(markdown(reports, f"scale {args.scale}, {args.seconds:g} s per rate"), flush=True)
 

@@ -287,16 +287,20 @@ class Vote(Base):
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(BigInteger)
     value: Mapped[int] = mapped_column(SmallInteger)
+    #: The member's 👍 (value 1) or 👎 (-1) on the venue's announcement stands. A vote
+    #: exists while this is true or one of its digest reactions (`VoteReaction`) is stored.
+    on_announcement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, server_default=func.now())
 
 
 class VoteReaction(Base):
-    """A member's reaction that makes a vote, as Discord holds it: 👍/👎 on an announcement
-    or a number on a digest. A vote exists while at least one of its reactions does.
+    """A member's numbered reaction on a digest, as Discord holds it: a 👍 for the venue
+    listed at that number. (The announcement's 👍/👎 are `Vote.on_announcement`: most
+    reactions cost one row, not two.)
 
-    Written with every vote event, so it keeps two B-trees only (no rowid on SQLite): the
-    key, member first (look-ups by key, a member's votes still standing, privacy), and
-    the message (reconciliation lists a message's reactions)."""
+    Kept with two B-trees only (no rowid on SQLite): the key, member first (look-ups by
+    key, a member's votes still standing, privacy), and the message (reconciliation lists
+    a message's reactions)."""
 
     __tablename__ = "vote_reaction"
     __table_args__ = (

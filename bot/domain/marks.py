@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Protocol
 
-from db.repositories import VenueRecord
+
+class Proposed(Protocol):
+    """A venue as far as its proposer goes (`VenueRecord`, or the vote path's row)."""
+
+    @property
+    def guild_id(self) -> int: ...
+    @property
+    def proposer_id(self) -> int: ...
+    @property
+    def proposer_mark(self) -> str | None: ...
 
 
 def proposer_mark(key: bytes, guild_id: int, member_id: int) -> str:
     return hmac.new(key, f"{guild_id}:{member_id}".encode(), hashlib.sha256).hexdigest()
 
 
-def is_proposer(venue: VenueRecord, member_id: int, key: bytes) -> bool:
+def is_proposer(venue: Proposed, member_id: int, key: bytes) -> bool:
     """The member proposed the venue, under their id or, after erasure, under its mark."""
     if venue.proposer_id == member_id:
         return True

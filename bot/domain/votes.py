@@ -18,18 +18,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.marks import is_proposer
+from bot.domain.vote_batch import Wanted, store
 from db.engine import Database
-from db.repositories import (
-    DigestRunRecord,
-    DigestRunRepository,
-    VenueRecord,
-    VenueRepository,
-    VoteMessageRecord,
-    VoteRepository,
-)
+from db.repositories import DigestListing, VoteMessageRecord, VoteRepository, VoteTarget
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +37,7 @@ KNOWN_MESSAGES = 4096
 
 VoteKey = tuple[int, int, int]  # (venue, member, value)
 ReactionKey = tuple[int, int, str]  # (message, member, emoji)
-Target = tuple[VenueRecord, int] | bool | None
+Target = tuple[VoteTarget, int] | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +79,13 @@ class Converge:
 
 def _target(
     event: VoteEvent,
-    announced: dict[int, VenueRecord],
-    digests: dict[int, DigestRunRecord],
-    listed_venues: dict[int, VenueRecord],
+    announced: dict[int, VoteTarget],
+    digests: dict[int, DigestListing],
+    listed_venues: dict[int, VoteTarget],
     marker_key: bytes,
 ) -> Target:
     """(venue, value) the event votes for; False if it is no vote; None if unknown."""
-    venue: VenueRecord | None
+    venue: VoteTarget | None
     if event.emoji in VOTE_EMOJIS:
         venue = announced.get(event.message_id)
         value = VOTE_EMOJIS[event.emoji]
@@ -194,75 +187,40 @@ class VoteService:
 
     async def _apply(self, events: Sequence[VoteEvent]) -> list[bool | None]:
         async with self.db.write() as session:
-            targets = await self._targets(session, events)
-            wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]] = {}
+            votes = VoteRepository(session)
+            targets = await self._targets(votes, events)
+            # Per reaction, the state its last event leaves, in the order of those events.
+            wanted: dict[ReactionKey, Wanted] = {}
             last: dict[VoteKey, int] = {}
             for index, (event, target) in enumerate(zip(events, targets, strict=True)):
                 if isinstance(target, tuple):
                     venue, value = target
-                    wanted[(event.message_id, event.member_id, event.emoji)] = (
-                        event.added,
-                        venue,
-                        value,
-                    )
+                    key = (event.message_id, event.member_id, event.emoji)
+                    wanted.pop(key, None)
+                    wanted[key] = Wanted(event.added, venue, value)
                     last[(venue.id, event.member_id, value)] = index
-            changed = await self._store(VoteRepository(session), wanted)
+            changed = await store(votes, wanted)
         outcomes: list[bool | None] = []
         for index, (event, target) in enumerate(zip(events, targets, strict=True)):
             if target is None or isinstance(target, bool):
                 outcomes.append(target)
             else:
-                key = (target[0].id, event.member_id, target[1])
-                outcomes.append(last[key] == index and key in changed)
+                vote = (target[0].id, event.member_id, target[1])
+                outcomes.append(last[vote] == index and vote in changed)
         return outcomes
 
-    async def _targets(self, session: AsyncSession, events: Sequence[VoteEvent]) -> list[Target]:
-        venues = VenueRepository(session)
-        message_ids = sorted({e.message_id for e in events})
-        announced = await venues.by_announcements(message_ids)
-        digests = await DigestRunRepository(session).by_messages(message_ids)
-        listed = await venues.by_ids([vid for run in digests.values() for vid in run.venue_ids])
+    async def _targets(self, votes: VoteRepository, events: Sequence[VoteEvent]) -> list[Target]:
+        # A 👍/👎 counts on an announcement, a number on a digest: each read only if needed.
+        announced = await votes.targets_by_announcements(
+            sorted({e.message_id for e in events if e.emoji in VOTE_EMOJIS})
+        )
+        digests = await votes.digest_listings(
+            sorted({e.message_id for e in events if e.emoji in NUMBER_EMOJIS})
+        )
+        listed = await votes.targets_by_ids(
+            [venue_id for run in digests.values() for venue_id in run.venue_ids]
+        )
         return [_target(e, announced, digests, listed, self.marker_key) for e in events]
-
-    @staticmethod
-    async def _store(
-        votes: VoteRepository, wanted: dict[ReactionKey, tuple[bool, VenueRecord, int]]
-    ) -> set[VoteKey]:
-        """Add and remove the reactions as `wanted` says, then the votes they make: a vote
-        exists while at least one of its reactions does. The votes really changed."""
-        present = await votes.reactions(list(wanted))
-        reacted = set(
-            await votes.add_reactions(
-                [
-                    (key, (venue.guild_id, venue.id, value))
-                    for key, (want, venue, value) in wanted.items()
-                    if want and key not in present
-                ]
-            )
-        )
-        gone = [
-            (key, (venue.id, key[1], value))
-            for key, (want, venue, value) in wanted.items()
-            if not want and key in present
-        ]
-        unreacted = set(await votes.remove_reactions(gone))
-        guild_of = {venue.id: venue.guild_id for _, venue, _ in wanted.values()}
-        # In the order the reactions came: a member's last vote is the one with the
-        # highest id, and counts alone when they voted both ways.
-        in_order = dict.fromkeys(
-            (venue.id, key[1], value) for key, (want, venue, value) in wanted.items() if want
-        )
-        added = await votes.add_many([(guild_of[k[0]], *k) for k in in_order if k in reacted])
-        unsupported = sorted((unreacted - reacted) - await votes.supported(sorted(unreacted)))
-        stored = await votes.existing(unsupported)
-        removed = await votes.remove_by_ids([stored[key] for key in unsupported if key in stored])
-        delta: dict[int, int] = {}
-        for venue_id, _, value in added:
-            delta[venue_id] = delta.get(venue_id, 0) + value
-        for venue_id, _, value in removed:
-            delta[venue_id] = delta.get(venue_id, 0) - value
-        await votes.shift_net(delta)
-        return set(added) | set(removed)
 
 
 class VoteWriter:

@@ -4,12 +4,13 @@ members' reactions through the vote writer."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -84,6 +85,8 @@ class VenueVotes(commands.Cog):
         )
         bot.metrics.watch_vote_queue(self.votes.queue.qsize)
         self.reconciler = Reconciler(bot, self.votes, bot.settings.reconcile_days)
+        #: discord.py's reaction parsers, while this cog reads vote reactions itself.
+        self._parsers: dict[str, Callable[[dict[str, Any]], None]] = {}
         super().__init__()
 
     def _overflow(self, event: VoteEvent) -> None:
@@ -92,8 +95,10 @@ class VenueVotes(commands.Cog):
     async def cog_load(self) -> None:
         self.votes.start()
         self.reconciler.start()
+        self._take_reactions()
 
     async def cog_unload(self) -> None:
+        self._give_back_reactions()
         await self.reconciler.close()
         # Every vote received is stored before the bot stops, unless the database is down.
         await self.votes.close(timeout=self.bot.settings.shutdown_timeout)
@@ -106,30 +111,47 @@ class VenueVotes(commands.Cog):
     async def on_shard_resumed(self, shard_id: int) -> None:
         self.reconciler.request(shard_id)
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        if payload.member is not None and payload.member.bot:
-            return
-        await self._vote(payload, added=True)
+    def _take_reactions(self) -> None:
+        """Read vote reactions straight from the gateway payload (see `_reaction`)."""
+        parsers = self.bot._connection.parsers
+        for event, added in (("MESSAGE_REACTION_ADD", True), ("MESSAGE_REACTION_REMOVE", False)):
+            original = parsers[event]
+            self._parsers[event] = original
+            parsers[event] = functools.partial(self._reaction, original, added)
 
-    @commands.Cog.listener()
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        await self._vote(payload, added=False)
+    def _give_back_reactions(self) -> None:
+        self.bot._connection.parsers.update(self._parsers)
+        self._parsers.clear()
 
-    async def _vote(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
-        if payload.guild_id is None or self.bot.user is None:
+    def _reaction(
+        self, original: Callable[[dict[str, Any]], None], added: bool, data: dict[str, Any]
+    ) -> None:
+        """A gateway reaction event: a vote goes to the writer from the payload itself.
+
+        discord.py would build an emoji, a raw event and, for an add, a Member from the
+        payload, then schedule a task for the listener: most of the bot's time per vote in
+        a storm (docs/benchmarks.md). A vote needs only the ids, the emoji and whether the
+        member is a bot. Any other reaction goes to discord.py's parser as before."""
+        emoji = data.get("emoji") or {}
+        name = str(emoji.get("name") or "")
+        guild_id = data.get("guild_id")
+        user = self.bot.user
+        if emoji.get("id") is not None or not is_vote_emoji(name) or guild_id is None:
+            original(data)
             return
-        if payload.user_id == self.bot.user.id:
+        member = data.get("member")
+        if member is not None and member.get("user", {}).get("bot"):
             return
-        emoji = str(payload.emoji)
-        if is_vote_emoji(emoji):
-            self.votes.submit(
-                VoteEvent(
-                    payload.guild_id,
-                    payload.message_id,
-                    payload.user_id,
-                    emoji,
-                    added,
-                    received_at=time.monotonic(),
-                )
+        member_id = int(data["user_id"])
+        if user is None or member_id == user.id:
+            return
+        self.votes.submit(
+            VoteEvent(
+                int(guild_id),
+                int(data["message_id"]),
+                member_id,
+                name,
+                added,
+                received_at=time.monotonic(),
             )
+        )

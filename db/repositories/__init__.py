@@ -26,12 +26,13 @@ from db.repositories.routines import RoutineRecord, RoutineRepository
 from db.repositories.stats import StatsRepository, VisitRow
 from db.repositories.venues import VenueRecord, VenueRepository
 from db.repositories.visits import VisitRepository
-from db.repositories.votes import VoteMessageRecord, VoteRepository
+from db.repositories.votes import DigestListing, VoteMessageRecord, VoteRepository, VoteTarget
 
 __all__ = [
     "ANONYMOUS",
     "ActivityRepository",
     "BotStateRepository",
+    "DigestListing",
     "DigestRunRecord",
     "DigestRunRepository",
     "GuildConfigRepository",
@@ -58,4 +59,5 @@ __all__ = [
     "VisitRow",
     "VoteMessageRecord",
     "VoteRepository",
+    "VoteTarget",
 ]

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, select, text, union, update
+from sqlalchemy import BigInteger, bindparam, delete, exists, func, select, text, union, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -19,6 +20,10 @@ VoteKey = tuple[int, int, int]  # (venue, member, value)
 ReactionKey = tuple[int, int, str]  # (message, member, emoji)
 #: A reaction to store: its key, then (guild, venue, value) of the vote it makes.
 ReactionRow = tuple[ReactionKey, tuple[int, int, int]]
+#: A vote to insert: (guild, venue, member, value, on_announcement).
+VoteRow = tuple[int, int, int, int, bool]
+#: The announcement's reactions, by the value of the vote they make.
+ANNOUNCEMENT_EMOJIS = {1: "👍", -1: "👎"}
 
 
 #: Discord's epoch, in ms since the Unix epoch: a snowflake's top 42 bits count from it.
@@ -41,9 +46,81 @@ class VoteMessageRecord:
     listed: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class VoteTarget:
+    """What deciding a vote needs of its venue, read as a plain row (no ORM object)."""
+
+    id: int
+    guild_id: int
+    status: str
+    proposer_id: int
+    proposer_mark: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestListing:
+    """A posted digest: its numbered reactions vote for `venue_ids`, in order."""
+
+    guild_id: int
+    venue_ids: tuple[int, ...]
+
+
+_TARGET_COLUMNS = (Venue.id, Venue.guild_id, Venue.status, Venue.proposer_id, Venue.proposer_mark)
+
+
 class VoteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.is_postgresql = session.get_bind().dialect.name == "postgresql"
+
+    def _among(self, column: Any, ids: Sequence[int]) -> Any:
+        """`column` is one of `ids`: an IN list on SQLite; on PostgreSQL `= ANY` of one
+        array, a statement whose text (and prepared plan) does not depend on the count."""
+        if self.is_postgresql:
+            ids_array = bindparam("ids", list(ids), type_=ARRAY(BigInteger), unique=True)
+            return column == func.any(ids_array)
+        return column.in_(list(ids))
+
+    async def targets_by_announcements(self, message_ids: Sequence[int]) -> dict[int, VoteTarget]:
+        """The venues announced by these messages, by message id."""
+        if not message_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Venue.announcement_message_id, *_TARGET_COLUMNS).where(
+                self._among(Venue.announcement_message_id, message_ids)
+            )
+        )
+        return {
+            message_id: VoteTarget(venue_id, guild_id, status, proposer_id, mark)
+            for message_id, venue_id, guild_id, status, proposer_id, mark in rows
+            if message_id is not None
+        }
+
+    async def targets_by_ids(self, venue_ids: Sequence[int]) -> dict[int, VoteTarget]:
+        if not venue_ids:
+            return {}
+        rows = await self.session.execute(
+            select(*_TARGET_COLUMNS).where(self._among(Venue.id, sorted(set(venue_ids))))
+        )
+        return {
+            venue_id: VoteTarget(venue_id, guild_id, status, proposer_id, mark)
+            for venue_id, guild_id, status, proposer_id, mark in rows
+        }
+
+    async def digest_listings(self, message_ids: Sequence[int]) -> dict[int, DigestListing]:
+        """The posted digests among these messages, by message id."""
+        if not message_ids:
+            return {}
+        rows = await self.session.execute(
+            select(DigestRun.message_id, DigestRun.guild_id, DigestRun.venue_ids).where(
+                self._among(DigestRun.message_id, message_ids)
+            )
+        )
+        return {
+            message_id: DigestListing(guild_id, tuple(json.loads(listed or "[]")))
+            for message_id, guild_id, listed in rows
+            if message_id is not None
+        }
 
     async def _find(
         self,
@@ -84,13 +161,12 @@ class VoteRepository:
         only messages whose reactions are votes."""
         if not message_ids:
             return set()
-        wanted = list(message_ids)
         rows = await self.session.scalars(
             union(
                 select(Venue.announcement_message_id).where(
-                    Venue.announcement_message_id.in_(wanted)
+                    self._among(Venue.announcement_message_id, message_ids)
                 ),
-                select(DigestRun.message_id).where(DigestRun.message_id.in_(wanted)),
+                select(DigestRun.message_id).where(self._among(DigestRun.message_id, message_ids)),
             )
         )
         return {message_id for message_id in rows if message_id is not None}
@@ -108,31 +184,60 @@ class VoteRepository:
         return {(m, u, e) for u, m, e, _ in rows}
 
     async def reactors(self, message_id: int) -> dict[str, set[int]]:
-        """Per emoji, the members whose reaction on the message is stored."""
+        """Per emoji, the members whose reaction on the message is stored: the flags of
+        the votes of the venue it announces, or a digest's numbered reactions."""
+        found: dict[str, set[int]] = {}
+        flagged = await self.session.execute(
+            select(Vote.value, Vote.member_id)
+            .join(Venue, Venue.id == Vote.venue_id)
+            .where(Venue.announcement_message_id == message_id, Vote.on_announcement)
+        )
+        for value, member_id in flagged:
+            found.setdefault(ANNOUNCEMENT_EMOJIS[value], set()).add(member_id)
         rows = await self.session.execute(
             select(VoteReaction.emoji, VoteReaction.member_id).where(
                 VoteReaction.message_id == message_id
             )
         )
-        found: dict[str, set[int]] = {}
         for emoji, member_id in rows:
             found.setdefault(emoji, set()).add(member_id)
         return found
 
     async def add_reactions(self, rows: Sequence[ReactionRow]) -> list[VoteKey]:
-        """Store reactions; the vote of each one really inserted (one already stored,
-        maybe by a concurrent transaction, is not)."""
+        """Store digest reactions not stored yet (`reactions` says so in this transaction);
+        the vote of each one inserted. On PostgreSQL, where another transaction may have
+        stored one meanwhile, those are told apart (`RETURNING`); SQLite's write lock,
+        taken at the transaction's start, rules that out."""
         if not rows:
             return []
         now = dt.datetime.now(dt.UTC)
+        if self.is_postgresql:
+            result = await self.session.execute(
+                text(
+                    "INSERT INTO vote_reaction (guild_id, message_id, member_id, emoji, "
+                    "venue_id, value, created_at) SELECT g, m, u, e, v, val, "
+                    "CAST(:now AS TIMESTAMPTZ) FROM unnest(CAST(:g AS BIGINT[]), "
+                    "CAST(:m AS BIGINT[]), CAST(:u AS BIGINT[]), CAST(:e AS TEXT[]), "
+                    "CAST(:v AS BIGINT[]), CAST(:val AS SMALLINT[])) AS k(g, m, u, e, v, val) "
+                    "ON CONFLICT (member_id, message_id, emoji) DO NOTHING "
+                    "RETURNING venue_id, member_id, value"
+                ),
+                {
+                    "now": now,
+                    "g": [g for _, (g, _, _) in rows],
+                    "m": [m for (m, _, _), _ in rows],
+                    "u": [u for (_, u, _), _ in rows],
+                    "e": [e for (_, _, e), _ in rows],
+                    "v": [v for _, (_, v, _) in rows],
+                    "val": [value for _, (_, _, value) in rows],
+                },
+            )
+            return [(v, u, value) for v, u, value in result]
         table = VoteReaction.__table__  # Core, not the ORM's bulk machinery: the hot path
-        stmt = (
-            dialect_insert(self.session, table)
-            .on_conflict_do_nothing(index_elements=["member_id", "message_id", "emoji"])
-            .returning(table.c.venue_id, table.c.member_id, table.c.value)
-        )
-        result = await self.session.execute(
-            stmt,
+        await self.session.execute(
+            dialect_insert(self.session, table).on_conflict_do_nothing(
+                index_elements=["member_id", "message_id", "emoji"]
+            ),
             [
                 {
                     "guild_id": g,
@@ -146,7 +251,7 @@ class VoteRepository:
                 for (m, u, e), (g, v, value) in rows
             ],
         )
-        return [(v, u, value) for v, u, value in result]
+        return [(v, u, value) for (_, u, _), (_, v, value) in rows]
 
     async def remove_reactions(self, rows: Sequence[tuple[ReactionKey, VoteKey]]) -> list[VoteKey]:
         """Delete stored reactions (found by `reactions` in this transaction) by their key:
@@ -207,49 +312,121 @@ class VoteRepository:
         ]
         return sorted(found, key=lambda record: record.message_id)
 
-    async def existing(self, keys: Sequence[VoteKey]) -> dict[VoteKey, int]:
-        """The stored votes among `keys`, with their row ids."""
+    async def existing(self, keys: Sequence[VoteKey]) -> dict[VoteKey, tuple[int, bool]]:
+        """The stored votes among `keys`: their row id and whether their reaction on the
+        announcement stands."""
         if not keys:
             return {}
-        rows = await self._find("vote", ("venue_id", "member_id", "value"), keys)
-        return {(v, m, value): row_id for v, m, value, row_id in rows}
+        rows = await self._find(
+            "vote", ("venue_id", "member_id", "value"), keys, found="t.id, t.on_announcement"
+        )
+        return {(v, m, value): (row_id, bool(flag)) for v, m, value, row_id, flag in rows}
 
-    async def add_many(self, rows: Sequence[tuple[int, int, int, int]]) -> list[VoteKey]:
-        """Insert (guild, venue, member, value) votes; returns the (venue, member, value)
-        really inserted (one already stored, maybe by a concurrent transaction, is not)."""
+    async def insert(self, rows: Sequence[VoteRow]) -> list[VoteKey]:
+        """Insert votes `existing` did not find, in this order (a member's last vote has
+        the highest id); the (venue, member, value) inserted. On PostgreSQL one already
+        stored by a concurrent transaction is left out (`RETURNING`); SQLite's write lock
+        rules that out, and a plain executemany costs it least."""
         if not rows:
             return []
         now = dt.datetime.now(dt.UTC)
+        if self.is_postgresql:
+            result = await self.session.execute(
+                text(
+                    "INSERT INTO vote (guild_id, venue_id, member_id, value, on_announcement, "
+                    "created_at) SELECT g, v, m, val, f, CAST(:now AS TIMESTAMPTZ) FROM "
+                    "unnest(CAST(:g AS BIGINT[]), CAST(:v AS BIGINT[]), CAST(:m AS BIGINT[]), "
+                    "CAST(:val AS SMALLINT[]), CAST(:f AS BOOLEAN[])) WITH ORDINALITY "
+                    "AS k(g, v, m, val, f, n) ORDER BY n "
+                    "ON CONFLICT (venue_id, member_id, value) DO NOTHING "
+                    "RETURNING venue_id, member_id, value"
+                ),
+                {
+                    "now": now,
+                    "g": [row[0] for row in rows],
+                    "v": [row[1] for row in rows],
+                    "m": [row[2] for row in rows],
+                    "val": [row[3] for row in rows],
+                    "f": [row[4] for row in rows],
+                },
+            )
+            return [(v, m, value) for v, m, value in result]
         table = Vote.__table__
-        stmt = (
-            dialect_insert(self.session, table)
-            .on_conflict_do_nothing(index_elements=["venue_id", "member_id", "value"])
-            .returning(table.c.venue_id, table.c.member_id, table.c.value)
-        )
-        result = await self.session.execute(
-            stmt,
+        await self.session.execute(
+            dialect_insert(self.session, table).on_conflict_do_nothing(
+                index_elements=["venue_id", "member_id", "value"]
+            ),
             [
-                {"guild_id": g, "venue_id": v, "member_id": m, "value": value, "created_at": now}
-                for g, v, m, value in rows
+                {
+                    "guild_id": g,
+                    "venue_id": v,
+                    "member_id": m,
+                    "value": value,
+                    "on_announcement": flag,
+                    "created_at": now,
+                }
+                for g, v, m, value, flag in rows
             ],
         )
-        return [(v, m, value) for v, m, value in result]
+        return [(v, m, value) for _, v, m, value, _ in rows]
 
-    async def remove_by_ids(self, row_ids: Sequence[int]) -> list[VoteKey]:
-        """Delete votes by the row ids `existing` found; returns those deleted."""
-        if not row_ids:
+    async def delete(self, rows: Sequence[tuple[int, VoteKey]]) -> list[VoteKey]:
+        """Delete votes by the row ids `existing` found; the (venue, member, value) deleted
+        (on PostgreSQL, not one a concurrent transaction deleted first)."""
+        if not rows:
             return []
-        result = await self.session.execute(
-            delete(Vote)
-            .where(Vote.id.in_(list(row_ids)))
-            .returning(Vote.venue_id, Vote.member_id, Vote.value)
+        ids = [row_id for row_id, _ in rows]
+        if self.is_postgresql:
+            result = await self.session.execute(
+                text(
+                    "DELETE FROM vote WHERE id = ANY(CAST(:ids AS BIGINT[])) "
+                    "RETURNING venue_id, member_id, value"
+                ),
+                {"ids": ids},
+            )
+            return [(v, m, value) for v, m, value in result]
+        await self.session.execute(
+            text("DELETE FROM vote WHERE id IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(ids)},
         )
-        return [(v, m, value) for v, m, value in result]
+        return [key for _, key in rows]
+
+    async def set_on_announcement(self, rows: Sequence[tuple[int, bool]]) -> None:
+        """Set whether the announcement's reaction of these votes (by row id) stands."""
+        if not rows:
+            return
+        if self.is_postgresql:
+            await self.session.execute(
+                text(
+                    "UPDATE vote SET on_announcement = k.f FROM unnest(CAST(:ids AS BIGINT[]), "
+                    "CAST(:f AS BOOLEAN[])) AS k(id, f) WHERE vote.id = k.id"
+                ),
+                {"ids": [row_id for row_id, _ in rows], "f": [flag for _, flag in rows]},
+            )
+            return
+        table = Vote.metadata.tables[Vote.__tablename__]
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row"))
+            .values(on_announcement=bindparam("f")),
+            [{"row": row_id, "f": flag} for row_id, flag in rows],
+        )
 
     async def shift_net(self, deltas: dict[int, int]) -> None:
-        """Move each venue's net votes by its delta: one Core executemany."""
-        rows = [{"venue": venue_id, "delta": d} for venue_id, d in deltas.items() if d]
-        if not rows:
+        """Move each venue's net votes by its delta, venues in id order: one statement
+        (PostgreSQL: over arrays) or one Core executemany (SQLite)."""
+        changed = sorted((venue_id, d) for venue_id, d in deltas.items() if d)
+        if not changed:
+            return
+        if self.is_postgresql:
+            await self.session.execute(
+                text(
+                    "UPDATE venue SET net_votes = venue.net_votes + k.d FROM "
+                    "unnest(CAST(:ids AS BIGINT[]), CAST(:d AS INTEGER[])) AS k(id, d) "
+                    "WHERE venue.id = k.id"
+                ),
+                {"ids": [venue_id for venue_id, _ in changed], "d": [d for _, d in changed]},
+            )
             return
         table = Venue.metadata.tables[Venue.__tablename__]
         stmt = (
@@ -257,7 +434,7 @@ class VoteRepository:
             .where(table.c.id == bindparam("venue"))
             .values(net_votes=table.c.net_votes + bindparam("delta"))
         )
-        await self.session.execute(stmt, rows)
+        await self.session.execute(stmt, [{"venue": v, "delta": d} for v, d in changed])
 
     async def counts(self, venue_id: int) -> tuple[int, int]:
         """(👍, 👎) of the venue, each member counted once: by their last vote standing."""

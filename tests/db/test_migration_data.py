@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.domain.search import SearchService
+from bot.domain.votes import VoteEvent, VoteService
 from db.engine import Database
 from db.migrate import upgrade_sync
 
@@ -73,15 +74,9 @@ def test_upgrade_from_the_first_migration_keeps_everything(empty_database_url: s
     upgrade_sync(url)
 
     assert asyncio.run(_scalar(url, "SELECT count(*) FROM vote")) == 3
-    # Each vote stands on a reaction on the venue's announcement, so removing it works.
-    assert (
-        asyncio.run(
-            _scalar(
-                url, "SELECT count(*) FROM vote_reaction WHERE message_id = 99 AND venue_id = 1"
-            )
-        )
-        == 3
-    )
+    # Each vote stands on its reaction on the venue's announcement, so removing it works.
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM vote WHERE on_announcement")) == 3
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM vote_reaction")) == 0
     assert asyncio.run(_scalar(url, "SELECT count(*) FROM rating")) == 1
     assert asyncio.run(_scalar(url, "SELECT net_votes FROM venue WHERE id = 1")) == 1
     assert asyncio.run(_scalar(url, "SELECT city_key FROM venue WHERE id = 1")) == "montreal"
@@ -140,6 +135,80 @@ def test_failed_digests_stored_as_text_get_their_message_key(empty_database_url:
         ("digest.error.discord", '{"status": 500}', "500 Internal Server Error"),
         (None, None, None),
     ]
+
+
+def test_votes_keep_their_reactions_when_the_announcement_ones_become_flags(
+    empty_database_url: str,
+) -> None:
+    """Stored before 0023: Alice's 👍 and Dan's 👎 on the announcement, Bob's 1️⃣ on a
+    digest, Carol's 👍 and 1️⃣ both. After the upgrade every vote still stands on what it
+    stood on: removing Carol's 👍 keeps her vote (her 1️⃣ remains), the others' go."""
+    url = empty_database_url
+    upgrade_sync(url, "0020")
+    alice, bob, carol, dan = 10, 11, 12, 13
+    venue = (
+        "INSERT INTO venue (id, guild_id, name, normalized_name, kind, city, city_key, "
+        "description, proposer_id, status, created_at, updated_at, announcement_channel_id, "
+        "announcement_message_id, search_text, net_votes) VALUES (1, 7, 'Café des Devs', "
+        "'cafe des devs', 'meetup', 'Lyon', 'lyon', '', 3, 'active', :now, :now, 5, 99, "
+        "'cafe des devs', 2)"
+    )
+    digest = (
+        "INSERT INTO digest_run (id, guild_id, iso_year, iso_week, claimed_at, posted_at, "
+        "message_id, channel_id, venue_ids, attempts) VALUES (1, 7, 2026, 44, :now, :now, 77, "
+        "6, '[1]', 1)"
+    )
+    vote = (
+        "INSERT INTO vote (guild_id, venue_id, member_id, value, created_at) "
+        "VALUES (7, 1, :m, :v, :now)"
+    )
+    reaction = (
+        "INSERT INTO vote_reaction (guild_id, message_id, member_id, emoji, venue_id, value, "
+        "created_at) VALUES (7, :message, :m, :e, 1, :v, :now)"
+    )
+    asyncio.run(
+        _execute(
+            url,
+            (venue, {"now": NOW}),
+            (digest, {"now": NOW}),
+            *[
+                (vote, {"m": m, "v": v, "now": NOW})
+                for m, v in [(alice, 1), (bob, 1), (carol, 1), (dan, -1)]
+            ],
+            *[
+                (reaction, {"message": message, "m": m, "e": e, "v": v, "now": NOW})
+                for message, m, e, v in [
+                    (99, alice, "👍", 1),
+                    (77, bob, "1️⃣", 1),
+                    (99, carol, "👍", 1),
+                    (77, carol, "1️⃣", 1),
+                    (99, dan, "👎", -1),
+                ]
+            ],
+        )
+    )
+
+    upgrade_sync(url)
+
+    async def remove_and_read() -> list[object]:
+        db = Database(url)
+        try:
+            await VoteService(db).apply(
+                [
+                    VoteEvent(7, 99, alice, "👍", False),
+                    VoteEvent(7, 77, bob, "1️⃣", False),
+                    VoteEvent(7, 99, carol, "👍", False),
+                    VoteEvent(7, 99, dan, "👎", False),
+                ]
+            )
+            async with db.read() as session:
+                rows = await session.execute(text("SELECT member_id, value FROM vote"))
+                net = await session.scalar(text("SELECT net_votes FROM venue WHERE id = 1"))
+                return [sorted(tuple(row) for row in rows), net]
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(remove_and_read()) == [[(carol, 1)], 1]
 
 
 def test_answers_quoted_before_the_upgrade_are_never_quoted_again(

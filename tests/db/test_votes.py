@@ -13,7 +13,7 @@ from bot.domain.digest import DigestPosted, DigestService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.votes import VoteEvent, VoteService, VoteWriter
 from db.engine import Database
-from db.models import Venue, Vote
+from db.models import Venue, Vote, VoteReaction
 from db.repositories import VoteRepository
 
 GUILD, OTHER_GUILD = 111_111_111_111_111_111, 222_222_222_222_222_222
@@ -157,6 +157,80 @@ async def test_both_reactions_in_one_batch_make_one_vote(db: Database) -> None:
     assert net == 1
     await votes.apply([VoteEvent(GUILD, 99, BOB, "1️⃣", False)])
     assert await stored(db) == set()
+
+
+async def reaction_rows(db: Database) -> set[tuple[int, int, str]]:
+    async with db.read() as session:
+        rows = await session.execute(
+            select(VoteReaction.message_id, VoteReaction.member_id, VoteReaction.emoji)
+        )
+        return {(m, u, e) for m, u, e in rows}
+
+
+async def test_an_announcement_reaction_is_kept_on_its_vote(db: Database) -> None:
+    """The announcement's 👍/👎 is the vote row alone (one row written per reaction, the
+    common case); only a digest's number is a row of its own. Both ways a member voted
+    count once, by the last."""
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    await votes.apply(
+        [
+            VoteEvent(GUILD, 555, BOB, "👍", True),
+            VoteEvent(GUILD, 555, BOB, "👎", True),
+            VoteEvent(GUILD, 555, CAROL, "👍", True),
+            VoteEvent(GUILD, 99, DAVE, "1️⃣", True),
+        ]
+    )
+    assert await stored(db) == {
+        (venue_id, BOB, 1),
+        (venue_id, BOB, -1),
+        (venue_id, CAROL, 1),
+        (venue_id, DAVE, 1),
+    }
+    assert await reaction_rows(db) == {(99, DAVE, "1️⃣")}
+    details = await VenueService(db).details(GUILD, venue_id)
+    assert (details.upvotes, details.downvotes) == (2, 1)  # Bob counts once: 👎, his last
+    # Dave's 👍 on the announcement joins his 1️⃣: still one vote; removing the 1️⃣ keeps it.
+    assert await votes.record_vote(GUILD, 555, DAVE, "👍", added=True) is False
+    assert await votes.record_vote(GUILD, 99, DAVE, "1️⃣", added=False) is False
+    assert await reaction_rows(db) == set()
+    assert await votes.record_vote(GUILD, 555, DAVE, "👍", added=False) is True
+    assert await votes.record_vote(GUILD, 555, BOB, "👎", added=False) is True
+    assert await stored(db) == {(venue_id, BOB, 1), (venue_id, CAROL, 1)}
+    async with db.read() as session:
+        net = await session.scalar(select(Venue.net_votes).where(Venue.id == venue_id))
+    assert net == 2
+
+
+async def test_converging_an_announcement_keeps_a_vote_its_digest_reaction_holds(
+    db: Database,
+) -> None:
+    """After a restart Discord lists no 👍 of Bob's on the announcement any more, but his
+    1️⃣ on the digest is still there: the vote stays; Carol's, with no other reaction, goes,
+    and Dave's 👍 that the bot never saw is counted."""
+    venue_id = await venue(db, message_id=555)
+    await digest_listing(db, 99, venue_id)
+    votes = VoteService(db)
+    await votes.apply(
+        [
+            VoteEvent(GUILD, 555, BOB, "👍", True),
+            VoteEvent(GUILD, 99, BOB, "1️⃣", True),
+            VoteEvent(GUILD, 555, CAROL, "👍", True),
+        ]
+    )
+    writer = VoteWriter(votes)
+    writer.start()
+    try:
+        writer.watch(555)
+        changes = await writer.converge(GUILD, 555, {"👍": frozenset({DAVE}), "👎": frozenset()})
+        writer.watch(99)
+        unchanged = await writer.converge(GUILD, 99, {"1️⃣": frozenset({BOB})})
+    finally:
+        await writer.close(timeout=10)
+    assert (changes, unchanged) == (3, 0)
+    assert await stored(db) == {(venue_id, BOB, 1), (venue_id, DAVE, 1)}
+    assert (await VenueService(db).details(GUILD, venue_id)).upvotes == 2
 
 
 async def test_converging_keeps_live_events_newer_than_the_listing(db: Database) -> None:
