@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import random
 import statistics
 import time
@@ -19,6 +20,7 @@ from bot.domain.digest import DigestService, compose_digest
 from bot.domain.text import fold, normalize_name
 from db.engine import Database
 from db.models import VENUE_KINDS, Rating, Venue
+from db.repositories import RatingStatsRepository
 from tests.fakediscord import FakeDiscord, Guild, User
 
 BIG_GUILD_ID = (1 << 62) + 4242
@@ -27,6 +29,7 @@ CHUNK = 5000
 #: Discord's deadline for a first answer: any reply slower than this is flagged.
 DEADLINE_MS = 3000.0
 CITIES = ["Paris", "Lyon", "Marseille", "Lille", "Nantes", "Bordeaux", "Rennes", "Grenoble"]
+HOURS = [0.5, 1.0, 2.0, 3.0, 4.0]
 WORDS = ["Café", "Atelier", "Forum", "Club", "Meetup", "Builders", "Talks", "Lab", "Rust", "Data"]
 
 
@@ -92,19 +95,24 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
     for pair in pairs:
         venue_index, member_index = divmod(pair, len(members) - 1)
         moment = now - dt.timedelta(minutes=rng.randrange(525_600))
+        worth, hours = rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 6, 4])[0], rng.choice(HOURS)
         rating_rows.append(
             {
                 "guild_id": BIG_GUILD_ID,
                 "venue_id": FIRST_VENUE_ID + venue_index,
                 "member_id": members[member_index + 1],  # never the proposer
-                "worth": rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 6, 4])[0],
+                "worth": worth,
                 "substance": None,
                 "experience": None,
                 "connections": None,
-                "hours": rng.choice([0.5, 1.0, 2.0, 3.0, 4.0]),
+                "hours": hours,
                 "comment": None,
                 "created_at": moment,
                 "updated_at": moment,
+                # each member's only rating of the venue, no visit known (ranking.py)
+                "weight": 0.2,
+                "value": float(worth),
+                "log_hours": math.log(hours),
             }
         )
     db = Database(url)
@@ -114,6 +122,8 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
             for start in range(0, len(rows), CHUNK):
                 async with db.write_engine.begin() as connection:
                     await connection.execute(insert(table), rows[start : start + CHUNK])
+        async with db.write() as session:  # the ranking's sums, as the bot keeps them
+            await RatingStatsRepository(session).rebuild()
         if db.is_sqlite:
             async with db.write() as session:
                 await session.execute(text("ANALYZE"))

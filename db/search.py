@@ -9,12 +9,13 @@ on `to_tsvector('simple', search_text)`. Each word typed is a prefix that must m
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Venue
+from db.models import Venue, VenueTag
 
 _WORD = re.compile(r"\w+")
 
@@ -56,3 +57,37 @@ def search_for(session: AsyncSession) -> VenueSearch:
     if session.get_bind().dialect.name == "postgresql":
         return PostgresSearch()
     return Fts5Search()
+
+
+@dataclass(frozen=True, slots=True)
+class VenueFilter:
+    """A search's filters (words already folded and split by `query_words`, a city key, a
+    kind, a tag key); a repository turns them into WHERE clauses on `Venue`."""
+
+    words: tuple[str, ...] = ()
+    city_key: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+
+    @property
+    def narrow(self) -> bool:
+        """Whether they may match only a few venues (a kind always matches many)."""
+        return bool(self.words or self.city_key or self.tag)
+
+    def conditions(self, session: AsyncSession, guild_id: int) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if self.words:
+            conditions.append(search_for(session).matches(list(self.words)))
+        if self.city_key:
+            conditions.append(Venue.city_key == self.city_key)
+        if self.kind:
+            conditions.append(Venue.kind == self.kind)
+        if self.tag:
+            tagged = select(VenueTag.venue_id).where(
+                VenueTag.guild_id == guild_id, VenueTag.tag == self.tag
+            )
+            conditions.append(Venue.id.in_(tagged))
+        return conditions
+
+
+EVERY_VENUE = VenueFilter()
