@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,24 +27,25 @@ def query_words(folded_query: str) -> list[str]:
 
 
 class VenueSearch(Protocol):
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         """A WHERE clause on `Venue` true for venues containing every word as a prefix."""
         ...
 
 
 class Fts5Search:
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         expression = " ".join(f'"{word}"*' for word in words)
         matching: Select[tuple[int]] = (
             select(literal_column("rowid"))
             .select_from(text("venue_fts"))
             .where(text("venue_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
-        return Venue.id.in_(matching)
+        found: ColumnElement[bool] = venue_id.in_(matching)
+        return found
 
 
 class PostgresSearch:
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         expression = " & ".join(f"{word}:*" for word in words)
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), Venue.search_text)
         query = func.to_tsquery(
@@ -74,19 +75,26 @@ class VenueFilter:
         """Whether they may match only a few venues (a kind always matches many)."""
         return bool(self.words or self.city_key or self.tag)
 
-    def conditions(self, session: AsyncSession, guild_id: int) -> list[ColumnElement[bool]]:
+    def conditions(
+        self, session: AsyncSession, guild_id: int, *, checked: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """`checked`: as conditions checked on each venue reached some other way (an index
+        walked in order), not as a way in: no index on the venue's city or id serves them
+        (SQLite would otherwise start from a city's venues or a word's, and sort)."""
         conditions: list[ColumnElement[bool]] = []
+        venue_id = Venue.id + 0 if checked else Venue.id
         if self.words:
-            conditions.append(search_for(session).matches(list(self.words)))
+            conditions.append(search_for(session).matches(list(self.words), venue_id))
         if self.city_key:
-            conditions.append(Venue.city_key == self.city_key)
+            city = func.coalesce(Venue.city_key, "") if checked else Venue.city_key
+            conditions.append(city == self.city_key)
         if self.kind:
             conditions.append(Venue.kind == self.kind)
         if self.tag:
             tagged = select(VenueTag.venue_id).where(
                 VenueTag.guild_id == guild_id, VenueTag.tag == self.tag
             )
-            conditions.append(Venue.id.in_(tagged))
+            conditions.append(venue_id.in_(tagged))
         return conditions
 
 

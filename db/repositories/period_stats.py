@@ -261,7 +261,7 @@ class PeriodStatsRepository:
                 c.raters > 0,
                 c.rit_snapshot.is_not(None),
                 Venue.status == "active",
-                *where.conditions(self.session, guild_id),
+                *where.conditions(self.session, guild_id, checked=True),
             )
         )
         if exclude:

@@ -349,7 +349,8 @@ class RatingStatsRepository:
         """The `limit` rated active venues matching `where` with the best snapshot RIT, and
         every other one within `margin` below the last of them: a superset of the best
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
-        snapshot."""
+        snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
+        checked on the venues it reaches."""
         base = (
             select(*_STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
@@ -358,7 +359,7 @@ class RatingStatsRepository:
                 VenueRatingStats.raters > 0,
                 VenueRatingStats.rit_snapshot.is_not(None),
                 Venue.status == "active",
-                *where.conditions(self.session, guild_id),
+                *where.conditions(self.session, guild_id, checked=True),
             )
         )
         last = await self.session.scalar(
