@@ -188,7 +188,7 @@ class BigBench:
         return {
             "show": lambda: self._slash("venue show", venue=self._venue()),
             "rate": lambda: self._slash(
-                "venue rate", venue=self._venue(), worth=self.rng.randint(1, 5), hours=2.0
+                "venue rate", venue=self._venue(), worth=self.rng.randint(1, 5), hours="2"
             ),
             "search (query + city)": slash("venue search", query="cafe", city="Paris"),
             "search (query)": slash("venue search", query="rust"),
