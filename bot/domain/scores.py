@@ -69,8 +69,9 @@ def rank_order(prior: GuildPrior) -> RankOrder:
 #: How far any venue's RIT may move, from the prior's drift since the snapshot, before a
 #: new snapshot is taken (docs/ranking.md, "Kept as ratings are written").
 SNAPSHOT_DRIFT = 0.05
-#: Filters that may match few venues (a word, a tag, a city): below this many matches the
-#: best are ordered exactly among them rather than found by walking the snapshot index.
+#: Filters that may match few venues (a tag, a city): below this many matches the best are
+#: ordered exactly among them rather than found by walking the snapshot index. Words always
+#: are: full-text search lists their venues in one pass, which the walk would take twice.
 FEW_MATCHES = 2000
 #: A period view reads at most this many ratings between its kept sums' start and its own
 #: start; beyond (a guild where nobody rated for a long while), it sums the period.
@@ -135,8 +136,10 @@ class Scorer:
         the exact RIT."""
         stats = RatingStatsRepository(self.session)
         snapshot = self.state.snapshot
-        if snapshot is None or (
-            where.narrow and await stats.few(self.guild_id, where, FEW_MATCHES)
+        if (
+            snapshot is None
+            or where.words  # the words' venues are listed once, and ordered among themselves
+            or (where.narrow and await stats.few(self.guild_id, where, FEW_MATCHES))
         ):
             records = await stats.best(
                 self.guild_id, rank_order(self.prior), where=where, limit=limit
