@@ -128,19 +128,28 @@ class Scorer:
     def _margin(self, snapshot: RankOrder) -> float:
         return 2 * drift(snapshot, rank_order(self.prior)) + 1e-6
 
-    async def best(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
+    async def _matching(self, where: VenueFilter) -> int | None:
+        """How many venues narrow filters (a city, a tag) match, up to FEW_MATCHES."""
+        if not where.narrow or where.words:
+            return None
+        stats = RatingStatsRepository(self.session)
+        return await stats.matching(self.guild_id, where, max(1, FEW_MATCHES))
+
+    async def best(
+        self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100, matching: int | None = -1
+    ) -> list[Score]:
         """The rated active venues matching `where`, best first. The snapshot index gives
         every venue that can be among them (its RIT moved by at most `drift` since); they
         are scored exactly and sorted by the same key as everywhere else. Without a
-        snapshot, or when narrow filters match few venues, the database orders them by
-        the exact RIT."""
+        snapshot, with words, or when narrow filters match few venues (`matching`, counted
+        here unless given), the database orders them by the exact RIT."""
+        if matching == -1:
+            matching = await self._matching(where)
+        if matching == 0:
+            return []
         stats = RatingStatsRepository(self.session)
         snapshot = self.state.snapshot
-        if (
-            snapshot is None
-            or where.words  # the words' venues are listed once, and ordered among themselves
-            or (where.narrow and await stats.few(self.guild_id, where, FEW_MATCHES))
-        ):
+        if snapshot is None or where.words or (matching is not None and matching < FEW_MATCHES):
             records = await stats.best(
                 self.guild_id, rank_order(self.prior), where=where, limit=limit
             )
@@ -154,7 +163,10 @@ class Scorer:
     async def ranked(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
         """Every active venue matching `where`, best first, unrated ones included (each
         scores the guild's prior; the oldest first among them)."""
-        best = await self.best(where=where, limit=limit)
+        matching = await self._matching(where)
+        if matching == 0:
+            return []
+        best = await self.best(where=where, limit=limit, matching=matching)
         unrated = score_sums(0, VenueSums(), self.prior)
         if len(best) >= limit and best[-1].rit >= unrated.rit:
             return best

@@ -212,8 +212,8 @@ class RatingStatsRepository:
         )
         return [VenueStatsRecord(*row) for row in await self.session.execute(stmt)]
 
-    async def few(self, guild_id: int, where: VenueFilter, most: int) -> bool:
-        """Whether fewer than `most` active venues match `where` (counting no further)."""
+    async def matching(self, guild_id: int, where: VenueFilter, most: int) -> int:
+        """How many active venues match `where`, counting no further than `most`."""
         matching = (
             select(Venue.id)
             .where(
@@ -225,7 +225,7 @@ class RatingStatsRepository:
             .subquery()
         )
         found = await self.session.scalar(select(func.count()).select_from(matching))
-        return int(found or 0) < most
+        return int(found or 0)
 
     async def unrated(self, guild_id: int, where: VenueFilter, limit: int) -> list[int]:
         """Active venues matching `where` that no member's rating counts for, oldest
