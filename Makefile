@@ -26,8 +26,11 @@ run: $(VENV)/.installed-run
 play: $(VENV)/.installed-test
 	$(PY) -m tests.fakediscord.play $(PLAY_ARGS)
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; each has its own databases).
+PYTEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

@@ -20,7 +20,8 @@ import random
 import secrets
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,9 @@ async def measure(
     return name, _percentile(times, 50), _percentile(times, 99)
 
 
-async def run(url: str, venues: int, ratings: int, rounds: int) -> None:
+async def run(url: str, venues: int, ratings: int, rounds: int) -> list[tuple[str, float, float]]:
+    """Seed one guild in the (empty) database at `url`, then measure each command: (name,
+    p50 ms, p99 ms), printed as they come."""
     await upgrade(url)
     db = Database(url)
     rng = random.Random(7)
@@ -164,9 +167,11 @@ async def run(url: str, venues: int, ratings: int, rounds: int) -> None:
             ("profile", lambda i: profile.profile(GUILD, 10 + i, viewer_id=10 + i, now=NOW)),
         ]
         print(f"{'command':<20} {'p50 ms':>8} {'p99 ms':>8}")
+        results = []
         for name, call in cases:
-            _, p50, p99 = await measure(name, call, rounds)
-            print(f"{name:<20} {p50:>8.1f} {p99:>8.1f}", flush=True)
+            results.append(await measure(name, call, rounds))
+            print(f"{name:<20} {results[-1][1]:>8.1f} {results[-1][2]:>8.1f}", flush=True)
+        return results
     finally:
         await db.dispose()
 
@@ -178,15 +183,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    if args.backend == "sqlite":
+    asyncio.run(_main(args))
+
+
+async def _main(args: argparse.Namespace) -> None:
+    async with fresh_database(args.backend) as url:
+        await run(url, args.venues, args.ratings, args.rounds)
+
+
+@asynccontextmanager
+async def fresh_database(backend: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database on `backend`, removed afterwards: a file in a
+    temporary folder, or a database created next to BENCH_POSTGRES_URL's (default: the
+    local server)."""
+    if backend == "sqlite":
         with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite+aiosqlite:///{Path(folder) / 'scale.db'}"
-            asyncio.run(run(url, args.venues, args.ratings, args.rounds))
+            yield f"sqlite+aiosqlite:///{Path(folder) / 'scale.db'}"
         return
-    asyncio.run(_on_postgres(args))
-
-
-async def _on_postgres(args: argparse.Namespace) -> None:
     import asyncpg
 
     base = make_url(
@@ -198,8 +211,7 @@ async def _on_postgres(args: argparse.Namespace) -> None:
     )
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        url = base.set(database=name).render_as_string(hide_password=False)
-        await run(url, args.venues, args.ratings, args.rounds)
+        yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

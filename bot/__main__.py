@@ -74,14 +74,7 @@ async def serve(
     metrics = Metrics()
     metrics.watch_database(db)
     try:
-        if settings.metrics_port is not None:
-            try:
-                await metrics.serve(settings.metrics_host, settings.metrics_port)
-            except OSError as exc:
-                raise StartupError(
-                    f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port}: "
-                    f"{one_line(exc)}"
-                ) from None
+        await _serve_metrics(metrics, settings)
         async with (
             clock_from(settings.clock_url) as clock,
             BonnesPlaces(
@@ -92,20 +85,7 @@ async def serve(
         ):
             if on_bot is not None:
                 on_bot(bot)
-            runner = asyncio.create_task(
-                bot.start(settings.discord_token.get_secret_value()), name="bot"
-            )
-            stopper = asyncio.create_task(stop.wait(), name="stop")
-            await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            stopper.cancel()
-            if not runner.done():
-                log.info("stopping")
-                await bot.close()
-                # A shard still retrying an unreachable gateway does not end with close().
-                await asyncio.wait({runner}, timeout=RUNNER_GRACE_SECONDS)
-                runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            await _run_until_stopped(bot, settings, stop)
     except NETWORK_ERRORS as exc:
         raise StartupError(
             f"cannot reach Discord at {settings.discord_api_base or DISCORD_API_BASE}: "
@@ -120,6 +100,35 @@ async def serve(
         await metrics.close()
         await db.dispose()
         log.info("stopped")
+
+
+async def _serve_metrics(metrics: Metrics, settings: Settings) -> None:
+    """Open the Prometheus endpoint when a port is configured; a taken port stops start-up."""
+    if settings.metrics_port is None:
+        return
+    try:
+        await metrics.serve(settings.metrics_host, settings.metrics_port)
+    except OSError as exc:
+        raise StartupError(
+            f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port}: "
+            f"{one_line(exc)}"
+        ) from None
+
+
+async def _run_until_stopped(bot: BonnesPlaces, settings: Settings, stop: asyncio.Event) -> None:
+    """Run the client until it ends by itself or `stop` is set, then close it in bounded time."""
+    runner = asyncio.create_task(bot.start(settings.discord_token.get_secret_value()), name="bot")
+    stopper = asyncio.create_task(stop.wait(), name="stop")
+    await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if not runner.done():
+        log.info("stopping")
+        await bot.close()
+        # A shard still retrying an unreachable gateway does not end with close().
+        await asyncio.wait({runner}, timeout=RUNNER_GRACE_SECONDS)
+        runner.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await runner
 
 
 async def _run_until_signal(settings: Settings) -> None:

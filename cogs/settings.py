@@ -16,6 +16,7 @@ from bot.domain.limits import PROPOSALS_PER_DAY_MAX, ROUTINES_PER_WEEK_MAX, VISI
 from bot.i18n import language_of, t
 from cogs.common import Interaction
 from cogs.common.choices import LANGUAGE_CHOICES, timezone_choices
+from cogs.common.options import options
 from cogs.common.permissions import ANNOUNCE_PERMISSIONS, require_permissions
 
 if TYPE_CHECKING:
@@ -62,25 +63,15 @@ class ServerSettings(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
-    @app_commands.rename(
-        venue_channel=_("venue_channel"),
-        language=_("language"),
-        timezone=_("timezone"),
-        moderation=_("moderation"),
-        moderator_role=_("moderator_role"),
-        proposals_per_day=_("proposals_per_day"),
-        routines_per_week=_("routines_per_week"),
-        visit_days_back=_("visit_days_back"),
-    )
-    @app_commands.describe(
-        venue_channel=_("Where new venues are announced"),
-        language=_("Language of the bot's posts in this server"),
-        timezone=_("Time zone, e.g. Europe/Paris"),
-        moderation=_("New proposals wait for a moderator's approval"),
-        moderator_role=_("Members with this role moderate venues"),
-        proposals_per_day=_("Most venues one member may propose in 24 hours (default 10)"),
-        routines_per_week=_("Most routines one member may create in 7 days (default 5)"),
-        visit_days_back=_("How many days back a visit may be logged (default 30)"),
+    @options(
+        venue_channel="Where new venues are announced",
+        language="Language of the bot's posts in this server",
+        timezone="Time zone, e.g. Europe/Paris",
+        moderation="New proposals wait for a moderator's approval",
+        moderator_role="Members with this role moderate venues",
+        proposals_per_day="Most venues one member may propose in 24 hours (default 10)",
+        routines_per_week="Most routines one member may create in 7 days (default 5)",
+        visit_days_back="How many days back a visit may be logged (default 30)",
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @app_commands.autocomplete(timezone=timezone_choices)
@@ -98,14 +89,7 @@ class ServerSettings(commands.Cog):
     ) -> None:
         assert interaction.guild is not None
         if venue_channel is not None:
-            channel = interaction.guild.get_channel(venue_channel.id)
-            if not isinstance(channel, discord.TextChannel):
-                raise DomainError(
-                    "error.bot_missing_permissions",
-                    channel=venue_channel.mention,
-                    permissions=list(ANNOUNCE_PERMISSIONS[:2]),
-                )
-            require_permissions(channel, interaction.guild.me, ANNOUNCE_PERMISSIONS)
+            _check_venue_channel(interaction.guild, venue_channel)
         config = await self.bot.services.guilds.update(
             interaction.guild.id,
             venue_channel_id=venue_channel.id if venue_channel else None,
@@ -118,24 +102,27 @@ class ServerSettings(commands.Cog):
             visit_days_back=visit_days_back,
         )
         member_language = language_of(interaction.locale)
+        asked = (language, timezone, moderation, proposals_per_day, routines_per_week)
         changed = any(
-            v is not None
-            for v in (
-                venue_channel,
-                language,
-                timezone,
-                moderation,
-                moderator_role,
-                proposals_per_day,
-                routines_per_week,
-                visit_days_back,
-            )
+            v is not None for v in (venue_channel, moderator_role, visit_days_back, *asked)
         )
         await interaction.response.send_message(
             t(member_language, "settings.saved" if changed else "settings.current"),
             embed=settings_embed(member_language, config),
             ephemeral=True,
         )
+
+
+def _check_venue_channel(guild: discord.Guild, venue_channel: discord.TextChannel) -> None:
+    """Refuse a venue channel the bot cannot see or post announcements in."""
+    channel = guild.get_channel(venue_channel.id)
+    if not isinstance(channel, discord.TextChannel):
+        raise DomainError(
+            "error.bot_missing_permissions",
+            channel=venue_channel.mention,
+            permissions=list(ANNOUNCE_PERMISSIONS[:2]),
+        )
+    require_permissions(channel, guild.me, ANNOUNCE_PERMISSIONS)
 
 
 async def setup(bot: BonnesPlaces) -> None:

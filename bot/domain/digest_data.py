@@ -14,7 +14,7 @@ from bot.domain.commitments import kept_streaks
 from bot.domain.digest_compose import DigestData, NewVenue, RoutineLine, TopVenue
 from bot.domain.digest_last_week import last_week
 from bot.domain.guild_config import GuildConfig
-from bot.domain.routines import next_start
+from bot.domain.routine_base import next_start
 from bot.domain.schedule import IsoWeek, week_of
 from bot.domain.scores import Scorer
 from db.repositories import (

@@ -26,6 +26,7 @@ from db.repositories import (
     RoutineRepository,
 )
 from db.repositories.routine_occurrences import UNCLAIMED as UNCLAIMED_AT
+from db.repositories.sql import chunks
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,11 @@ class RoutineEvents(RoutineBase):
         """The routines of these guilds whose occurrences get Discord events (not paused)."""
         if not guild_ids:
             return []
+        routines: list[RoutineRecord] = []
         async with self.db.read() as session:
-            routines = await RoutineRepository(session).find_all(guild_ids, limit=100_000)
+            repository = RoutineRepository(session)
+            for chunk in chunks(guild_ids):
+                routines.extend(await repository.find_all(chunk, limit=100_000))
         return [r for r in routines if r.paused_at is None]
 
     async def claim_event(

@@ -17,7 +17,6 @@ from bot.domain.routine_base import (
     clean_text,
     parse_routine_ref,
 )
-from bot.domain.routine_base import next_start as next_start  # the digest's import
 from bot.domain.routine_events import RoutineEvents
 from bot.domain.routine_hosting import RoutineHosting
 from bot.domain.text import clean_line, normalize_name

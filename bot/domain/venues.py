@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bot.domain.guild_config import GuildConfig
 from bot.domain.quotas import refuse_proposal_over_limit
 from bot.domain.ranking import FLAG_ALL, GOT_ALL, Score
 from bot.domain.scores import Scorer
@@ -139,29 +140,37 @@ class VenueService:
             raise NotFound(key, name=venue.name)
         return venue
 
-    async def refuse_over_limit(self, guild_id: int, member_id: int) -> None:
-        """Refuse a member who reached the guild's cap on proposals before asking them
-        anything; `propose` checks again in its write."""
+    async def check_proposal(
+        self, guild_id: int, member_id: int, draft: VenueDraft
+    ) -> tuple[GuildConfig, list[VenueRecord]]:
+        """Before asking the member anything, in one read: the guild's settings, the
+        member's cap on proposals and an exact duplicate (both refused), and the venues
+        like the draft. `propose` checks the cap and the duplicate again in its write."""
         now = await self.clock.now()
         async with self.db.read() as session:
             config = await GuildConfigRepository(session).get(guild_id)
             await refuse_proposal_over_limit(session, config, member_id, now)
+            return config, await self._similar(VenueRepository(session), guild_id, draft)
 
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
         """Venues in the same city whose names are close to the draft's (typos, word
         order, a missing word), best first. An exact match raises Conflict instead."""
         async with self.db.read() as session:
-            venues = VenueRepository(session)
-            await self._refuse_exact(venues, guild_id, draft)
-            candidates = await venues.names_in_city(guild_id, draft.city_key)
-            scored = sorted(
-                (
-                    (-name_similarity(draft.normalized_name, name, draft.city_key), venue_id)
-                    for venue_id, name in candidates
-                ),
-            )
-            matches = [venue_id for score, venue_id in scored if -score >= SIMILARITY_THRESHOLD]
-            found = await venues.many(guild_id, matches[:3])
+            return await self._similar(VenueRepository(session), guild_id, draft)
+
+    async def _similar(
+        self, venues: VenueRepository, guild_id: int, draft: VenueDraft
+    ) -> list[VenueRecord]:
+        await self._refuse_exact(venues, guild_id, draft)
+        candidates = await venues.names_in_city(guild_id, draft.city_key)
+        scored = sorted(
+            (
+                (-name_similarity(draft.normalized_name, name, draft.city_key), venue_id)
+                for venue_id, name in candidates
+            ),
+        )
+        matches = [venue_id for score, venue_id in scored if -score >= SIMILARITY_THRESHOLD]
+        found = await venues.many(guild_id, matches[:3])
         return [found[key] for key in matches[:3] if key in found]
 
     async def _refuse_exact(
@@ -346,25 +355,30 @@ class VenueService:
     async def details(self, guild_id: int, venue_id: int) -> VenueDetails:
         """The venue with its votes, ratings summary and RIT score."""
         async with self.db.read() as session:
-            venue = await load_venue(session, guild_id, venue_id)
+            return await self._details(session, await load_venue(session, guild_id, venue_id))
+
+    async def details_of(self, venue: VenueRecord) -> VenueDetails:
+        """`details` of a venue a command just resolved (in this guild, listed), without
+        reading the venue again."""
+        async with self.db.read() as session:
             return await self._details(session, venue)
 
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
         up, down = await VoteRepository(session).counts(venue.id)
         ratings = RatingRepository(session)
         scorer = await Scorer.of(session, venue.guild_id)
+        summary, card, (led_somewhere,) = await ratings.overview(
+            venue.id, GOT_ALL, FLAG_ALL, FollowUpRepository.led_somewhere(venue.id)
+        )
         return VenueDetails(
             venue=venue,
             upvotes=up,
             downvotes=down,
             tags=await VenueRepository(session).tags(venue.id),
-            ratings=await ratings.summary(venue.id),
+            ratings=summary,
             score=await scorer.score(venue.id),
             comments=tuple(await ratings.latest_comments(venue.id)),
-            card=replace(
-                await ratings.card(venue.id, GOT_ALL, FLAG_ALL),
-                led_somewhere=await FollowUpRepository(session).led_somewhere(venue.id),
-            ),
+            card=replace(card, led_somewhere=int(led_somewhere or 0)),
         )
 
     async def autocomplete(

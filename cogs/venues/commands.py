@@ -100,10 +100,10 @@ class Venues(
             description=description,
             tags=tags,
         )
-        config = await self.services.guilds.config(interaction.guild_id)
+        config, similar = await self.venues.check_proposal(
+            interaction.guild_id, interaction.user.id, draft
+        )
         announcement_channel(interaction, config)  # refuse before anything is stored
-        await self.venues.refuse_over_limit(interaction.guild_id, interaction.user.id)
-        similar = await self.venues.similar(interaction.guild_id, draft)
         if not similar:
             await interaction.response.defer(ephemeral=True, thinking=True)
             await announce(interaction, draft, config, self.in_flight)
@@ -184,7 +184,7 @@ class Venues(
     @venue_parameter
     async def show(self, interaction: Interaction, venue: VenueOption) -> None:
         assert interaction.guild_id is not None
-        details = await self.venues.details(interaction.guild_id, venue.id)
+        details = await self.venues.details_of(venue)
         await interaction.response.send_message(
             embed=venue_embed(language_of(interaction.locale), details)
         )

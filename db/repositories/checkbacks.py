@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import CheckBack, CheckBackAsk, Routine, RoutineOccurrence, RoutineRsvp
-from db.repositories.sql import affected, dialect_insert
+from db.repositories.sql import affected, chunks, dialect_insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +39,14 @@ class CheckBackRepository:
     ) -> list[DueCheckBack]:
         """Occurrences that took place and ended between `since` and `now`, whose
         check-back nobody posted (never claimed, or claimed longer than `lease` ago)."""
-        if not guild_ids:
-            return []
+        found: list[DueCheckBack] = []
+        for chunk in chunks(guild_ids):
+            found.extend(await self._due(chunk, now, since, lease))
+        return found
+
+    async def _due(
+        self, guild_ids: list[int], now: dt.datetime, since: dt.datetime, lease: dt.timedelta
+    ) -> list[DueCheckBack]:
         stmt = (
             select(
                 RoutineOccurrence.id,
@@ -50,7 +56,7 @@ class CheckBackRepository:
             )
             .outerjoin(CheckBack, CheckBack.occurrence_id == RoutineOccurrence.id)
             .where(
-                RoutineOccurrence.guild_id.in_(list(guild_ids)),
+                RoutineOccurrence.guild_id.in_(guild_ids),
                 RoutineOccurrence.status == "scheduled",
                 RoutineOccurrence.ends_at <= now,
                 RoutineOccurrence.ends_at > since,

@@ -14,10 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.guild_config import GuildConfig
 from db.models import DigestRun, GuildConfigRow
 from db.repositories.guild_config import config_of
-from db.repositories.sql import affected, dialect_insert
+from db.repositories.sql import affected, chunks, dialect_insert
 
 #: Guild ids per statement when reading the schedule of many guilds.
-CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +82,10 @@ class DigestRunRepository:
         self, guild_ids: Sequence[int], weeks: Sequence[tuple[int, int]]
     ) -> list[ScheduledDigest]:
         """The guilds among `guild_ids` with a digest set up, each with its runs of
-        `weeks`: one statement per CHUNK guilds."""
+        `weeks`: one statement per thousand guilds."""
         found: list[ScheduledDigest] = []
-        ids = sorted(set(guild_ids))
-        for start in range(0, len(ids), CHUNK):
-            found.extend(await self._scheduled(ids[start : start + CHUNK], weeks))
+        for chunk in chunks(guild_ids):
+            found.extend(await self._scheduled(chunk, weeks))
         return found
 
     async def _scheduled(

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ScalarSelect, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactFollowUp
-from db.repositories.sql import affected
+from db.repositories.sql import affected, chunks
 
 #: The answers, in the order the buttons show them; all but "nothing" led somewhere.
 FOLLOWUP_ANSWERS = ("call", "client", "collaboration", "nothing")
@@ -68,23 +68,26 @@ class FollowUpRepository:
     ) -> list[FollowUpRecord]:
         """Follow-ups of these guilds due and not asked, unclaimed or whose claim's lease
         ran out."""
-        if not guild_ids:
-            return []
-        rows = await self.session.execute(
-            select(*_COLUMNS)
-            .where(
-                ContactFollowUp.guild_id.in_(list(guild_ids)),
-                ContactFollowUp.asked_at.is_(None),
-                ContactFollowUp.due_at <= now,
-                or_(
-                    ContactFollowUp.claimed_at.is_(None),
-                    ContactFollowUp.claimed_at <= now - lease,
-                ),
+        found: list[FollowUpRecord] = []
+        for chunk in chunks(guild_ids):
+            rows = await self.session.execute(
+                select(*_COLUMNS)
+                .where(
+                    ContactFollowUp.guild_id.in_(chunk),
+                    ContactFollowUp.asked_at.is_(None),
+                    ContactFollowUp.due_at <= now,
+                    or_(
+                        ContactFollowUp.claimed_at.is_(None),
+                        ContactFollowUp.claimed_at <= now - lease,
+                    ),
+                )
+                .order_by(ContactFollowUp.due_at, ContactFollowUp.id)
+                .limit(limit - len(found))
             )
-            .order_by(ContactFollowUp.due_at, ContactFollowUp.id)
-            .limit(limit)
-        )
-        return [FollowUpRecord(*row) for row in rows]
+            found.extend(FollowUpRecord(*row) for row in rows)
+            if len(found) >= limit:
+                break
+        return found
 
     async def claim(self, followup_id: int, now: dt.datetime, lease: dt.timedelta) -> bool:
         """One process wins: a conditional update of an unasked row whose claim is free."""
@@ -127,18 +130,19 @@ class FollowUpRepository:
         )
         return affected(result) == 1
 
-    async def led_somewhere(self, venue_id: int) -> int:
-        """How many of the venue's new contacts led somewhere (ix_contact_followup_venue_answer)."""
-        return int(
-            await self.session.scalar(
-                select(func.count()).where(
-                    and_(
-                        ContactFollowUp.venue_id == venue_id,
-                        ContactFollowUp.answer.in_(LED_SOMEWHERE),
-                    )
+    @staticmethod
+    def led_somewhere(venue_id: int) -> ScalarSelect[int]:
+        """How many of the venue's new contacts led somewhere, as a sub-query of the card's
+        one read (ix_contact_followup_venue_answer)."""
+        return (
+            select(func.count())
+            .where(
+                and_(
+                    ContactFollowUp.venue_id == venue_id,
+                    ContactFollowUp.answer.in_(LED_SOMEWHERE),
                 )
             )
-            or 0
+            .scalar_subquery()
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import ScalarSelect, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Rating, Venue, Visit
@@ -112,8 +112,32 @@ def _median(values: Sequence[float]) -> float | None:
     return (values[middle - 1] + values[middle]) / 2
 
 
-def _ticked(column: Any, bit: int) -> Any:
-    return func.coalesce(func.sum(case((column.op("&")(bit) != 0, 1), else_=0)), 0)
+def _ticked(column: Any, bit: int, *when: Any) -> Any:
+    """How many rows have `bit` set in `column` (and meet `when`)."""
+    return func.coalesce(func.sum(case((and_(column.op("&")(bit) != 0, *when), 1), else_=0)), 0)
+
+
+def _presence(venue_id: int) -> tuple[ScalarSelect[int], ...]:
+    """Members who said "I went" to an occurrence at the venue, members known to have gone,
+    and those of them who went on two different days or more."""
+    attendees = (
+        select(func.count(func.distinct(Rating.member_id)))
+        .where(Rating.venue_id == venue_id, Rating.tier == "attended")
+        .scalar_subquery()
+    )
+    days = (
+        select(Visit.member_id, func.count().label("days"))
+        .where(Visit.venue_id == venue_id)
+        .group_by(Visit.member_id)
+        .subquery()
+    )
+    visitors = select(func.count()).select_from(days).scalar_subquery()
+    returning = select(func.count()).select_from(days).where(days.c.days > 1).scalar_subquery()
+    return attendees, visitors, returning
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 class RatingRepository:
@@ -205,26 +229,6 @@ class RatingRepository:
         result = await self.session.execute(stmt)
         return [RatingRow(*row) for row in result]
 
-    async def summary(self, venue_id: int) -> RatingSummary:
-        """Averages over each member's latest rating of the venue."""
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(Rating.id),
-                    func.avg(Rating.worth),
-                    func.avg(Rating.hours),
-                    func.avg(Rating.substance),
-                    func.avg(Rating.experience),
-                    func.avg(Rating.connections),
-                ).where(Rating.venue_id == venue_id, Rating.latest.is_(True))
-            )
-        ).one()
-
-        def number(value: Any) -> float | None:
-            return None if value is None else float(value)
-
-        return RatingSummary(row[0], *(number(v) for v in row[1:]))
-
     async def latest_comments(self, venue_id: int, limit: int = 3) -> list[str]:
         rows = await self.session.scalars(
             select(Rating.comment)
@@ -239,50 +243,54 @@ class RatingRepository:
         )
         return [comment for comment in rows if comment]
 
-    async def card(
-        self, venue_id: int, got_bits: Sequence[int], flag_bits: Sequence[int]
-    ) -> VenueCard:
-        """The card's figures: a few aggregates over the venue's own ratings and visits
-        (ix_rating_venue_member, ix_visit_venue), never the guild's."""
-        latest = (Rating.venue_id == venue_id, Rating.latest.is_(True))
-        answered = (*latest, Rating.got.is_not(None))
-        counts = (
+    async def overview(
+        self,
+        venue_id: int,
+        got_bits: Sequence[int],
+        flag_bits: Sequence[int],
+        *extra: ScalarSelect[Any],
+    ) -> tuple[RatingSummary, VenueCard, tuple[Any, ...]]:
+        """The card's figures over the venue's own ratings and visits (ix_rating_venue_member,
+        ix_visit_venue), never the guild's: the averages over each member's latest rating,
+        what members got and the flags they raised, attendees, visitors and who came back,
+        in one statement (with `extra` scalar sub-queries, whose values come back as they
+        are), then the reported hours for their median."""
+        answered = Rating.got.is_not(None)
+        row = (
             await self.session.execute(
                 select(
-                    func.count(),
+                    func.count(Rating.id),
+                    func.avg(Rating.worth),
+                    func.avg(Rating.hours),
+                    func.avg(Rating.substance),
+                    func.avg(Rating.experience),
+                    func.avg(Rating.connections),
+                    func.coalesce(func.sum(case((answered, 1), else_=0)), 0),
                     *(_ticked(Rating.got, bit) for bit in got_bits),
-                    *(_ticked(Rating.flags, bit) for bit in flag_bits),
-                ).where(*answered)
-            )
-        ).one()
-        attendees = await self.session.scalar(
-            select(func.count(func.distinct(Rating.member_id))).where(
-                Rating.venue_id == venue_id, Rating.tier == "attended"
-            )
-        )
-        days = (
-            select(Visit.member_id, func.count().label("days"))
-            .where(Visit.venue_id == venue_id)
-            .group_by(Visit.member_id)
-            .subquery()
-        )
-        visitors, returning = (
-            await self.session.execute(
-                select(
-                    func.count(), func.coalesce(func.sum(case((days.c.days > 1, 1), else_=0)), 0)
-                )
+                    *(_ticked(Rating.flags, bit, answered) for bit in flag_bits),
+                    *_presence(venue_id),
+                    *extra,
+                ).where(Rating.venue_id == venue_id, Rating.latest.is_(True))
             )
         ).one()
         hours = list(
-            await self.session.scalars(select(Rating.hours).where(*latest).order_by(Rating.hours))
+            await self.session.scalars(
+                select(Rating.hours)
+                .where(Rating.venue_id == venue_id, Rating.latest.is_(True))
+                .order_by(Rating.hours)
+            )
         )
-        n_got = len(got_bits)
-        return VenueCard(
-            attendees=int(attendees or 0),
-            visitors=int(visitors),
-            returning=int(returning),
-            answered=int(counts[0]),
-            got=tuple(int(v) for v in counts[1 : 1 + n_got]),
-            flags=tuple(int(v) for v in counts[1 + n_got :]),
+        summary = RatingSummary(int(row[0]), *(_number(v) for v in row[1:6]))
+        got_end = 7 + len(got_bits)
+        flags_end = got_end + len(flag_bits)
+        attendees_count, visitors_count, returning_count = row[flags_end : flags_end + 3]
+        card = VenueCard(
+            attendees=int(attendees_count or 0),
+            visitors=int(visitors_count or 0),
+            returning=int(returning_count or 0),
+            answered=int(row[6]),
+            got=tuple(int(v) for v in row[7:got_end]),
+            flags=tuple(int(v) for v in row[got_end:flags_end]),
             median_hours=_median(hours),
         )
+        return summary, card, tuple(row[flags_end + 3 :])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import CursorResult, Result
@@ -14,6 +15,19 @@ def dialect_insert(session: AsyncSession, table: Any) -> postgresql.Insert | sql
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+#: At most this many ids in one IN list: the statement's parameter count must not grow with
+#: the number of guilds (PostgreSQL refuses more than 32,767 parameters; SQLite 32,766).
+CHUNK = 1000
+
+
+def chunks(ids: Sequence[int], size: int | None = None) -> Iterator[list[int]]:
+    """The distinct `ids`, sorted, `size` (CHUNK) at a time."""
+    size = size or CHUNK
+    distinct = sorted(set(ids))
+    for start in range(0, len(distinct), size):
+        yield distinct[start : start + size]
 
 
 def escape_like(text: str) -> str:

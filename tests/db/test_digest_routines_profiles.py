@@ -25,7 +25,7 @@ from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from bot.domain.votes import VoteService
 from db.engine import Database
-from db.repositories import DigestRunRecord, digest_runs
+from db.repositories import DigestRunRecord, sql
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
@@ -123,7 +123,7 @@ async def test_due_reads_many_guilds_in_chunks_and_each_guilds_own_week(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Five guilds read two at a time; one of them is already in next week (UTC+14)."""
-    monkeypatch.setattr(digest_runs, "CHUNK", 2)
+    monkeypatch.setattr(sql, "CHUNK", 2)
     service = DigestService(db)
     sunday = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)  # Monday 02:00 at Kiritimati
     guilds = [GUILD + i for i in range(5)]
