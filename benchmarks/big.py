@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import random
 import statistics
 import time
@@ -29,6 +30,7 @@ CHUNK = 5000
 #: Discord's deadline for a first answer: any reply slower than this is flagged.
 DEADLINE_MS = 3000.0
 CITIES = ["Paris", "Lyon", "Marseille", "Lille", "Nantes", "Bordeaux", "Rennes", "Grenoble"]
+HOURS = [0.5, 1.0, 2.0, 3.0, 4.0]
 WORDS = ["Café", "Atelier", "Forum", "Club", "Meetup", "Builders", "Talks", "Lab", "Rust", "Data"]
 
 
@@ -94,19 +96,24 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
     for pair in pairs:
         venue_index, member_index = divmod(pair, len(members) - 1)
         moment = now - dt.timedelta(minutes=rng.randrange(525_600))
+        worth, hours = rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 6, 4])[0], rng.choice(HOURS)
         rating_rows.append(
             {
                 "guild_id": BIG_GUILD_ID,
                 "venue_id": FIRST_VENUE_ID + venue_index,
                 "member_id": members[member_index + 1],  # never the proposer
-                "worth": rng.choices([1, 2, 3, 4, 5], [1, 2, 4, 6, 4])[0],
+                "worth": worth,
                 "substance": None,
                 "experience": None,
                 "connections": None,
-                "hours": rng.choice([0.5, 1.0, 2.0, 3.0, 4.0]),
+                "hours": hours,
                 "comment": None,
                 "created_at": moment,
                 "updated_at": moment,
+                # each member's only rating of the venue, no visit known (ranking.py)
+                "weight": 0.2,
+                "value": float(worth),
+                "log_hours": math.log(hours),
             }
         )
     rating_rows = [_derived(row) for row in rating_rows]
@@ -183,7 +190,7 @@ class BigBench:
         return {
             "show": lambda: self._slash("venue show", venue=self._venue()),
             "rate": lambda: self._slash(
-                "venue rate", venue=self._venue(), worth=self.rng.randint(1, 5), hours=2.0
+                "venue rate", venue=self._venue(), worth=self.rng.randint(1, 5), hours="2"
             ),
             "search (query + city)": slash("venue search", query="cafe", city="Paris"),
             "search (query)": slash("venue search", query="rust"),

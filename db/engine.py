@@ -134,8 +134,13 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
+    async def read(self, *, consistent: bool = False) -> AsyncIterator[AsyncSession]:
+        """A read. `consistent`: every statement sees the same committed state (PostgreSQL
+        REPEATABLE READ; a SQLite read transaction always does), for reads that combine
+        kept sums with the rows they were kept from."""
         async with self._read() as session, session.begin():
+            if consistent and not self.is_sqlite:
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
 
     @asynccontextmanager

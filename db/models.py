@@ -262,6 +262,30 @@ class GuildRatingPrior(Base):
     snapshot_time: Mapped[float | None] = mapped_column(Float)
     snapshot_log_hours: Mapped[float | None] = mapped_column(Float)
     snapshot_doubt: Mapped[float | None] = mapped_column(Float)
+    #: Where the guild's period sums (VenuePeriodStats) start: the week's and the month's
+    #: hold exactly the ratings given since these moments; none before the first rating.
+    week_since: Mapped[dt.datetime | None] = mapped_column()
+    month_since: Mapped[dt.datetime | None] = mapped_column()
+
+
+class VenuePeriodStats(Base):
+    """A venue's sums over the ratings given since its guild's period start (`days` 7: the
+    week, 30: the month; GuildRatingPrior.week_since, month_since), kept as ratings are
+    written and moved forward as time passes, with the RIT against the snapshot prior."""
+
+    __tablename__ = "venue_period_stats"
+    __table_args__ = (Index("ix_venue_period_stats_guild_rit", "guild_id", "days", "rit_snapshot"),)
+
+    venue_id: Mapped[int] = mapped_column(
+        ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True
+    )
+    days: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    guild_id: Mapped[int] = mapped_column(BigInteger)
+    raters: Mapped[int] = mapped_column(Integer, default=0)
+    weight: Mapped[float] = mapped_column(Float, default=0.0)
+    weight_value: Mapped[float] = mapped_column(Float, default=0.0)
+    weight_log_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    rit_snapshot: Mapped[float | None] = mapped_column(Float)
 
 
 class GuildRatingHours(Base):

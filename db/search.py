@@ -9,12 +9,13 @@ on `to_tsvector('simple', search_text)`. Each word typed is a prefix that must m
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Venue
+from db.models import Venue, VenueTag
 
 _WORD = re.compile(r"\w+")
 
@@ -26,24 +27,25 @@ def query_words(folded_query: str) -> list[str]:
 
 
 class VenueSearch(Protocol):
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         """A WHERE clause on `Venue` true for venues containing every word as a prefix."""
         ...
 
 
 class Fts5Search:
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         expression = " ".join(f'"{word}"*' for word in words)
         matching: Select[tuple[int]] = (
             select(literal_column("rowid"))
             .select_from(text("venue_fts"))
             .where(text("venue_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
-        return Venue.id.in_(matching)
+        found: ColumnElement[bool] = venue_id.in_(matching)
+        return found
 
 
 class PostgresSearch:
-    def matches(self, words: list[str]) -> ColumnElement[bool]:
+    def matches(self, words: list[str], venue_id: Any = Venue.id) -> ColumnElement[bool]:
         expression = " & ".join(f"{word}:*" for word in words)
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), Venue.search_text)
         query = func.to_tsquery(
@@ -56,3 +58,44 @@ def search_for(session: AsyncSession) -> VenueSearch:
     if session.get_bind().dialect.name == "postgresql":
         return PostgresSearch()
     return Fts5Search()
+
+
+@dataclass(frozen=True, slots=True)
+class VenueFilter:
+    """A search's filters (words already folded and split by `query_words`, a city key, a
+    kind, a tag key); a repository turns them into WHERE clauses on `Venue`."""
+
+    words: tuple[str, ...] = ()
+    city_key: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+
+    @property
+    def narrow(self) -> bool:
+        """Whether they may match only a few venues (a kind always matches many)."""
+        return bool(self.words or self.city_key or self.tag)
+
+    def conditions(
+        self, session: AsyncSession, guild_id: int, *, checked: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """`checked`: as conditions checked on each venue reached some other way (an index
+        walked in order), not as a way in: no index on the venue's city or id serves them
+        (SQLite would otherwise start from a city's venues or a word's, and sort)."""
+        conditions: list[ColumnElement[bool]] = []
+        venue_id = Venue.id + 0 if checked else Venue.id
+        if self.words:
+            conditions.append(search_for(session).matches(list(self.words), venue_id))
+        if self.city_key:
+            city = func.coalesce(Venue.city_key, "") if checked else Venue.city_key
+            conditions.append(city == self.city_key)
+        if self.kind:
+            conditions.append(Venue.kind == self.kind)
+        if self.tag:
+            tagged = select(VenueTag.venue_id).where(
+                VenueTag.guild_id == guild_id, VenueTag.tag == self.tag
+            )
+            conditions.append(venue_id.in_(tagged))
+        return conditions
+
+
+EVERY_VENUE = VenueFilter()

@@ -12,7 +12,6 @@ from bot.domain.errors import Forbidden, NotFound
 from bot.domain.marks import is_proposer
 from bot.domain.rating_history import Presence, RatingInput, record_rating
 from bot.domain.ratings import RateOutcome
-from bot.domain.scores import Scorer
 from bot.domain.venues import load_venue
 from db.engine import Database
 from db.repositories import (
@@ -155,7 +154,7 @@ class CheckBackService:
             )
             visit_id = await visits.id_of(venue.id, member_id, day)
             hopes = await HopeRepository(session).of(occurrence_id, member_id)
-            created = await record_rating(
+            recorded = await record_rating(
                 session,
                 venue,
                 member_id,
@@ -163,9 +162,7 @@ class CheckBackService:
                 Presence("attended", visit_id=visit_id, occurrence_id=occurrence_id),
                 now,
             )
-        async with self.db.read() as session:
-            score = await (await Scorer.of(session, guild_id)).score(venue.id)
-        return RateOutcome(venue=venue, created=created, score=score)
+        return RateOutcome(venue=venue, created=recorded.created, score=recorded.score)
 
     async def missed(self, guild_id: int, occurrence_id: int, member_id: int) -> None:
         now = await self.clock.now()

@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.hopes import hope_delta
-from bot.domain.ranking import GOT_CONTACT, history_weights, rating_value
-from bot.domain.scores import keep_snapshot
-from db.repositories import RatingEntry, RatingRepository, RatingStatsRepository, VenueRecord
+from bot.domain.ranking import GOT_CONTACT, Score, history_weights, rating_value
+from bot.domain.rating_sums import NewRating, add_rating
+from db.repositories import RatingEntry, RatingRepository, VenueRecord
 from db.repositories.followups import FollowUpRepository
 from db.repositories.hopes import HopeRepository
 
@@ -61,6 +61,15 @@ class Presence:
     occurrence_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A rating written: whether it is the member's first of the venue, and the venue's
+    score after it."""
+
+    created: bool
+    score: Score
+
+
 async def record_rating(
     session: AsyncSession,
     venue: VenueRecord,
@@ -68,20 +77,25 @@ async def record_rating(
     answer: RatingInput,
     presence: Presence,
     now: dt.datetime,
-) -> bool:
-    """Add a rating to the member's history of the venue; True when it is their first.
+    history: list[RatingEntry] | None = None,
+) -> Recorded:
+    """Add a rating to the member's `history` of the venue (read when not given).
 
     The older ratings' weights fade (bot.domain.ranking.history_weights); the venue's sums
     change by exactly the difference, and the guild prior trades the member's previous
-    latest rating for this one when the venue is active."""
+    latest rating for this one when the venue is active (bot.domain.rating_sums)."""
     ratings = RatingRepository(session)
-    history = await ratings.history(venue.id, member_id)
+    if history is None:
+        history = await ratings.history(venue.id, member_id)
     flags = answer.flags or 0
-    value = rating_value(
-        answer.worth, (answer.substance, answer.experience, answer.connections), answer.got, flags
-    )
-    log_hours = math.log(answer.hours)
+    criteria = (answer.substance, answer.experience, answer.connections)
     weights = history_weights([presence.tier, *(entry.tier for entry in history)])
+    new = NewRating(
+        weights[0],
+        rating_value(answer.worth, criteria, answer.got, flags),
+        math.log(answer.hours),
+        answer.hours,
+    )
     await ratings.insert(
         guild_id=venue.guild_id,
         venue_id=venue.id,
@@ -99,55 +113,23 @@ async def record_rating(
         tier=presence.tier,
         visit_id=presence.visit_id,
         occurrence_id=presence.occurrence_id,
-        weight=weights[0],
-        value=value,
-        log_hours=log_hours,
+        weight=new.weight,
+        value=new.value,
+        log_hours=new.log_hours,
     )
-    await _shift_sums(session, venue, history, weights, value, answer.hours)
+    reweighed = [
+        (entry, weight)
+        for entry, weight in zip(history, weights[1:], strict=True)
+        if weight != entry.weight or entry.latest
+    ]
+    await ratings.reweigh([(entry.id, weight) for entry, weight in reweighed])
+    score = await add_rating(session, venue, history, reweighed, new, now)
     await _count_hopes(session, venue, answer, history)
     if answer.got and answer.got & GOT_CONTACT:
         await FollowUpRepository(session).schedule(
             venue.guild_id, venue.id, member_id, now + FOLLOW_UP_AFTER
         )
-    return not history
-
-
-async def _shift_sums(
-    session: AsyncSession,
-    venue: VenueRecord,
-    history: list[RatingEntry],
-    weights: list[float],
-    value: float,
-    hours: float,
-) -> None:
-    """The older ratings fade to their new weights, and the venue's sums and the guild
-    prior change by exactly the difference."""
-    ratings = RatingRepository(session)
-    log_hours = math.log(hours)
-    changes = [
-        (entry, new)
-        for entry, new in zip(history, weights[1:], strict=True)
-        if new != entry.weight or entry.latest
-    ]
-    await ratings.reweigh([(entry.id, new) for entry, new in changes])
-    delta = [(new - entry.weight, entry) for entry, new in changes]
-    stats = RatingStatsRepository(session)
-    # The guild's prior first: every write of a guild's sums takes its row before any
-    # venue's, so concurrent writers on PostgreSQL queue instead of deadlocking.
-    if venue.status == "active":
-        if history:
-            await stats.add_prior(venue.guild_id, [(history[0].value, history[0].hours)], -1)
-        await stats.add_prior(venue.guild_id, [(value, hours)])
-    await stats.add_venue(
-        venue.guild_id,
-        venue.id,
-        raters=0 if history else 1,
-        ratings=1,
-        weight=weights[0] + sum(d for d, _ in delta),
-        weight_value=weights[0] * value + sum(d * e.value for d, e in delta),
-        weight_log_hours=weights[0] * log_hours + sum(d * e.log_hours for d, e in delta),
-    )
-    await keep_snapshot(session, venue.guild_id, [venue.id])
+    return Recorded(not history, score)
 
 
 async def _count_hopes(

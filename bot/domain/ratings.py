@@ -13,7 +13,6 @@ from bot.domain.marks import is_proposer
 from bot.domain.parsing import parse_hours
 from bot.domain.ranking import Score
 from bot.domain.rating_history import Presence, RatingInput, record_rating
-from bot.domain.scores import Scorer
 from bot.domain.text import clean_block
 from bot.domain.venues import load_venue
 from db.engine import Database
@@ -111,24 +110,24 @@ class RatingService:
     ) -> RateOutcome:
         """Add a rating to the member's history; what they leave out is kept from their last
         rating. A visit they logged and no rating is tied to yet makes it a visit's rating."""
+        now = now or await self.clock.now()  # before the write lock is taken
         async with self.db.write() as session:
             venue = await load_venue(session, guild_id, venue_id)
             if is_proposer(venue, member_id, self.marker_key):
                 raise Forbidden("error.rate_own_venue")
-            last = await RatingRepository(session).last(venue.id, member_id)
+            history = await RatingRepository(session).history(venue.id, member_id)
             visit_id = await VisitRepository(session).unrated(venue.id, member_id)
             presence = Presence("visit", visit_id=visit_id) if visit_id else Presence()
-            created = await record_rating(
+            recorded = await record_rating(
                 session,
                 venue,
                 member_id,
-                rating.keeping(last),
+                rating.keeping(history[0] if history else None),
                 presence,
-                now or await self.clock.now(),
+                now,
+                history,
             )
-        async with self.db.read() as session:  # scored after the commit, off the write lock
-            score = await (await Scorer.of(session, guild_id)).score(venue.id)
-        return RateOutcome(venue=venue, created=created, score=score)
+        return RateOutcome(venue=venue, created=recorded.created, score=recorded.score)
 
     async def last_answers(
         self, guild_id: int, venue_id: int, member_id: int

@@ -25,15 +25,19 @@ from bot.domain.ranking import (
     score_sums,
 )
 from db.repositories import (
+    PriorSums,
     RankOrder,
     RatingRow,
     RatingStatsRepository,
     RecentRating,
     VenueStatsRecord,
 )
+from db.repositories.period_stats import PeriodStatsRepository, PeriodSums, edge_sums
+from db.repositories.rating_stats import PriorState
+from db.search import EVERY_VENUE, VenueFilter
 
 
-def _sums(record: VenueStatsRecord | None) -> VenueSums:
+def venue_sums(record: VenueStatsRecord | PeriodSums | None) -> VenueSums:
     if record is None:
         return VenueSums()
     return VenueSums(
@@ -44,9 +48,12 @@ def _sums(record: VenueStatsRecord | None) -> VenueSums:
     )
 
 
-async def guild_prior(session: AsyncSession, guild_id: int) -> GuildPrior:
-    sums = await RatingStatsRepository(session).prior(guild_id)
+def prior_of(sums: PriorSums) -> GuildPrior:
     return GuildPrior.of_sums(sums.count, sums.value_sum, sums.value_squares, sums.hours)
+
+
+async def guild_prior(session: AsyncSession, guild_id: int) -> GuildPrior:
+    return prior_of(await RatingStatsRepository(session).prior(guild_id))
 
 
 def rank_order(prior: GuildPrior) -> RankOrder:
@@ -62,6 +69,13 @@ def rank_order(prior: GuildPrior) -> RankOrder:
 #: How far any venue's RIT may move, from the prior's drift since the snapshot, before a
 #: new snapshot is taken (docs/ranking.md, "Kept as ratings are written").
 SNAPSHOT_DRIFT = 0.05
+#: Filters that may match few venues (a tag, a city): below this many matches the best are
+#: ordered exactly among them rather than found by walking the snapshot index. Words always
+#: are: full-text search lists their venues in one pass, which the walk would take twice.
+FEW_MATCHES = 2000
+#: A period view reads at most this many ratings between its kept sums' start and its own
+#: start; beyond (a guild where nobody rated for a long while), it sums the period.
+EDGE_MAX = 2000
 
 
 def drift(snapshot: RankOrder, now: RankOrder) -> float:
@@ -75,16 +89,15 @@ def drift(snapshot: RankOrder, now: RankOrder) -> float:
     )
 
 
-async def keep_snapshot(session: AsyncSession, guild_id: int, venue_ids: list[int]) -> None:
-    """After the venues' sums changed: their snapshot RIT follows, or, when the prior has
-    drifted too far, a new snapshot ranks every venue of the guild again."""
-    stats = RatingStatsRepository(session)
-    now = rank_order(await guild_prior(session, guild_id))
-    snapshot = await stats.snapshot(guild_id)
-    if snapshot is None or drift(snapshot, now) > SNAPSHOT_DRIFT:
-        await stats.take_snapshot(guild_id, now)
-    else:
-        await stats.rank_venues(guild_id, venue_ids)
+async def keep_snapshot(session: AsyncSession, guild_id: int, state: PriorState) -> GuildPrior:
+    """After a write that ranked the venues it changed against `state`'s snapshot: when the
+    prior has drifted too far from it (or there is none), a new snapshot ranks every venue
+    of the guild again. Returns the guild's prior."""
+    prior = prior_of(state.sums)
+    now = rank_order(prior)
+    if state.snapshot is None or drift(state.snapshot, now) > SNAPSHOT_DRIFT:
+        await RatingStatsRepository(session).take_snapshot(guild_id, now)
+    return prior
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +107,12 @@ class Scorer:
     session: AsyncSession
     guild_id: int
     prior: GuildPrior
+    state: PriorState
 
     @classmethod
     async def of(cls, session: AsyncSession, guild_id: int) -> Scorer:
-        return cls(session, guild_id, await guild_prior(session, guild_id))
+        state = await RatingStatsRepository(session).state(guild_id)
+        return cls(session, guild_id, prior_of(state.sums), state)
 
     async def score(self, venue_id: int) -> Score:
         return (await self.scores([venue_id]))[venue_id]
@@ -108,52 +123,113 @@ class Scorer:
         stats = RatingStatsRepository(self.session)
         for start in range(0, len(ids), 500):
             found.update(await stats.venues(ids[start : start + 500]))
-        return {i: score_sums(i, _sums(found.get(i)), self.prior) for i in ids}
+        return {i: score_sums(i, venue_sums(found.get(i)), self.prior) for i in ids}
+
+    def _margin(self, snapshot: RankOrder) -> float:
+        return 2 * drift(snapshot, rank_order(self.prior)) + 1e-6
+
+    async def _matching(self, where: VenueFilter) -> int | None:
+        """How many venues narrow filters (a city, a tag) match, up to FEW_MATCHES."""
+        if not where.narrow or where.words:
+            return None
+        stats = RatingStatsRepository(self.session)
+        return await stats.matching(self.guild_id, where, max(1, FEW_MATCHES))
 
     async def best(
-        self, *, city_key: str | None = None, kind: str | None = None, limit: int = 100
+        self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100, matching: int | None = -1
     ) -> list[Score]:
-        """The rated active venues, best first. The snapshot index gives every venue that
-        can be among them (its RIT moved by at most `drift` since); they are scored
-        exactly and sorted by the same key as everywhere else. Without a snapshot, the
-        database orders by the exact RIT."""
+        """The rated active venues matching `where`, best first. The snapshot index gives
+        every venue that can be among them (its RIT moved by at most `drift` since); they
+        are scored exactly and sorted by the same key as everywhere else. Without a
+        snapshot, with words, or when narrow filters match few venues (`matching`, counted
+        here unless given), the database orders them by the exact RIT."""
+        if matching == -1:
+            matching = await self._matching(where)
+        if matching == 0:
+            return []
         stats = RatingStatsRepository(self.session)
-        order = rank_order(self.prior)
-        snapshot = await stats.snapshot(self.guild_id)
-        if snapshot is None:
+        snapshot = self.state.snapshot
+        if snapshot is None or where.words or (matching is not None and matching < FEW_MATCHES):
             records = await stats.best(
-                self.guild_id, order, city_key=city_key, kind=kind, limit=limit
+                self.guild_id, rank_order(self.prior), where=where, limit=limit
             )
         else:
-            margin = 2 * drift(snapshot, order) + 1e-6
             records = await stats.best_by_snapshot(
-                self.guild_id, margin=margin, city_key=city_key, kind=kind, limit=limit
+                self.guild_id, margin=self._margin(snapshot), where=where, limit=limit
             )
-        scores = [score_sums(r.venue_id, _sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)[:limit]
+
+    async def ranked(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
+        """Every active venue matching `where`, best first, unrated ones included (each
+        scores the guild's prior; the oldest first among them)."""
+        matching = await self._matching(where)
+        if matching == 0:
+            return []
+        best = await self.best(where=where, limit=limit, matching=matching)
+        unrated = score_sums(0, VenueSums(), self.prior)
+        if len(best) >= limit and best[-1].rit >= unrated.rit:
+            return best
+        ids = await RatingStatsRepository(self.session).unrated(self.guild_id, where, limit)
+        others = await self.scores(ids)
+        return sorted([*best, *others.values()], key=Score.sort_key)[:limit]
 
     async def since(
         self,
         moment: dt.datetime,
         *,
-        city_key: str | None = None,
-        kind: str | None = None,
+        where: VenueFilter = EVERY_VENUE,
         limit: int = 100,
     ) -> list[Score]:
         """The active venues rated since `moment`, best first, scored from those ratings
-        only (the period views) against the guild's all-time prior."""
-        records = await RatingStatsRepository(self.session).period(
-            self.guild_id, moment, rank_order(self.prior), city_key=city_key, kind=kind, limit=limit
+        only against the guild's all-time prior: summed from the ratings themselves."""
+        records = await PeriodStatsRepository(self.session).from_ratings(
+            self.guild_id, moment, rank_order(self.prior), where=where, limit=limit
         )
-        scores = [score_sums(r.venue_id, _sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)
+
+    async def period(
+        self,
+        days: int,
+        now: dt.datetime,
+        *,
+        where: VenueFilter = EVERY_VENUE,
+        limit: int = 100,
+    ) -> list[Score]:
+        """The period view (the last `days` days, 7 or 30) from the kept period sums: those
+        start at the guild's period start, so the ratings between it and `now - days` are
+        taken out of (or added to) the venues they touch, which are scored exactly; the
+        others come from the snapshot index, as in `best`."""
+        end = now - dt.timedelta(days=days)
+        start, snapshot = self.state.since.get(days), self.state.snapshot
+        if start is None or snapshot is None:
+            return await self.since(end, where=where, limit=limit)
+        periods = PeriodStatsRepository(self.session)
+        low, high, sign = (start, end, -1) if start <= end else (end, start, 1)
+        edge = await periods.between(self.guild_id, low, high) if low < high else []
+        if len(edge) > EDGE_MAX:
+            return await self.since(end, where=where, limit=limit)
+        changes = edge_sums(days, edge, sign)
+        found = await periods.best(
+            self.guild_id,
+            days,
+            margin=self._margin(snapshot),
+            where=where,
+            exclude=list(changes),
+            limit=limit,
+        )
+        touched = await periods.of_venues(self.guild_id, days, list(changes), where)
+        sums = [*found, *(base.plus(changes[v]) for v, base in touched.items())]
+        scores = [score_sums(s.venue_id, venue_sums(s), self.prior) for s in sums if s.raters > 0]
+        return sorted(scores, key=Score.sort_key)[:limit]
 
     async def recent(self, now: dt.datetime, *, limit: int = 100) -> list[Score]:
         """The weekly view: the active venues rated in the last RECENT_DAYS, best first,
         scored from those ratings with a half-life of HALF_LIFE_DAYS, against the guild's
         all-time prior. Only that window's ratings are read."""
         since = now - dt.timedelta(days=RECENT_DAYS)
-        rows = await RatingStatsRepository(self.session).recent(self.guild_id, since)
+        rows = await PeriodStatsRepository(self.session).recent(self.guild_id, since)
         sums = recent_sums(rows, now)
         scores = [score_sums(venue_id, s, self.prior) for venue_id, s in sums.items()]
         return sorted(scores, key=Score.sort_key)[:limit]
@@ -221,4 +297,13 @@ class GuildScores:
         return sorted((self.score(v) for v in self.samples), key=Score.sort_key)
 
 
-__all__ = ["GuildScores", "Scorer", "guild_prior", "rank", "rank_order", "samples_of"]
+__all__ = [
+    "GuildScores",
+    "Scorer",
+    "guild_prior",
+    "keep_snapshot",
+    "prior_of",
+    "rank",
+    "rank_order",
+    "samples_of",
+]

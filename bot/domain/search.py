@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.ranking import Score
-from bot.domain.scores import Scorer, rank_order
+from bot.domain.scores import Scorer
 from bot.domain.text import clean_line, fold, normalize_city
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
@@ -21,10 +21,11 @@ from db.repositories import (
     VoteRepository,
 )
 from db.repositories.venues import tag_key
-from db.search import query_words
+from db.search import VenueFilter, query_words
 
 SORTS = ("rit", "recent", "votes")
-PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
+#: The period views, in days (their sums are kept: db/repositories/period_stats.py).
+PERIODS: dict[str, int | None] = {"week": 7, "month": 30, "all": None}
 RESULTS_MAX = 100
 
 
@@ -58,22 +59,19 @@ class SearchService:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
         words = query_words(fold(query or ""))
         wanted = tag_key(clean_line(tag or "").lstrip("#")) or None
-        async with self.db.read() as session:
+        where = VenueFilter(tuple(words), normalize_city(city) if city else None, kind, wanted)
+        async with self.db.read(consistent=True) as session:
             scorer = await Scorer.of(session, guild_id)
-            venues = await VenueRepository(session).search(
-                guild_id,
-                words=words,
-                city_key=normalize_city(city) if city else None,
-                kind=kind,
-                tag=wanted,
-                order=sort,
-                rank=rank_order(scorer.prior),
-                limit=RESULTS_MAX,
-            )
-            scores = await scorer.scores([v.id for v in venues])
+            if sort == "rit":
+                best = await scorer.ranked(where=where, limit=RESULTS_MAX)
+                venues = await self._venues(session, guild_id, best)
+                scores = {s.venue_id: s for s in best}
+            else:
+                venues = await VenueRepository(session).search(
+                    guild_id, where=where, order=sort, limit=RESULTS_MAX
+                )
+                scores = await scorer.scores([v.id for v in venues])
             hits = await self._hits(session, venues, scores)
-        if sort == "rit":
-            hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
 
     async def top(
@@ -90,20 +88,26 @@ class SearchService:
             raise InvalidInput("error.period_invalid")
         if kind is not None and kind not in VENUE_KINDS:
             raise InvalidInput("error.kind_invalid", kinds=", ".join(VENUE_KINDS))
-        span = PERIODS[period]
-        since = (now or await self.clock.now()) - span if span else None
-        city_key = normalize_city(city) if city else None
-        async with self.db.read() as session:
+        days = PERIODS[period]
+        moment = now or await self.clock.now()
+        where = VenueFilter(city_key=normalize_city(city) if city else None, kind=kind)
+        async with self.db.read(consistent=True) as session:
             scorer = await Scorer.of(session, guild_id)
-            if since is None:
-                best = await scorer.best(city_key=city_key, kind=kind, limit=RESULTS_MAX)
+            if days is None:
+                best = await scorer.best(where=where, limit=RESULTS_MAX)
             else:
-                best = await scorer.since(since, city_key=city_key, kind=kind, limit=RESULTS_MAX)
-            found = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
-            venues = [found[s.venue_id] for s in best if s.venue_id in found]
+                best = await scorer.period(days, moment, where=where, limit=RESULTS_MAX)
+            venues = await self._venues(session, guild_id, best)
             hits = await self._hits(session, venues, {s.venue_id: s for s in best})
-        hits.sort(key=lambda hit: hit.score.sort_key())
         return hits[:RESULTS_MAX]
+
+    @staticmethod
+    async def _venues(
+        session: AsyncSession, guild_id: int, best: Sequence[Score]
+    ) -> list[VenueRecord]:
+        """The venues of `best`, in its order."""
+        found = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
+        return [found[s.venue_id] for s in best if s.venue_id in found]
 
     async def _hits(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -49,13 +49,21 @@ class OwnedView(ui.View):
 
 
 class Paginator(OwnedView):
-    """Previous / Next over pre-rendered pages."""
+    """Previous / Next over `count` pages, each drawn by `render` (from 0) when first shown."""
 
     def __init__(
-        self, owner_id: int, pages: Sequence[discord.Embed], language: str, *, timeout: float
+        self,
+        owner_id: int,
+        count: int,
+        render: Callable[[int], discord.Embed],
+        language: str,
+        *,
+        timeout: float,
     ) -> None:
         super().__init__(owner_id, timeout=timeout)
-        self.pages = list(pages)
+        self.count = count
+        self.render = render
+        self.drawn: dict[int, discord.Embed] = {}
         self.index = 0
         self.previous.label = t(language, "page.previous")
         self.next.label = t(language, "page.next")
@@ -63,11 +71,13 @@ class Paginator(OwnedView):
 
     def _sync(self) -> None:
         self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
+        self.next.disabled = self.index >= self.count - 1
 
     @property
     def page(self) -> discord.Embed:
-        return self.pages[self.index]
+        if self.index not in self.drawn:
+            self.drawn[self.index] = self.render(self.index)
+        return self.drawn[self.index]
 
     @ui.button(style=discord.ButtonStyle.secondary, emoji="◀️")
     async def previous(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
@@ -77,7 +87,7 @@ class Paginator(OwnedView):
 
     @ui.button(style=discord.ButtonStyle.secondary, emoji="▶️")
     async def next(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
-        self.index = min(len(self.pages) - 1, self.index + 1)
+        self.index = min(self.count - 1, self.index + 1)
         self._sync()
         await interaction.response.edit_message(embed=self.page, view=self)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import discord
 from discord import app_commands
 from discord.app_commands import Range
 from discord.app_commands import locale_str as _
@@ -39,7 +40,7 @@ from cogs.venues.options import (
     VENUE_DESCRIPTIONS,
     VENUE_OPTIONS,
 )
-from cogs.venues.render import hits_pages, removed_embed, venue_embed
+from cogs.venues.render import hits_page, page_count, removed_embed, venue_embed
 from cogs.venues.review import post_edit_review, review_view
 from cogs.venues.votes import InFlight
 from db.repositories import VenueRecord
@@ -244,11 +245,17 @@ class Venues(
         if not hits:
             await interaction.response.send_message(t(language, empty_key), ephemeral=True)
             return
-        pages = hits_pages(language, hits, t(language, title_key))
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+        title = t(language, title_key)
+
+        def render(page: int) -> discord.Embed:
+            return hits_page(language, hits, title, page)
+
+        if page_count(hits) == 1:
+            await interaction.response.send_message(embed=render(0), ephemeral=True)
             return
-        view = Paginator(interaction.user.id, pages, language, timeout=self.view_timeout)
+        view = Paginator(
+            interaction.user.id, page_count(hits), render, language, timeout=self.view_timeout
+        )
         await interaction.response.send_message(embed=view.page, view=view, ephemeral=True)
         view.interaction = interaction
 

@@ -196,42 +196,44 @@ def removed_embed(language: str, details: VenueDetails, *, rejected: bool = Fals
     return embed
 
 
-def hits_pages(language: str, hits: Sequence[VenueHit], title: str) -> list[discord.Embed]:
-    """Result pages of HITS_PER_PAGE venues each, every one numbered 'page n/m'."""
-    chunks = [hits[i : i + HITS_PER_PAGE] for i in range(0, len(hits), HITS_PER_PAGE)]
-    pages = []
-    for page, chunk in enumerate(chunks, start=1):
-        embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
-        for rank, hit in enumerate(chunk, start=(page - 1) * HITS_PER_PAGE + 1):
-            venue = hit.venue
-            score = (
-                t(
-                    language,
-                    "hit.rit",
-                    score=number(language, hit.score.rit, 2, exact=True),
-                    count=hit.score.ratings,
-                )
-                if hit.score.ratings
-                else t(language, "venue.unrated")
-            )
-            value = t(
+def page_count(hits: Sequence[VenueHit]) -> int:
+    return max(1, -(-len(hits) // HITS_PER_PAGE))
+
+
+def hits_page(language: str, hits: Sequence[VenueHit], title: str, page: int) -> discord.Embed:
+    """Result page `page` (from 0) of HITS_PER_PAGE venues, numbered 'page n/m'. Pages are
+    drawn when shown: a hundred results take tens of milliseconds to render."""
+    embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
+    first = page * HITS_PER_PAGE
+    for rank, hit in enumerate(hits[first : first + HITS_PER_PAGE], start=first + 1):
+        venue = hit.venue
+        score = (
+            t(
                 language,
-                "hit.line",
-                kind=t(language, f"kind.{venue.kind}"),
-                city=plain(venue.city),
-                score=score,
-                up=hit.upvotes,
-                down=hit.downvotes,
+                "hit.rit",
+                score=number(language, hit.score.rit, 2, exact=True),
+                count=hit.score.ratings,
             )
-            if venue.jump_url:
-                value += f" · [{t(language, 'venue.jump')}]({venue.jump_url})"
-            embed.add_field(
-                name=clip(f"{rank}. {plain(venue.name)}", 256),
-                value=clip(value, 1024),
-                inline=False,
-            )
-        embed.set_footer(
-            text=t(language, "page.footer", page=page, pages=len(chunks), count=len(hits))
+            if hit.score.ratings
+            else t(language, "venue.unrated")
         )
-        pages.append(embed)
-    return pages
+        value = t(
+            language,
+            "hit.line",
+            kind=t(language, f"kind.{venue.kind}"),
+            city=plain(venue.city),
+            score=score,
+            up=hit.upvotes,
+            down=hit.downvotes,
+        )
+        if venue.jump_url:
+            value += f" · [{t(language, 'venue.jump')}]({venue.jump_url})"
+        embed.add_field(
+            name=clip(f"{rank}. {plain(venue.name)}", 256),
+            value=clip(value, 1024),
+            inline=False,
+        )
+    embed.set_footer(
+        text=t(language, "page.footer", page=page + 1, pages=page_count(hits), count=len(hits))
+    )
+    return embed

@@ -5,13 +5,14 @@ from db.repositories.activity import ActivityRepository
 from db.repositories.bot_state import BotStateRepository
 from db.repositories.digest_runs import DigestRunRecord, DigestRunRepository, ScheduledDigest
 from db.repositories.guild_config import GuildConfigRepository
+from db.repositories.period_stats import RecentRating
 from db.repositories.privacy import ANONYMOUS, PrivacyRepository
 from db.repositories.profiles import ProfileRepository
+from db.repositories.rank_order import RankOrder
 from db.repositories.rating_stats import (
+    PriorState,
     PriorSums,
-    RankOrder,
     RatingStatsRepository,
-    RecentRating,
     VenueStatsRecord,
 )
 from db.repositories.ratings import (
@@ -37,6 +38,7 @@ __all__ = [
     "DigestRunRepository",
     "GuildConfigRepository",
     "OccurrenceRecord",
+    "PriorState",
     "PriorSums",
     "PrivacyRepository",
     "ProfileRepository",

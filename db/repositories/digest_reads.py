@@ -22,7 +22,8 @@ from db.models import (
     RoutineMember,
     Venue,
 )
-from db.repositories.rating_stats import PriorSums, RankOrder, rit_expression
+from db.repositories.rank_order import RankOrder, rit_expression
+from db.repositories.rating_stats import PriorSums
 
 #: Julian day of the Unix epoch: SQLite's julianday() of 1970-01-01 00:00 UTC.
 _UNIX_JULIAN_DAY = 2440587.5

@@ -9,12 +9,27 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, delete, func, literal, select, text, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import GuildRatingHours, GuildRatingPrior, Rating, Venue, VenueRatingStats
+from db.models import (
+    GuildRatingHours,
+    GuildRatingPrior,
+    Rating,
+    Venue,
+    VenueRatingStats,
+)
 from db.repositories.hopes import HopeRepository
+from db.repositories.period_stats import (
+    PERIOD_DAYS,
+    SINCE_COLUMNS,
+    PeriodStatsRepository,
+    member_sums,
+)
+from db.repositories.rank_order import RankOrder, rit_expression, rit_of
+from db.repositories.rating_rebuild import rebuild_sums
 from db.repositories.sql import dialect_insert
+from db.search import EVERY_VENUE, VenueFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +43,6 @@ class VenueStatsRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class RecentRating:
-    venue_id: int
-    member_id: int
-    created_at: dt.datetime
-    weight: float
-    value: float
-    log_hours: float
-
-
-@dataclass(frozen=True, slots=True)
 class PriorSums:
     count: int
     value_sum: float
@@ -46,26 +51,13 @@ class PriorSums:
 
 
 @dataclass(frozen=True, slots=True)
-class RankOrder:
-    """The RIT as a function of a venue's sums, for ordering in SQL:
-    (pseudo * worth + S - time * (L - W * log_hours)) / (pseudo + W) - doubt / sqrt(pseudo + W)
-    """
+class PriorState:
+    """A guild's prior sums with its snapshot and the start of each period's sums, as one
+    write left them (or as read)."""
 
-    pseudo: float
-    worth: float
-    time: float
-    log_hours: float
-    doubt: float
-
-
-def rit_expression(order: RankOrder, weight: Any, weight_value: Any, weight_log_hours: Any) -> Any:
-    """The RIT of `order` as an SQL expression of a venue's sums."""
-    total = literal(order.pseudo) + weight
-    return (
-        literal(order.pseudo * order.worth)
-        + weight_value
-        - literal(order.time) * (weight_log_hours - weight * literal(order.log_hours))
-    ) / total - literal(order.doubt) / func.sqrt(cast(total, Float))
+    sums: PriorSums
+    snapshot: RankOrder | None
+    since: dict[int, dt.datetime | None]
 
 
 def quarters(hours: float) -> int:
@@ -86,7 +78,10 @@ class RatingStatsRepository:
         weight: float = 0.0,
         weight_value: float = 0.0,
         weight_log_hours: float = 0.0,
-    ) -> None:
+        rank: RankOrder | None = None,
+    ) -> VenueStatsRecord:
+        """Change the venue's sums; its snapshot RIT follows when `rank` (the guild's
+        snapshot) is given. Returns the new sums."""
         values = {
             "raters": raters,
             "ratings": ratings,
@@ -95,65 +90,90 @@ class RatingStatsRepository:
             "weight_log_hours": weight_log_hours,
         }
         stmt = dialect_insert(self.session, VenueRatingStats).values(
-            venue_id=venue_id, guild_id=guild_id, **values
+            venue_id=venue_id,
+            guild_id=guild_id,
+            rit_snapshot=None
+            if rank is None
+            else rit_of(rank, weight, weight_value, weight_log_hours),
+            **values,
         )
         table = VenueRatingStats.__table__.c
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["venue_id"],
-            set_={name: table[name] + stmt.excluded[name] for name in values},
-        )
-        await self.session.execute(stmt)
+        new = {name: table[name] + stmt.excluded[name] for name in values}
+        if rank is not None:
+            new["rit_snapshot"] = rit_expression(
+                rank, new["weight"], new["weight_value"], new["weight_log_hours"]
+            )
+        stmt = stmt.on_conflict_do_update(index_elements=["venue_id"], set_=new)
+        row = (await self.session.execute(stmt.returning(*_STATS_COLUMNS))).one()
+        return VenueStatsRecord(*row)
 
     async def add_prior(
-        self, guild_id: int, ratings: list[tuple[float, float]], sign: int = 1
-    ) -> None:
-        """Add (or with sign -1 take away) ratings given as (value, hours) to the prior."""
-        if not ratings:
-            return
+        self,
+        guild_id: int,
+        joining: list[tuple[float, float]],
+        leaving: list[tuple[float, float]] | None = None,
+        *,
+        now: dt.datetime | None = None,
+    ) -> PriorState:
+        """Add ratings given as (value, hours) to the prior and take `leaving` out of it,
+        taking the guild's row first (every writer of a guild's sums does, so that they
+        queue instead of deadlocking on PostgreSQL). A guild's first row starts its period
+        sums at `now`."""
+        leaving = leaving or []
         stmt = dialect_insert(self.session, GuildRatingPrior).values(
             guild_id=guild_id,
-            count=sign * len(ratings),
-            value_sum=sign * sum(v for v, _ in ratings),
-            value_squares=sign * sum(v * v for v, _ in ratings),
-        )
-        table = GuildRatingPrior.__table__.c
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["guild_id"],
-            set_={
-                name: table[name] + stmt.excluded[name]
-                for name in ("count", "value_sum", "value_squares")
+            count=len(joining) - len(leaving),
+            value_sum=sum(v for v, _ in joining) - sum(v for v, _ in leaving),
+            value_squares=sum(v * v for v, _ in joining) - sum(v * v for v, _ in leaving),
+            **{
+                column.key: None if now is None else now - dt.timedelta(days=days)
+                for days, column in SINCE_COLUMNS.items()
             },
         )
-        await self.session.execute(stmt)
-        for key, count in Counter(quarters(h) for _, h in ratings).items():
+        table = GuildRatingPrior.__table__.c
+        changed = {
+            name: table[name] + stmt.excluded[name]
+            for name in ("count", "value_sum", "value_squares")
+        }
+        for column in SINCE_COLUMNS.values():
+            changed[column.key] = func.coalesce(table[column.key], stmt.excluded[column.key])
+        stmt = stmt.on_conflict_do_update(index_elements=["guild_id"], set_=changed)
+        row = (await self.session.execute(stmt.returning(*_PRIOR_COLUMNS))).one()
+        counts = Counter(quarters(h) for _, h in joining)
+        counts.subtract(quarters(h) for _, h in leaving)
+        changes = [{"g": guild_id, "q": key, "n": n} for key, n in counts.items() if n]
+        if changes:
             hours = dialect_insert(self.session, GuildRatingHours).values(
-                guild_id=guild_id, quarters=key, count=sign * count
+                guild_id=bindparam("g"), quarters=bindparam("q"), count=bindparam("n")
             )
             hours = hours.on_conflict_do_update(
                 index_elements=["guild_id", "quarters"],
                 set_={"count": GuildRatingHours.count + hours.excluded.count},
             )
-            await self.session.execute(hours)
+            await self.session.execute(hours, changes)
+        return _prior_state(row, await self._hours(guild_id))
 
-    async def prior(self, guild_id: int) -> PriorSums:
-        row = (
-            await self.session.execute(
-                select(
-                    GuildRatingPrior.count,
-                    GuildRatingPrior.value_sum,
-                    GuildRatingPrior.value_squares,
-                ).where(GuildRatingPrior.guild_id == guild_id)
-            )
-        ).first()
-        hours = await self.session.execute(
+    async def _hours(self, guild_id: int) -> dict[int, int]:
+        rows = await self.session.execute(
             select(GuildRatingHours.quarters, GuildRatingHours.count).where(
                 GuildRatingHours.guild_id == guild_id, GuildRatingHours.count > 0
             )
         )
-        histogram = {key: count for key, count in hours}
+        return {key: count for key, count in rows}
+
+    async def state(self, guild_id: int) -> PriorState:
+        """The guild's prior, snapshot and period starts, as read."""
+        row = (
+            await self.session.execute(
+                select(*_PRIOR_COLUMNS).where(GuildRatingPrior.guild_id == guild_id)
+            )
+        ).first()
         if row is None:
-            return PriorSums(0, 0.0, 0.0, {})
-        return PriorSums(row[0], row[1], row[2], histogram)
+            return PriorState(PriorSums(0, 0.0, 0.0, {}), None, dict.fromkeys(PERIOD_DAYS))
+        return _prior_state(row, await self._hours(guild_id))
+
+    async def prior(self, guild_id: int) -> PriorSums:
+        return (await self.state(guild_id)).sums
 
     async def venues(self, venue_ids: list[int]) -> dict[int, VenueStatsRecord]:
         if not venue_ids:
@@ -168,11 +188,11 @@ class RatingStatsRepository:
         guild_id: int,
         order: RankOrder,
         *,
-        city_key: str | None = None,
-        kind: str | None = None,
+        where: VenueFilter = EVERY_VENUE,
         limit: int = 100,
     ) -> list[VenueStatsRecord]:
-        """The rated active venues of the guild, best RIT first, ordered in the database."""
+        """The rated active venues of the guild matching `where`, best RIT first, ordered
+        in the database."""
         rit = rit_expression(
             order,
             VenueRatingStats.weight,
@@ -186,74 +206,46 @@ class RatingStatsRepository:
                 VenueRatingStats.guild_id == guild_id,
                 VenueRatingStats.raters > 0,
                 Venue.status == "active",
+                *where.conditions(self.session, guild_id),
             )
-        )
-        if city_key is not None:
-            stmt = stmt.where(Venue.city_key == city_key)
-        if kind is not None:
-            stmt = stmt.where(Venue.kind == kind)
-        stmt = stmt.order_by(
-            rit.desc(), VenueRatingStats.raters.desc(), VenueRatingStats.venue_id
-        ).limit(limit)
-        return [VenueStatsRecord(*row) for row in await self.session.execute(stmt)]
-
-    async def period(
-        self,
-        guild_id: int,
-        since: dt.datetime,
-        order: RankOrder,
-        *,
-        city_key: str | None = None,
-        kind: str | None = None,
-        limit: int = 100,
-    ) -> list[VenueStatsRecord]:
-        """Sums of the ratings given since `since`, per active venue (the period views),
-        best RIT first."""
-        sums = (
-            select(
-                Rating.venue_id.label("venue_id"),
-                func.count(func.distinct(Rating.member_id)).label("raters"),
-                func.count().label("ratings"),
-                func.sum(Rating.weight).label("weight"),
-                func.sum(Rating.weight * Rating.value).label("weight_value"),
-                func.sum(Rating.weight * Rating.log_hours).label("weight_log_hours"),
-            )
-            .where(Rating.guild_id == guild_id, Rating.created_at >= since)
-            .group_by(Rating.venue_id)
-            .subquery()
-        )
-        rit = rit_expression(order, sums.c.weight, sums.c.weight_value, sums.c.weight_log_hours)
-        stmt = (
-            select(sums)
-            .join(Venue, Venue.id == sums.c.venue_id)
-            .where(Venue.status == "active")
-            .order_by(rit.desc(), sums.c.raters.desc(), sums.c.venue_id)
+            .order_by(rit.desc(), VenueRatingStats.raters.desc(), VenueRatingStats.venue_id)
             .limit(limit)
         )
-        if city_key is not None:
-            stmt = stmt.where(Venue.city_key == city_key)
-        if kind is not None:
-            stmt = stmt.where(Venue.kind == kind)
         return [VenueStatsRecord(*row) for row in await self.session.execute(stmt)]
 
-    async def recent(self, guild_id: int, since: dt.datetime) -> list[RecentRating]:
-        """The ratings of active venues given since `since` (the weekly view): read through
-        the guild's (created_at) covering index, so only that window is visited."""
-        rows = await self.session.execute(
-            select(
-                Rating.venue_id,
-                Rating.member_id,
-                Rating.created_at,
-                Rating.weight,
-                Rating.value,
-                Rating.log_hours,
+    async def matching(self, guild_id: int, where: VenueFilter, most: int) -> int:
+        """How many active venues match `where`, counting no further than `most`."""
+        matching = (
+            select(Venue.id)
+            .where(
+                Venue.guild_id == guild_id,
+                Venue.status == "active",
+                *where.conditions(self.session, guild_id),
             )
-            .join(Venue, Venue.id == Rating.venue_id)
-            .where(Rating.guild_id == guild_id, Rating.created_at >= since)
-            .where(Venue.status == "active")
-            .order_by(Rating.created_at, Rating.id)
+            .limit(most)
+            .subquery()
         )
-        return [RecentRating(*row) for row in rows]
+        found = await self.session.scalar(select(func.count()).select_from(matching))
+        return int(found or 0)
+
+    async def unrated(self, guild_id: int, where: VenueFilter, limit: int) -> list[int]:
+        """Active venues matching `where` that no member's rating counts for, oldest
+        first (how unrated venues are ordered among themselves)."""
+        rated = select(VenueRatingStats.venue_id).where(
+            VenueRatingStats.venue_id == Venue.id, VenueRatingStats.raters > 0
+        )
+        rows = await self.session.scalars(
+            select(Venue.id)
+            .where(
+                Venue.guild_id == guild_id,
+                Venue.status == "active",
+                *where.conditions(self.session, guild_id),
+            )
+            .where(~rated.exists())
+            .order_by(Venue.id)
+            .limit(limit)
+        )
+        return list(rows)
 
     async def venue_activity_changed(self, guild_id: int, venue_id: int, active: bool) -> None:
         """A venue became active (or stopped being): its latest ratings join (or leave) the
@@ -263,7 +255,9 @@ class RatingStatsRepository:
                 Rating.venue_id == venue_id, Rating.latest.is_(True)
             )
         )
-        await self.add_prior(guild_id, [(v, h) for v, h in rows], 1 if active else -1)
+        ratings = [(v, h) for v, h in rows]
+        if ratings:
+            await self.add_prior(guild_id, *((ratings, []) if active else ([], ratings)))
 
     async def forget_member(self, member_id: int) -> None:
         """Take the member's ratings out of every sum, before they are deleted."""
@@ -272,6 +266,7 @@ class RatingStatsRepository:
                 select(
                     Rating.guild_id,
                     Rating.venue_id,
+                    Rating.created_at,
                     Rating.weight,
                     Rating.value,
                     Rating.log_hours,
@@ -283,45 +278,40 @@ class RatingStatsRepository:
                 .where(Rating.member_id == member_id)
             )
         ).all()
-        by_venue: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
-        prior: dict[int, list[tuple[float, float]]] = {}
-        for guild_id, venue_id, weight, value, log_hours, hours, latest, status in rows:
-            by_venue.setdefault((guild_id, venue_id), []).append((weight, value, log_hours))
-            if latest and status == "active":
-                prior.setdefault(guild_id, []).append((value, hours))
-        for guild_id, ratings in prior.items():  # the prior's row first, as every writer
-            await self.add_prior(guild_id, ratings, -1)
-        for (guild_id, venue_id), entries in by_venue.items():
-            await self.add_venue(
-                guild_id,
-                venue_id,
-                raters=-1,
-                ratings=-len(entries),
-                weight=-sum(w for w, _, _ in entries),
-                weight_value=-sum(w * v for w, v, _ in entries),
-                weight_log_hours=-sum(w * lh for w, _, lh in entries),
+        by_guild: dict[int, list[Any]] = {}
+        for row in rows:
+            by_guild.setdefault(row.guild_id, []).append(row)
+        for guild_id, ratings in by_guild.items():
+            leaving = [(r.value, r.hours) for r in ratings if r.latest and r.status == "active"]
+            state = await self.add_prior(guild_id, [], leaving)  # the prior's row first
+            by_venue: dict[int, list[Any]] = {}
+            for r in ratings:
+                by_venue.setdefault(r.venue_id, []).append(r)
+            for venue_id, entries in by_venue.items():
+                await self.add_venue(
+                    guild_id,
+                    venue_id,
+                    raters=-1,
+                    ratings=-len(entries),
+                    weight=-sum(r.weight for r in entries),
+                    weight_value=-sum(r.weight * r.value for r in entries),
+                    weight_log_hours=-sum(r.weight * r.log_hours for r in entries),
+                    rank=state.snapshot,
+                )
+            terms = [(r.venue_id, r.created_at, r.weight, r.value, r.log_hours) for r in ratings]
+            await PeriodStatsRepository(self.session).add(
+                guild_id, member_sums(terms, state.since), state.snapshot
             )
-        for guild_id, venue_id in by_venue:
-            await self.rank_venues(guild_id, [venue_id])
 
     # -- the snapshot: an index of the best venues, within a known distance ------------------
 
     async def snapshot(self, guild_id: int) -> RankOrder | None:
         row = (
             await self.session.execute(
-                select(
-                    GuildRatingPrior.snapshot_pseudo,
-                    GuildRatingPrior.snapshot_worth,
-                    GuildRatingPrior.snapshot_time,
-                    GuildRatingPrior.snapshot_log_hours,
-                    GuildRatingPrior.snapshot_doubt,
-                ).where(GuildRatingPrior.guild_id == guild_id)
+                select(*_SNAPSHOT_COLUMNS).where(GuildRatingPrior.guild_id == guild_id)
             )
         ).first()
-        if row is None or any(value is None for value in row):
-            return None
-        pseudo, worth, time, log_hours, doubt = (float(value or 0.0) for value in row)
-        return RankOrder(pseudo, worth, time, log_hours, doubt)
+        return None if row is None else _rank_order(row)
 
     async def take_snapshot(self, guild_id: int, order: RankOrder) -> None:
         """Every venue of the guild ranked again against `order`, which becomes the
@@ -338,12 +328,7 @@ class RatingStatsRepository:
             )
         )
         await self._rank(VenueRatingStats.guild_id == guild_id, order)
-
-    async def rank_venues(self, guild_id: int, venue_ids: list[int]) -> None:
-        """The venues' snapshot RIT after their sums changed."""
-        order = await self.snapshot(guild_id)
-        if order is not None and venue_ids:
-            await self._rank(VenueRatingStats.venue_id.in_(venue_ids), order)
+        await PeriodStatsRepository(self.session).rank_all(guild_id, order)
 
     async def _rank(self, where: Any, order: RankOrder) -> None:
         rit = rit_expression(
@@ -359,13 +344,14 @@ class RatingStatsRepository:
         guild_id: int,
         *,
         margin: float,
-        city_key: str | None = None,
-        kind: str | None = None,
+        where: VenueFilter = EVERY_VENUE,
         limit: int = 100,
     ) -> list[VenueStatsRecord]:
-        """The `limit` rated active venues with the best snapshot RIT, and every other one
-        within `margin` below the last of them: a superset of the best `limit` by today's
-        RIT when no venue's RIT moved by more than margin / 2 since the snapshot."""
+        """The `limit` rated active venues matching `where` with the best snapshot RIT, and
+        every other one within `margin` below the last of them: a superset of the best
+        `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
+        snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
+        checked on the venues it reaches."""
         base = (
             select(*_STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
@@ -374,12 +360,9 @@ class RatingStatsRepository:
                 VenueRatingStats.raters > 0,
                 VenueRatingStats.rit_snapshot.is_not(None),
                 Venue.status == "active",
+                *where.conditions(self.session, guild_id, checked=True),
             )
         )
-        if city_key is not None:
-            base = base.where(Venue.city_key == city_key)
-        if kind is not None:
-            base = base.where(Venue.kind == kind)
         last = await self.session.scalar(
             base.with_only_columns(VenueRatingStats.rit_snapshot)
             .order_by(VenueRatingStats.rit_snapshot.desc())
@@ -390,32 +373,24 @@ class RatingStatsRepository:
             base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
         return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
 
-    async def rebuild(self) -> None:
+    async def rebuild(self, now: dt.datetime | None = None) -> None:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them)."""
-        for table in (VenueRatingStats, GuildRatingPrior, GuildRatingHours):
-            await self.session.execute(delete(table))
-        for statement in _REBUILD:
-            await self.session.execute(text(statement))
+        await rebuild_sums(self.session, now or dt.datetime.now(dt.UTC))
         await HopeRepository(self.session).rebuild()
 
 
-_ACTIVE_LATEST = (
-    "FROM rating JOIN venue ON venue.id = rating.venue_id "
-    "WHERE rating.latest AND venue.status = 'active'"
-)
-_QUARTERS = "CAST(round(rating.hours * 4) AS INTEGER)"
-_REBUILD = (
-    "INSERT INTO venue_rating_stats (venue_id, guild_id, raters, ratings, weight, "
-    "weight_value, weight_log_hours) SELECT venue_id, min(guild_id), "
-    "count(DISTINCT member_id), count(*), sum(weight), sum(weight * value), "
-    "sum(weight * log_hours) FROM rating GROUP BY venue_id",
-    "INSERT INTO guild_rating_prior (guild_id, count, value_sum, value_squares) "
-    f"SELECT rating.guild_id, count(*), sum(value), sum(value * value) {_ACTIVE_LATEST} "
-    "GROUP BY rating.guild_id",
-    "INSERT INTO guild_rating_hours (guild_id, quarters, count) "
-    f"SELECT rating.guild_id, {_QUARTERS}, count(*) {_ACTIVE_LATEST} "
-    f"GROUP BY rating.guild_id, {_QUARTERS}",
-)
+def _rank_order(row: Any) -> RankOrder | None:
+    if any(value is None for value in row):
+        return None
+    return RankOrder(*(float(value) for value in row))
+
+
+def _prior_state(row: Any, hours: dict[int, int]) -> PriorState:
+    count, value_sum, value_squares, *rest = row
+    snapshot = _rank_order(rest[: len(_SNAPSHOT_COLUMNS)])
+    since = dict(zip(PERIOD_DAYS, rest[len(_SNAPSHOT_COLUMNS) :], strict=True))
+    return PriorState(PriorSums(count, value_sum, value_squares, hours), snapshot, since)
+
 
 _STATS_COLUMNS = (
     VenueRatingStats.venue_id,
@@ -424,4 +399,18 @@ _STATS_COLUMNS = (
     VenueRatingStats.weight,
     VenueRatingStats.weight_value,
     VenueRatingStats.weight_log_hours,
+)
+_SNAPSHOT_COLUMNS = (
+    GuildRatingPrior.snapshot_pseudo,
+    GuildRatingPrior.snapshot_worth,
+    GuildRatingPrior.snapshot_time,
+    GuildRatingPrior.snapshot_log_hours,
+    GuildRatingPrior.snapshot_doubt,
+)
+_PRIOR_COLUMNS = (
+    GuildRatingPrior.count,
+    GuildRatingPrior.value_sum,
+    GuildRatingPrior.value_squares,
+    *_SNAPSHOT_COLUMNS,
+    *SINCE_COLUMNS.values(),
 )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, case, func, insert, select, update
+from sqlalchemy import ScalarSelect, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Rating, Venue, Visit
@@ -194,10 +194,15 @@ class RatingRepository:
 
     async def reweigh(self, changes: Sequence[tuple[int, float]]) -> None:
         """New weights of older ratings (id, weight), none of which is the latest any more."""
-        for rating_id, weight in changes:
-            await self.session.execute(
-                update(Rating).where(Rating.id == rating_id).values(weight=weight, latest=False)
-            )
+        if not changes:
+            return
+        table = Rating.metadata.tables[Rating.__tablename__]  # Core: one executemany
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("rating"))
+            .values(weight=bindparam("new_weight"), latest=False),
+            [{"rating": rating_id, "new_weight": weight} for rating_id, weight in changes],
+        )
 
     async def rows(
         self,

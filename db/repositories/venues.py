@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Venue, VenueRatingStats, VenueTag
-from db.repositories.rating_stats import RankOrder, RatingStatsRepository, rit_expression
+from db.models import Venue, VenueTag
+from db.repositories.rating_stats import RatingStatsRepository
 from db.repositories.sql import escape_like
-from db.search import search_for
+from db.search import EVERY_VENUE, VenueFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,11 @@ class VenueRecord:
         )
 
 
+#: A VenueRecord's columns, in its fields' order: reads build records from rows, no ORM
+#: object on the way.
+_RECORD = tuple(getattr(Venue, field.name) for field in fields(VenueRecord))
+
+
 def tag_key(label: str) -> str:
     """The form a tag is searched by: lower-case, spaces as hyphens ('IA' -> 'ia',
     'numérique responsable' -> 'numérique-responsable'). The label is kept as written."""
@@ -92,24 +97,28 @@ class VenueRepository:
         return VenueRecord.of(venue)
 
     async def get(self, guild_id: int, venue_id: int) -> VenueRecord | None:
-        row = await self.session.scalar(
-            select(Venue).where(Venue.id == venue_id, Venue.guild_id == guild_id)
-        )
-        return VenueRecord.of(row) if row else None
+        row = (
+            await self.session.execute(
+                select(*_RECORD).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+            )
+        ).first()
+        return VenueRecord(*row) if row else None
 
     async def find_by_name(self, guild_id: int, normalized_name: str) -> VenueRecord | None:
         """The active venue with exactly this normalized name (oldest first)."""
-        row = await self.session.scalar(
-            select(Venue)
-            .where(
-                Venue.guild_id == guild_id,
-                Venue.normalized_name == normalized_name,
-                Venue.status == "active",
+        row = (
+            await self.session.execute(
+                select(*_RECORD)
+                .where(
+                    Venue.guild_id == guild_id,
+                    Venue.normalized_name == normalized_name,
+                    Venue.status == "active",
+                )
+                .order_by(Venue.id)
+                .limit(1)
             )
-            .order_by(Venue.id)
-            .limit(1)
-        )
-        return VenueRecord.of(row) if row else None
+        ).first()
+        return VenueRecord(*row) if row else None
 
     async def same_name_and_city(
         self, guild_id: int, normalized_name: str, city_key: str, *, exclude: int | None = None
@@ -141,10 +150,10 @@ class VenueRepository:
     async def many(self, guild_id: int, ids: Sequence[int]) -> dict[int, VenueRecord]:
         if not ids:
             return {}
-        rows = await self.session.scalars(
-            select(Venue).where(Venue.guild_id == guild_id, Venue.id.in_(list(ids)))
+        rows = await self.session.execute(
+            select(*_RECORD).where(Venue.guild_id == guild_id, Venue.id.in_(list(ids)))
         )
-        return {row.id: VenueRecord.of(row) for row in rows}
+        return {row[0]: VenueRecord(*row) for row in rows}
 
     async def by_announcements(self, message_ids: Sequence[int]) -> dict[int, VenueRecord]:
         if not message_ids:
@@ -220,48 +229,22 @@ class VenueRepository:
         self,
         guild_id: int,
         *,
-        words: list[str],
-        city_key: str | None = None,
-        kind: str | None = None,
-        tag: str | None = None,
+        where: VenueFilter = EVERY_VENUE,
         order: str = "recent",
-        rank: RankOrder | None = None,
         limit: int = 1000,
     ) -> list[VenueRecord]:
-        """Active venues matching every filter: newest, most voted or (with `rank`) best RIT
-        first."""
-        conditions: list[ColumnElement[bool]] = [
-            Venue.guild_id == guild_id,
-            Venue.status == "active",
-        ]
-        if words:
-            conditions.append(search_for(self.session).matches(words))
-        if city_key:
-            conditions.append(Venue.city_key == city_key)
-        if kind:
-            conditions.append(Venue.kind == kind)
-        if tag:
-            tagged = select(VenueTag.venue_id).where(
-                VenueTag.guild_id == guild_id, VenueTag.tag == tag
-            )
-            conditions.append(Venue.id.in_(tagged))
-        stmt = select(Venue).where(*conditions)
-        if order == "rit" and rank is not None:
-            stats = VenueRatingStats
-            stmt = stmt.outerjoin(stats, stats.venue_id == Venue.id)
-            rit = rit_expression(
-                rank,
-                func.coalesce(stats.weight, 0.0),
-                func.coalesce(stats.weight_value, 0.0),
-                func.coalesce(stats.weight_log_hours, 0.0),
-            )
-            stmt = stmt.order_by(rit.desc(), func.coalesce(stats.raters, 0).desc(), Venue.id)
-        elif order == "votes":
+        """Active venues matching `where`: newest or most
+        voted first. By RIT, the scorer finds them (bot.domain.scores)."""
+        conditions = where.conditions(self.session, guild_id)
+        stmt = select(*_RECORD).where(
+            Venue.guild_id == guild_id, Venue.status == "active", *conditions
+        )
+        if order == "votes":
             stmt = stmt.order_by(Venue.net_votes.desc(), Venue.id)
         else:
             stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
-        rows = await self.session.scalars(stmt.limit(limit))
-        return [VenueRecord.of(row) for row in rows]
+        rows = await self.session.execute(stmt.limit(limit))
+        return [VenueRecord(*row) for row in rows]
 
     async def set_status(
         self, guild_id: int, venue_id: int, status: str, reason: str | None = None
@@ -303,16 +286,22 @@ class VenueRepository:
         )
 
     async def search_names(self, guild_id: int, query: str, limit: int) -> list[VenueRecord]:
-        """Active venues whose name starts with `query`, then those with a word starting so."""
-        stmt = select(Venue).where(Venue.guild_id == guild_id, Venue.status == "active")
-        if query:
-            pattern = escape_like(query)
-            prefix = Venue.normalized_name.like(f"{pattern}%", escape="\\")
+        """Active venues whose name starts with `query`, then those with a word starting so,
+        each by name: both walk the guild's (normalized_name) index in order and stop at
+        `limit`, rather than sorting every match."""
+        stmt = select(*_RECORD).where(Venue.guild_id == guild_id, Venue.status == "active")
+        if not query:
+            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc()).limit(limit)
+            return [VenueRecord(*row) for row in await self.session.execute(stmt)]
+        pattern = escape_like(query)
+        prefix = Venue.normalized_name.like(f"{pattern}%", escape="\\")
+        starting = stmt.where(prefix, Venue.normalized_name >= query)
+        if self.session.get_bind().dialect.name == "sqlite":  # byte order: a bounded range
+            starting = starting.where(Venue.normalized_name < query[:-1] + chr(ord(query[-1]) + 1))
+        by_name = (Venue.normalized_name, Venue.id)
+        rows = list(await self.session.execute(starting.order_by(*by_name).limit(limit)))
+        if len(rows) < limit:
             word = Venue.normalized_name.like(f"% {pattern}%", escape="\\")
-            stmt = stmt.where(or_(prefix, word)).order_by(
-                prefix.desc(), Venue.normalized_name, Venue.id
-            )
-        else:
-            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc())
-        rows = await self.session.scalars(stmt.limit(limit))
-        return [VenueRecord.of(row) for row in rows]
+            others = stmt.where(word, ~prefix).order_by(*by_name).limit(limit - len(rows))
+            rows += list(await self.session.execute(others))
+        return [VenueRecord(*row) for row in rows]

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.domain.ratings import RatingService, validate_rating
 from bot.domain.search import SearchService
 from bot.domain.votes import VoteEvent, VoteService
 from db.engine import Database
@@ -278,3 +279,70 @@ def test_answers_quoted_before_the_upgrade_are_never_quoted_again(
         (5, None, None),
         (6, None, None),
     ]
+
+
+def test_upgrade_starts_the_week_and_month_sums_from_the_ratings(empty_database_url: str) -> None:
+    """The period sums start from the ratings given in the 7 and 30 days before the
+    upgrade: /venue top week and month answer as before it."""
+    url = empty_database_url
+    upgrade_sync(url, "0020")
+    now = dt.datetime.now(dt.UTC)
+    venue = (
+        "INSERT INTO venue (id, guild_id, name, normalized_name, kind, city, city_key, "
+        "description, proposer_id, status, created_at, updated_at) VALUES "
+        "(:id, 7, :name, :name, 'meetup', 'Lyon', 'lyon', '', 3, 'active', :now, :now)"
+    )
+    rating = (
+        "INSERT INTO rating (guild_id, venue_id, member_id, worth, hours, weight, value, "
+        "log_hours, created_at, updated_at) VALUES (7, :venue, :member, :worth, 2.0, 0.2, "
+        ":value, 0.6931471805599453, :at, :at)"
+    )
+    ages = {1: 2, 2: 20, 3: 60}  # days before the upgrade
+    asyncio.run(
+        _execute(
+            url,
+            *((venue, {"id": i, "name": f"lieu {i}", "now": now}) for i in ages),
+            *(
+                (
+                    rating,
+                    {
+                        "venue": i,
+                        "member": 10 + i,
+                        "worth": 5 - i,
+                        "value": 5.0 - i,
+                        "at": now - dt.timedelta(days=age),
+                    },
+                )
+                for i, age in ages.items()
+            ),
+            (
+                "INSERT INTO guild_rating_prior (guild_id, count, value_sum, value_squares) "
+                "VALUES (7, 3, 9, 29)",
+                {},
+            ),
+        )
+    )
+
+    upgrade_sync(url)
+    assert asyncio.run(_scalar(url, "SELECT count(*) FROM venue_period_stats")) == 3
+
+    async def top(period: str) -> list[str]:
+        db = Database(url)
+        try:
+            return [hit.venue.name for hit in await SearchService(db).top(7, period=period)]
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(top("week")) == ["lieu 1"]
+    assert asyncio.run(top("month")) == ["lieu 1", "lieu 2"]
+
+    async def rate() -> None:  # the first rating after the upgrade takes a snapshot
+        db = Database(url)
+        try:
+            await RatingService(db).rate(7, 3, 99, validate_rating(worth=1, hours=2))
+        finally:
+            await db.dispose()
+
+    asyncio.run(rate())
+    assert asyncio.run(top("week")) == ["lieu 1", "lieu 3"]
+    assert asyncio.run(top("month")) == ["lieu 1", "lieu 2", "lieu 3"]

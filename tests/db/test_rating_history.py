@@ -10,6 +10,7 @@ import random
 import pytest
 
 from bot.domain import scores
+from bot.domain import search as search_module
 from bot.domain.privacy import PrivacyService
 from bot.domain.ranking import GuildPrior, RatingSample, Score, score
 from bot.domain.ratings import RatingService, validate_rating
@@ -18,7 +19,7 @@ from bot.domain.search import SearchService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from db.engine import Database
-from db.repositories import RatingRepository
+from db.repositories import RatingRepository, VenueRepository
 
 GUILD = 111_111_111_111_111_111
 PROPOSER = 10_000_000_000_000_001
@@ -79,6 +80,29 @@ async def _check(db: Database, venues: list[int]) -> None:
         assert found.ratings == period.raters[venue_id]
 
 
+async def _check_periods(db: Database, moments: list[dt.datetime]) -> None:
+    """The week and the month from their kept sums, read at each moment (before, at and
+    after the kept start), are exactly the ones summed from the ratings."""
+    full = await _full(db)
+    for moment in moments:
+        for days in (7, 30):
+            since = moment - dt.timedelta(days=days)
+            async with db.read() as session:
+                kept = await (await Scorer.of(session, GUILD)).period(days, moment, limit=1000)
+                top_three = await (await Scorer.of(session, GUILD)).period(days, moment, limit=3)
+                rows = await RatingRepository(session).rows(GUILD, since=since)
+            period = GuildScores.of(rows)
+            want = sorted(
+                (score(v, period.samples[v], full.prior) for v in period.samples),
+                key=Score.sort_key,
+            )
+            assert [s.venue_id for s in kept] == [s.venue_id for s in want], (moment, days)
+            assert [s.venue_id for s in top_three] == [s.venue_id for s in want[:3]]
+            for found, expected in zip(kept, want, strict=True):
+                assert abs(found.rit - expected.rit) < 1e-6
+                assert found.ratings == period.raters[found.venue_id]
+
+
 async def _since(db: Database, since: dt.datetime) -> list[Score]:
     async with db.read() as session:
         return await (await Scorer.of(session, GUILD)).since(since, limit=1000)
@@ -113,7 +137,10 @@ async def test_kept_sums_equal_a_full_recomputation_on_random_data(
             await VenueService(db).remove(GUILD, live.pop(0), PROPOSER, None, is_moderator=True)
             await PrivacyService(db).erase(members[0])
             await _check(db, venues)
+            await _check_periods(db, [NOW])
     await _check(db, venues)
+    hours = dt.timedelta(hours=1)
+    await _check_periods(db, [NOW - 3 * hours, NOW, NOW + 5 * hours, NOW + 9 * 24 * hours])
 
 
 async def test_rating_again_keeps_history_and_unchanged_answers(db: Database) -> None:
@@ -186,3 +213,45 @@ async def test_concurrent_ratings_in_one_guild_all_count(db: Database) -> None:
     await _check(db, venues)
     async with db.read() as session:
         assert len(await RatingRepository(session).rows(GUILD)) == 16
+
+
+@pytest.mark.parametrize(("few", "results"), [(0, 3), (0, 100), (10_000, 3), (10_000, 100)])
+async def test_search_by_rit_gives_the_full_order_with_unrated_venues_and_filters(
+    db: Database, few: int, results: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the snapshot index walked (few = 0) or the matching venues ordered exactly,
+    cut at 3 or not: the order a full recomputation gives, unrated venues included."""
+    monkeypatch.setattr(scores, "FEW_MATCHES", few)
+    monkeypatch.setattr(search_module, "RESULTS_MAX", results)
+    rng = random.Random(7)
+    made = {}
+    for index, name in enumerate(["Alpha", "Bistrot", "Cordée", "Dojo", "Escale", "Fabrique"]):
+        draft = validate_proposal(
+            name=name,
+            kind="meetup" if index % 2 else "afterwork",
+            city="Paris" if index < 4 else "Lyon",
+            tags="ia" if index % 3 == 0 else None,
+        )
+        made[name] = (await VenueService(db).propose(GUILD, PROPOSER, draft)).id
+    ratings = RatingService(db)
+    for step in range(30):
+        venue_id = made[rng.choice(["Alpha", "Bistrot", "Cordée", "Escale"])]
+        answer = validate_rating(worth=rng.randint(1, 5), hours=rng.choice([1, 2, 4]))
+        await ratings.rate(GUILD, venue_id, 60_000 + step % 7, answer, now=NOW)
+    full = await _full(db)
+    async with db.read() as session:
+        records = await VenueRepository(session).many(GUILD, list(made.values()))
+    search = SearchService(db)
+    for options in ({}, {"city": "Paris"}, {"kind": "meetup"}, {"tag": "ia"}, {"query": "do"}):
+        hits = await search.search(GUILD, **options)
+        matching = [
+            v
+            for v in records.values()
+            if options.get("city", v.city) == v.city
+            and options.get("kind", v.kind) == v.kind
+            and ("tag" not in options or v.name in ("Alpha", "Dojo"))
+            and ("query" not in options or v.name == "Dojo")
+        ]
+        want = sorted((full.score(v.id) for v in matching), key=Score.sort_key)[:results]
+        assert [h.venue.id for h in hits] == [s.venue_id for s in want], options
+        assert [h.score.ratings for h in hits] == [s.ratings for s in want]

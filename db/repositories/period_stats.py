@@ -1,0 +1,337 @@
+"""The period views' sums (/venue top week and month), kept as ratings are written: per
+venue and period, the sums of the ratings given since the guild's period start
+(`GuildRatingPrior.week_since`, `month_since`), which moves forward as time passes. A read
+for any moment corrects them by the few ratings between that start and its own
+(`between`), so the answer is exact without summing the period's ratings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db.models import GuildRatingPrior, Rating, Venue, VenuePeriodStats
+from db.repositories.rank_order import RankOrder, rit_expression, rit_of
+from db.repositories.sql import dialect_insert
+from db.search import EVERY_VENUE, VenueFilter
+
+#: The periods kept, in days, and the column of the guild's start of each.
+PERIOD_DAYS = (7, 30)
+SINCE_COLUMNS = {7: GuildRatingPrior.week_since, 30: GuildRatingPrior.month_since}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodSums:
+    """A venue's sums over a period (or a change of them)."""
+
+    venue_id: int
+    days: int
+    raters: int = 0
+    weight: float = 0.0
+    weight_value: float = 0.0
+    weight_log_hours: float = 0.0
+
+    def plus(self, other: PeriodSums) -> PeriodSums:
+        return PeriodSums(
+            self.venue_id,
+            self.days,
+            self.raters + other.raters,
+            self.weight + other.weight,
+            self.weight_value + other.weight_value,
+            self.weight_log_hours + other.weight_log_hours,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RecentRating:
+    venue_id: int
+    member_id: int
+    created_at: dt.datetime
+    weight: float
+    value: float
+    log_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRating:
+    """A rating between two moments, and whether its member rated the venue again after
+    the later one (then they still count among its raters)."""
+
+    venue_id: int
+    member_id: int
+    weight: float
+    value: float
+    log_hours: float
+    again: bool
+
+
+def edge_sums(days: int, rows: Sequence[EdgeRating], sign: int) -> dict[int, PeriodSums]:
+    """What the ratings between two moments add to (sign 1) or take from (-1) the sums:
+    their terms, and each member with no later rating of the venue once."""
+    found: dict[int, PeriodSums] = {}
+    counted: set[tuple[int, int]] = set()
+    for row in rows:
+        pair = (row.venue_id, row.member_id)
+        raters = 0 if row.again or pair in counted else sign
+        counted.add(pair)
+        change = PeriodSums(
+            row.venue_id,
+            days,
+            raters,
+            sign * row.weight,
+            sign * row.weight * row.value,
+            sign * row.weight * row.log_hours,
+        )
+        found[row.venue_id] = found.get(row.venue_id, PeriodSums(row.venue_id, days)).plus(change)
+    return found
+
+
+_SUMS = ("raters", "weight", "weight_value", "weight_log_hours")
+_COLUMNS = (
+    VenuePeriodStats.venue_id,
+    VenuePeriodStats.days,
+    VenuePeriodStats.raters,
+    VenuePeriodStats.weight,
+    VenuePeriodStats.weight_value,
+    VenuePeriodStats.weight_log_hours,
+)
+
+
+class PeriodStatsRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def from_ratings(
+        self,
+        guild_id: int,
+        since: dt.datetime,
+        order: RankOrder,
+        *,
+        where: VenueFilter = EVERY_VENUE,
+        limit: int = 100,
+    ) -> list[PeriodSums]:
+        """Sums of the ratings given since `since`, per active venue matching `where`,
+        best RIT first: from the ratings themselves (checks, and a period whose kept sums
+        are too far behind)."""
+        sums = (
+            select(
+                Rating.venue_id.label("venue_id"),
+                func.count(func.distinct(Rating.member_id)).label("raters"),
+                func.sum(Rating.weight).label("weight"),
+                func.sum(Rating.weight * Rating.value).label("weight_value"),
+                func.sum(Rating.weight * Rating.log_hours).label("weight_log_hours"),
+            )
+            .where(Rating.guild_id == guild_id, Rating.created_at >= since)
+            .group_by(Rating.venue_id)
+            .subquery()
+        )
+        rit = rit_expression(order, sums.c.weight, sums.c.weight_value, sums.c.weight_log_hours)
+        stmt = (
+            select(sums)
+            .join(Venue, Venue.id == sums.c.venue_id)
+            .where(Venue.status == "active", *where.conditions(self.session, guild_id))
+            .order_by(rit.desc(), sums.c.raters.desc(), sums.c.venue_id)
+            .limit(limit)
+        )
+        return [PeriodSums(row[0], 0, *row[1:]) for row in await self.session.execute(stmt)]
+
+    async def recent(self, guild_id: int, since: dt.datetime) -> list[RecentRating]:
+        """The ratings of active venues given since `since` (the weekly view): read through
+        the guild's (created_at) covering index, so only that window is visited."""
+        rows = await self.session.execute(
+            select(
+                Rating.venue_id,
+                Rating.member_id,
+                Rating.created_at,
+                Rating.weight,
+                Rating.value,
+                Rating.log_hours,
+            )
+            .join(Venue, Venue.id == Rating.venue_id)
+            .where(Rating.guild_id == guild_id, Rating.created_at >= since)
+            .where(Venue.status == "active")
+            .order_by(Rating.created_at, Rating.id)
+        )
+        return [RecentRating(*row) for row in rows]
+
+    async def add(
+        self, guild_id: int, changes: Sequence[PeriodSums], rank: RankOrder | None
+    ) -> None:
+        """Change the venues' period sums by `changes` (one executemany), their snapshot
+        RIT following when the guild has a snapshot."""
+        if not changes:
+            return
+        table = VenuePeriodStats.__table__
+        stmt = dialect_insert(self.session, table)
+        new = {name: table.c[name] + stmt.excluded[name] for name in _SUMS}
+        if rank is not None:
+            new["rit_snapshot"] = rit_expression(
+                rank, new["weight"], new["weight_value"], new["weight_log_hours"]
+            )
+        stmt = stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
+        rows = [
+            {
+                "guild_id": guild_id,
+                "venue_id": c.venue_id,
+                "days": c.days,
+                **{name: getattr(c, name) for name in _SUMS},
+                "rit_snapshot": None
+                if rank is None
+                else rit_of(rank, c.weight, c.weight_value, c.weight_log_hours),
+            }
+            for c in changes
+        ]
+        await self.session.execute(stmt, rows)
+
+    async def between(
+        self, guild_id: int, start: dt.datetime, end: dt.datetime
+    ) -> list[EdgeRating]:
+        """The guild's ratings given in [start, end), through its (created_at) covering
+        index, each with whether its member rated the venue again since `end`."""
+        later = aliased(Rating)
+        again = exists().where(
+            later.venue_id == Rating.venue_id,
+            later.member_id == Rating.member_id,
+            later.created_at >= end,
+        )
+        rows = await self.session.execute(
+            select(
+                Rating.venue_id,
+                Rating.member_id,
+                Rating.weight,
+                Rating.value,
+                Rating.log_hours,
+                again,
+            ).where(
+                Rating.guild_id == guild_id, Rating.created_at >= start, Rating.created_at < end
+            )
+        )
+        return [EdgeRating(*row) for row in rows]
+
+    async def advance(
+        self, guild_id: int, days: int, start: dt.datetime, end: dt.datetime, rank: RankOrder | None
+    ) -> None:
+        """Move the guild's start of the period from `start` to `end`: the ratings given in
+        between leave the sums."""
+        leaving = edge_sums(days, await self.between(guild_id, start, end), -1)
+        await self.add(guild_id, list(leaving.values()), rank)
+        if leaving:
+            await self.session.execute(
+                delete(VenuePeriodStats).where(
+                    VenuePeriodStats.venue_id.in_(list(leaving)),
+                    VenuePeriodStats.days == days,
+                    VenuePeriodStats.raters <= 0,
+                )
+            )
+        await self.session.execute(
+            update(GuildRatingPrior)
+            .where(GuildRatingPrior.guild_id == guild_id)
+            .values({SINCE_COLUMNS[days]: end})
+        )
+
+    async def rank_all(self, guild_id: int, order: RankOrder) -> None:
+        """Every period sum of the guild ranked against a new snapshot."""
+        c = VenuePeriodStats
+        rit = rit_expression(order, c.weight, c.weight_value, c.weight_log_hours)
+        await self.session.execute(update(c).where(c.guild_id == guild_id).values(rit_snapshot=rit))
+
+    async def best(
+        self,
+        guild_id: int,
+        days: int,
+        *,
+        margin: float,
+        where: VenueFilter,
+        exclude: Sequence[int],
+        limit: int,
+    ) -> list[PeriodSums]:
+        """The `limit` active venues matching `where` with the best snapshot RIT over the
+        period, but those of `exclude`, and every other within `margin` below the last."""
+        c = VenuePeriodStats
+        base = (
+            select(*_COLUMNS)
+            .join(Venue, Venue.id == c.venue_id)
+            .where(
+                c.guild_id == guild_id,
+                c.days == days,
+                c.raters > 0,
+                c.rit_snapshot.is_not(None),
+                Venue.status == "active",
+                *where.conditions(self.session, guild_id, checked=True),
+            )
+        )
+        if exclude:
+            base = base.where(c.venue_id.not_in(list(exclude)))
+        last = await self.session.scalar(
+            base.with_only_columns(c.rit_snapshot)
+            .order_by(c.rit_snapshot.desc())
+            .offset(limit - 1)
+            .limit(1)
+        )
+        if last is not None:
+            base = base.where(c.rit_snapshot >= last - margin)
+        return [PeriodSums(*row) for row in await self.session.execute(base)]
+
+    async def of_venues(
+        self,
+        guild_id: int,
+        days: int,
+        venue_ids: Sequence[int],
+        where: VenueFilter,
+    ) -> dict[int, PeriodSums]:
+        """The period sums (none: zero) of those of the venues that are active and match
+        `where`."""
+        if not venue_ids:
+            return {}
+        c = VenuePeriodStats
+        rows = await self.session.execute(
+            select(Venue.id, *_COLUMNS[2:])
+            .outerjoin(c, and_(c.venue_id == Venue.id, c.days == days))
+            .where(
+                Venue.guild_id == guild_id,
+                Venue.id.in_(list(venue_ids)),
+                Venue.status == "active",
+                *where.conditions(self.session, guild_id),
+            )
+        )
+        return {
+            venue_id: PeriodSums(venue_id, days, *(value or 0 for value in sums))
+            for venue_id, *sums in rows
+        }
+
+    async def since(self, guild_id: int) -> dict[int, dt.datetime | None]:
+        row = (
+            await self.session.execute(
+                select(*SINCE_COLUMNS.values()).where(GuildRatingPrior.guild_id == guild_id)
+            )
+        ).first()
+        return {days: (row[i] if row else None) for i, days in enumerate(PERIOD_DAYS)}
+
+
+def member_sums(
+    rows: Sequence[tuple[int, dt.datetime, float, float, float]],
+    since: dict[int, dt.datetime | None],
+    sign: int = -1,
+) -> list[PeriodSums]:
+    """What one member's ratings of a guild, as (venue, created_at, weight, value,
+    log_hours), make of its period sums: taken out (sign -1) when the member is erased."""
+    found: dict[tuple[int, int], PeriodSums] = {}
+    for venue_id, created_at, weight, value, log_hours in rows:
+        for days, start in since.items():
+            if start is None or created_at < start:
+                continue
+            before = found.get((venue_id, days))
+            change = PeriodSums(
+                venue_id,
+                days,
+                0 if before else sign,
+                sign * weight,
+                sign * weight * value,
+                sign * weight * log_hours,
+            )
+            found[(venue_id, days)] = before.plus(change) if before else change
+    return list(found.values())
