@@ -123,6 +123,40 @@ class DigestReads:
         ratings' sums with each weight halving every `half_life_days` of age: summed and
         ranked in the database over the guild's (created_at) covering index. Callers score
         the rows exactly and cut to what they show (a few more are returned for ties)."""
+        sums = self._faded_sums(guild_id, now, since, half_life_days)
+        rit = rit_expression(order, sums.c.weight, sums.c.weight_value, sums.c.weight_log_hours)
+        ranked = (
+            select(sums, Venue.name.label("name"), Venue.city.label("city"))
+            .join(Venue, Venue.id == sums.c.venue_id)
+            .where(Venue.status == "active")
+            .order_by(rit.desc(), sums.c.raters.desc(), sums.c.venue_id)
+            .limit(limit)
+            .subquery()
+        )
+        fresh = (
+            select(func.count())
+            .where(Rating.venue_id == ranked.c.venue_id, Rating.updated_at >= new_since)
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            select(
+                ranked.c.venue_id,
+                ranked.c.name,
+                ranked.c.city,
+                ranked.c.raters,
+                ranked.c.weight,
+                ranked.c.weight_value,
+                ranked.c.weight_log_hours,
+                fresh,
+            )
+        )
+        return [RecentBest(*row) for row in rows]
+
+    def _faded_sums(
+        self, guild_id: int, now: dt.datetime, since: dt.datetime, half_life_days: float
+    ) -> Any:
+        """Per venue rated since `since`: its raters and its ratings' sums, each weight
+        halving every `half_life_days` of age."""
         exponent = (self._days(Rating.created_at) - literal(self._days_of(now), Float)) * (
             math.log(2) / half_life_days
         )
@@ -152,33 +186,7 @@ class DigestReads:
             .group_by(faded.c.venue_id)
             .subquery()
         )
-        rit = rit_expression(order, sums.c.weight, sums.c.weight_value, sums.c.weight_log_hours)
-        ranked = (
-            select(sums, Venue.name.label("name"), Venue.city.label("city"))
-            .join(Venue, Venue.id == sums.c.venue_id)
-            .where(Venue.status == "active")
-            .order_by(rit.desc(), sums.c.raters.desc(), sums.c.venue_id)
-            .limit(limit)
-            .subquery()
-        )
-        fresh = (
-            select(func.count())
-            .where(Rating.venue_id == ranked.c.venue_id, Rating.updated_at >= new_since)
-            .scalar_subquery()
-        )
-        rows = await self.session.execute(
-            select(
-                ranked.c.venue_id,
-                ranked.c.name,
-                ranked.c.city,
-                ranked.c.raters,
-                ranked.c.weight,
-                ranked.c.weight_value,
-                ranked.c.weight_log_hours,
-                fresh,
-            )
-        )
-        return [RecentBest(*row) for row in rows]
+        return sums
 
     async def new_venues(
         self, guild_id: int, since: dt.datetime, limit: int
