@@ -115,7 +115,7 @@ async def seed(db: Database, venues: int, ratings: int, rng: random.Random) -> N
         from db.repositories import RatingStatsRepository  # type: ignore[attr-defined]
 
         async with db.write() as session:
-            await RatingStatsRepository(session).rebuild()
+            await RatingStatsRepository(session).rebuild(now=NOW)  # the moment measured
     except ImportError:  # a tree without kept sums
         pass
     if db.write_engine.dialect.name == "postgresql":  # statistics, as a live server has
