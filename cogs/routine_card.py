@@ -215,7 +215,7 @@ class RoutineButton(
             await interaction.response.send_message(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, view=view, ephemeral=True)
-        await refresh_card(client, guild, upcoming)
+        await refresh_card_after_answer(client, guild, upcoming)
 
     async def _rsvp(
         self,
@@ -271,6 +271,18 @@ async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcomi
         )
     except discord.HTTPException as exc:
         log.warning("could not update the card of routine %s: %s", routine.id, exc)
+
+
+async def refresh_card_after_answer(
+    bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming
+) -> None:
+    """`refresh_card` once a member has had their answer: a failure (Discord unreachable,
+    the bot shutting down) is logged, not reported to them; the card catches up at the next
+    answer or the scheduler's next round."""
+    try:
+        await refresh_card(bot, guild, upcoming)
+    except Exception as exc:
+        log.warning("the card of routine %s was not refreshed: %r", upcoming.routine.id, exc)
 
 
 def can_create_events(guild: discord.Guild) -> bool:
