@@ -5,7 +5,6 @@ after a restart."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -18,9 +17,7 @@ from bot.i18n import language_of, t, weekday_text
 from cogs.common import services_of
 from cogs.common.hopes import hopes_view
 from cogs.common.render import clip, plain
-from cogs.routine_card import refresh_card_after_answer, sync_interested
-
-log = logging.getLogger(__name__)
+from cogs.routine_card import refresh_card, sync_interested
 
 
 class CommitButton(ui.DynamicItem[ui.Button[Any]], template=r"bp:commit"):
@@ -115,10 +112,9 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                 ephemeral=True,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
+            await _refresh_routine_card(interaction, chosen.routine_id)
         except Exception as exc:
             await report_error(interaction, exc)
-            return
-        await _refresh_routine_card(interaction, chosen.routine_id)
 
 
 async def _refresh_routine_card(interaction: discord.Interaction, routine_id: int) -> None:
@@ -126,13 +122,8 @@ async def _refresh_routine_card(interaction: discord.Interaction, routine_id: in
     Going button does (with Discord's "Interested" list read the same way)."""
     client, guild = interaction.client, interaction.guild
     assert isinstance(client, BonnesPlaces) and guild is not None
-    try:
-        upcoming = await client.services.routines.upcoming(guild.id, routine_id)
-        upcoming = await sync_interested(client, guild, upcoming)
-    except Exception as exc:  # the member has their answer; the card catches up later
-        log.warning("the card of routine %s was not refreshed: %r", routine_id, exc)
-        return
-    await refresh_card_after_answer(client, guild, upcoming)
+    upcoming = await client.services.routines.upcoming(guild.id, routine_id)
+    await refresh_card(client, guild, await sync_interested(client, guild, upcoming))
 
 
 __all__ = ["CommitButton", "CommitSelect"]

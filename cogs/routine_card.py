@@ -215,7 +215,7 @@ class RoutineButton(
             await interaction.response.send_message(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, view=view, ephemeral=True)
-        await refresh_card_after_answer(client, guild, upcoming)
+        await refresh_card(client, guild, upcoming)
 
     async def _rsvp(
         self,
@@ -255,8 +255,8 @@ async def card_language(bot: BonnesPlaces, guild: discord.Guild) -> str:
 
 
 async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming) -> None:
-    """Show the routine's current state on its card; a card gone or out of reach is
-    logged, never an error for the member who clicked."""
+    """Show the routine's current state on its card; a card gone or out of reach, or a bot
+    stopping meanwhile, is logged, never an error for the member who clicked."""
     routine = upcoming.routine
     if routine.card_channel_id is None or routine.card_message_id is None:
         return
@@ -271,18 +271,10 @@ async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcomi
         )
     except discord.HTTPException as exc:
         log.warning("could not update the card of routine %s: %s", routine.id, exc)
-
-
-async def refresh_card_after_answer(
-    bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcoming
-) -> None:
-    """`refresh_card` once a member has had their answer: a failure (Discord unreachable,
-    the bot shutting down) is logged, not reported to them; the card catches up at the next
-    answer or the scheduler's next round."""
-    try:
-        await refresh_card(bot, guild, upcoming)
-    except Exception as exc:
-        log.warning("the card of routine %s was not refreshed: %r", upcoming.routine.id, exc)
+    except RuntimeError:  # aiohttp's "Session is closed": the member has had their answer
+        if not bot.is_closed():
+            raise
+        log.info("the card of routine %s is left as it was: the bot is stopping", routine.id)
 
 
 def can_create_events(guild: discord.Guild) -> bool:
@@ -411,6 +403,10 @@ async def sync_interested(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upc
         return gone
     except discord.HTTPException as exc:
         log.info("could not read who is interested in event %s: %s", occurrence.event_id, exc)
+        return upcoming
+    except RuntimeError:  # aiohttp's "Session is closed"
+        if not bot.is_closed():
+            raise
         return upcoming
     return await bot.services.routines.sync_interested(
         guild.id, upcoming.routine.id, occurrence.id, member_ids

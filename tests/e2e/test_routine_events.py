@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from cogs.routine_card import refresh_card, sync_interested
 from db.engine import Database
 from db.models import Routine, RoutineOccurrence, Venue
 from tests.e2e.harness import Harness, eventually
@@ -429,3 +430,20 @@ async def test_host_skips_a_date_hands_over_and_ends(harness: Harness) -> None:
     assert ended.components == []
     message = await refused(h, "routine join", h.bob, routine=routine)
     assert message.startswith(f"No routine “{routine}” here.")
+
+
+async def test_a_card_refreshed_while_the_bot_stops_is_left_as_it_was(harness: Harness) -> None:
+    """A member's answer is in; the bot stops before the card is redrawn (its HTTP session
+    closed): the card keeps its last state, with nothing logged as an error."""
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    bot = await h.start(**FAST)
+    _, card = await create_routine(h)
+    routine_id = int(card.embed["footer"]["text"].split("#", 1)[1].split(" ", 1)[0])
+    guild = bot.get_guild(h.guild.id)
+    assert guild is not None
+    upcoming = await bot.services.routines.upcoming(h.guild.id, routine_id)
+    await bot.close()
+    assert await sync_interested(bot, guild, upcoming) is upcoming
+    await refresh_card(bot, guild, upcoming)
+    assert latest(h, card).embed == card.embed
