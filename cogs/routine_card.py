@@ -271,7 +271,7 @@ async def refresh_card(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upcomi
         )
     except discord.HTTPException as exc:
         log.warning("could not update the card of routine %s: %s", routine.id, exc)
-    except RuntimeError:  # aiohttp's "Session is closed": the member has had their answer
+    except Exception:  # aiohttp's closed session or connector: the member has had their answer
         if not bot.is_closed():
             raise
         log.info("the card of routine %s is left as it was: the bot is stopping", routine.id)
@@ -404,7 +404,7 @@ async def sync_interested(bot: BonnesPlaces, guild: discord.Guild, upcoming: Upc
     except discord.HTTPException as exc:
         log.info("could not read who is interested in event %s: %s", occurrence.event_id, exc)
         return upcoming
-    except RuntimeError:  # aiohttp's "Session is closed"
+    except Exception:  # aiohttp's closed session or connector, the bot stopping
         if not bot.is_closed():
             raise
         return upcoming
