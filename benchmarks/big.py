@@ -19,8 +19,9 @@ from sqlalchemy import insert, text
 from benchmarks.seed import _derived
 from bot.domain.digest import DigestService, compose_digest
 from bot.domain.text import fold, normalize_name
+from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
-from db.models import VENUE_KINDS, Rating, Venue
+from db.models import Rating, Venue
 from db.repositories import RatingStatsRepository
 from tests.fakediscord import FakeDiscord, Guild, User
 

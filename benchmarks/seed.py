@@ -18,9 +18,10 @@ from sqlalchemy import insert, text
 
 from bot.domain.ranking import TIER_WEIGHTS, rating_value
 from bot.domain.text import fold, normalize_name
+from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.migrate import upgrade
-from db.models import VENUE_KINDS, Rating, Venue, VenueTag, Visit, Vote
+from db.models import Rating, Venue, VenueTag, Visit, Vote
 from db.repositories import RatingStatsRepository
 
 DISCORD_EPOCH_MS = 1420070400000
