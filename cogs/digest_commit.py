@@ -97,9 +97,10 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                 )
                 return
             services = services_of(interaction)
-            chosen = await services.commitments.commit(
+            committed = await services.commitments.commit(
                 interaction.guild_id, interaction.user.id, int(values[0])
             )
+            chosen = committed.gathering
             current = await services.hopes.current(chosen.occurrence_id, interaction.user.id)
             await interaction.response.send_message(
                 t(
@@ -113,6 +114,9 @@ class CommitSelect(ui.DynamicItem[ui.Select[Any]], template=r"bp:commit:pick"):
                 allowed_mentions=discord.AllowedMentions.none(),
             )
             await _refresh_routine_card(interaction, chosen.routine_id)
+            released = committed.released_routine_id
+            if released is not None and released != chosen.routine_id:
+                await _refresh_routine_card(interaction, released)
         except Exception as exc:
             await report_error(interaction, exc)
 

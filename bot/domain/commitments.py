@@ -4,13 +4,14 @@ kept when they answer "I went" to its check-back. The streak is the run of kept 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule import IsoWeek, streaks, week_of
 from db.engine import Database
-from db.repositories import GuildConfigRepository, RoutineRepository
+from db.repositories import GuildConfigRepository
 from db.repositories.commitments import CommitmentRepository, UpcomingGathering
 
 #: The select shows at most Discord's 25 options.
@@ -23,6 +24,15 @@ def weeks_back(week: IsoWeek, count: int) -> IsoWeek:
     monday = dt.date.fromisocalendar(week[0], week[1], 1) - dt.timedelta(weeks=count)
     year, number, _ = monday.isocalendar()
     return (year, number)
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """The gathering committed to, and the routine whose gathering the member no longer
+    goes to when they switched from one only their former commitment had them going to."""
+
+    gathering: UpcomingGathering
+    released_routine_id: int | None
 
 
 class CommitmentService:
@@ -41,9 +51,10 @@ class CommitmentService:
             )
         return zone, found
 
-    async def commit(self, guild_id: int, member_id: int, occurrence_id: int) -> UpcomingGathering:
-        """The member commits to this gathering for its week (and so is going to it);
-        refused when it is not one of the coming week's any more."""
+    async def commit(self, guild_id: int, member_id: int, occurrence_id: int) -> Committed:
+        """The member commits to this gathering for its week, and so is going to it (the
+        check-back will ask "were you there?"); switching withdraws the going that only the
+        former commitment made. Refused when it is not one of the coming week's any more."""
         now = await self.clock.now()
         async with self.db.write() as session:
             repository = CommitmentRepository(session)
@@ -53,12 +64,10 @@ class CommitmentService:
                 raise InvalidInput("error.commitment_closed")
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             week = week_of(chosen.starts_at, zone)
-            await repository.commit(guild_id, member_id, week, occurrence_id, now)
-            # Committing is going: the check-back will ask the member "were you there?".
-            await RoutineRepository(session).answer(
-                occurrence_id, guild_id, member_id, True, "button", now
-            )
-        return chosen
+            former = await repository.commit(guild_id, member_id, week, occurrence_id, now)
+            await repository.go(occurrence_id, guild_id, member_id, now)
+            released = None if former is None else await repository.release(former, member_id)
+        return Committed(chosen, released)
 
 
 async def kept_streaks(
@@ -74,4 +83,4 @@ async def kept_streaks(
     return {member: streaks(weeks, current) for member, weeks in kept.items()}
 
 
-__all__ = ["CHOICES", "CommitmentService", "kept_streaks"]
+__all__ = ["CHOICES", "CommitmentService", "Committed", "kept_streaks"]

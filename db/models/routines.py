@@ -84,8 +84,8 @@ class RoutineOccurrence(Base):
 
 
 class RoutineRsvp(Base):
-    """A member's answer for one occurrence: by the card's buttons, or Discord's
-    "Interested"."""
+    """A member's answer for one occurrence: by the card's buttons, Discord's "Interested",
+    or the week's commitment (withdrawn when the member commits to another gathering)."""
 
     __tablename__ = "routine_rsvp"
     __table_args__ = (

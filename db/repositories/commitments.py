@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import CheckBackAsk, Commitment, Routine, RoutineOccurrence, Venue
-from db.repositories.sql import dialect_insert
+from db.models import CheckBackAsk, Commitment, Routine, RoutineOccurrence, RoutineRsvp, Venue
+from db.repositories.sql import affected, dialect_insert
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +60,16 @@ class CommitmentRepository:
         week: tuple[int, int],
         occurrence_id: int,
         now: dt.datetime,
-    ) -> None:
+    ) -> int | None:
         """The member's commitment of that week: to this occurrence (a new choice replaces
-        the former)."""
+        the former). Returns the former occurrence when the member switched."""
+        key = (
+            Commitment.guild_id == guild_id,
+            Commitment.member_id == member_id,
+            Commitment.iso_year == week[0],
+            Commitment.iso_week == week[1],
+        )
+        former = await self.session.scalar(select(Commitment.occurrence_id).where(*key))
         values = {"occurrence_id": occurrence_id, "created_at": now}
         await self.session.execute(
             dialect_insert(self.session, Commitment)
@@ -72,6 +79,43 @@ class CommitmentRepository:
             .on_conflict_do_update(
                 index_elements=["guild_id", "member_id", "iso_year", "iso_week"], set_=values
             )
+        )
+        return former if former != occurrence_id else None
+
+    async def go(self, occurrence_id: int, guild_id: int, member_id: int, now: dt.datetime) -> None:
+        """Committing is going. An answer of the member's own ("Going" on the card) stays
+        theirs; "Not going" or Discord's "Interested" becomes the commitment's going."""
+        await self.session.execute(
+            dialect_insert(self.session, RoutineRsvp)
+            .values(
+                occurrence_id=occurrence_id,
+                guild_id=guild_id,
+                member_id=member_id,
+                going=True,
+                source="commitment",
+                updated_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=["occurrence_id", "member_id"],
+                set_={"going": True, "source": "commitment", "updated_at": now},
+                where=or_(RoutineRsvp.going.is_(False), RoutineRsvp.source == "interested"),
+            )
+        )
+
+    async def release(self, occurrence_id: int, member_id: int) -> int | None:
+        """The member no longer goes to a gathering only their former commitment had them
+        going to; returns its routine when there was such a going to withdraw."""
+        withdrawn = await self.session.execute(
+            delete(RoutineRsvp).where(
+                RoutineRsvp.occurrence_id == occurrence_id,
+                RoutineRsvp.member_id == member_id,
+                RoutineRsvp.source == "commitment",
+            )
+        )
+        if not affected(withdrawn):
+            return None
+        return await self.session.scalar(
+            select(RoutineOccurrence.routine_id).where(RoutineOccurrence.id == occurrence_id)
         )
 
     async def kept_weeks(

@@ -145,3 +145,58 @@ async def test_committing_counts_the_member_on_the_routine_card_at_once(harness:
     )
     await chosen.reply()
     await eventually(lambda: counted("2 going"), timeout=5)
+
+
+async def test_switching_commitment_withdraws_only_the_going_it_made(harness: Harness) -> None:
+    h = harness
+    h.fake.set_clock(TUESDAY)
+    await h.start(**FAST)
+    await run(h, "settings", h.fake.owner, timezone="Europe/Paris")
+    cards = []
+    for name, weekday in (("Café des Devs", 2), ("Rust Paris", 3)):
+        venue = venue_id_of(await propose(h, name=name))
+        before = len(h.fake.channel_messages(h.general))
+        await run(
+            h, "routine create", h.alice, venue=venue, weekday=weekday, time="18:30", title=None
+        )
+        cards.append((await h.fake.wait_for_message(h.general, before + 1))[-1])
+    channel = await h.fake.create_channel(h.guild, "digest")
+    await run(h, "digest setup", h.fake.owner, channel=channel, weekday=1, hour=9)
+    await run(h, "digest send", h.fake.owner)
+    (digest,) = h.fake.channel_messages(channel)
+
+    def going(card: Message) -> str:
+        latest = next(m for m in h.fake.channel_messages(h.general) if m.id == card.id)
+        return card_value(latest, "Going this week")
+
+    async def counts(first: str, second: str) -> bool:
+        return (going(cards[0]), going(cards[1])) == (first, second)
+
+    async def commit(member: object, label_end: str) -> None:
+        pick = await (await h.fake.click(digest, "bp:commit", user=member)).reply()
+        (select_menu,) = [c for row in pick.components for c in row["components"]]
+        (option,) = [o for o in select_menu["options"] if o["label"].endswith(label_end)]
+        chosen = await h.fake.click(
+            pick, "bp:commit:pick", user=member, component_type=3, values=[option["value"]]
+        )
+        await chosen.reply()
+
+    # Bob commits to Wednesday's gathering, then changes his mind for Thursday's (the same
+    # week): Wednesday's card no longer counts him, since only his commitment had him going.
+    await commit(h.bob, "Café des Devs")
+    await eventually(lambda: counts("1 going", "0 going"), timeout=5)
+    await commit(h.bob, "Rust Paris")
+    await eventually(lambda: counts("0 going", "1 going"), timeout=5)
+
+    # Alice said "Going" on Wednesday's card herself: switching her commitment keeps it.
+    routine_id = cards[0].components[0]["components"][0]["custom_id"].rsplit(":", 1)[1]
+    click = await h.fake.click(cards[0], f"bp:routine:going:{routine_id}", user=h.alice)
+    await click.reply()
+    await commit(h.alice, "Café des Devs")
+    await commit(h.alice, "Rust Paris")
+    await eventually(lambda: counts("1 going", "2 going"), timeout=5)
+    # One commitment each for the week, to Thursday's gathering.
+    stored = {
+        (member, occurrence) for member, _, _, occurrence in await commitments(h.database_url)
+    }
+    assert len(stored) == 2 and len({occurrence for _, occurrence in stored}) == 1
