@@ -246,7 +246,7 @@ def _last_section(
     told = _lines_within(
         [_routine_line(language, routine, escape) for routine in paused],
         PAUSED_MAX,
-        _more(language),
+        lambda n: t(language, "digest.paused.more", count=n),
     )
     room = LAST_MAX - (len(told) + 1 if told else 0)
     lines = [_past_line(language, past, escape) for past in last]

@@ -320,6 +320,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "This week, {count} members invested {hours} h in meeting other professionals in real life.",
     },
     "digest.no_hours": "No visit logged this week yet. Went somewhere worth it? Tell us with /venue visit.",
+    "digest.paused.more": {
+        "one": "… and {count} more paused routine",
+        "other": "… and {count} more paused routines",
+    },
     "digest.more": "… and {count} more",
     "digest.top": "Best places this week",
     "digest.top.line": {

@@ -328,6 +328,10 @@ MESSAGES: dict[str, str | dict[str, str]] = {
         "other": "Cette semaine, {count} membres ont investi {hours} h à rencontrer d'autres professionnels en vrai.",
     },
     "digest.no_hours": "Aucune visite notée cette semaine. Vous êtes allé quelque part qui en valait la peine ? Dites-le avec /lieu visite.",
+    "digest.paused.more": {
+        "one": "… et {count} autre routine en pause",
+        "other": "… et {count} autres routines en pause",
+    },
     "digest.more": "… et {count} de plus",
     "digest.top": "Les meilleurs lieux de la semaine",
     "digest.top.line": {
