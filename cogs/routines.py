@@ -158,9 +158,8 @@ class Routines(
     ) -> discord.TextChannel | discord.Thread:
         guild = interaction.guild
         assert guild is not None
-        channel = guild.get_channel(channel_id) if channel_id is not None else None
-        if not isinstance(channel, discord.TextChannel):
-            channel = interaction.channel  # type: ignore[assignment]
+        chosen = guild.get_channel(channel_id) if channel_id is not None else None
+        channel = chosen if isinstance(chosen, discord.TextChannel) else interaction.channel
         assert isinstance(channel, discord.TextChannel | discord.Thread)
         require_permissions(channel, guild.me, CARD_PERMISSIONS)
         return channel

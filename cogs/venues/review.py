@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import ui
 
-from bot.app import report_error
+from bot.app import BonnesPlaces, report_error
 from bot.domain.errors import DomainError
 from bot.domain.venues import VenueDetails
 from bot.i18n import t
@@ -19,9 +19,6 @@ from cogs.common.rating import rate_view
 from cogs.common.render import plain
 from cogs.venues.render import removed_embed, venue_embed
 from cogs.venues.votes import add_vote_reactions
-
-if TYPE_CHECKING:
-    from bot.app import BonnesPlaces
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +145,9 @@ async def review_edit(
     if approve:
         from cogs.venues.announcements import edit_announcement
 
+        assert isinstance(interaction.client, BonnesPlaces)
         await edit_announcement(
-            interaction.client,  # type: ignore[arg-type]
+            interaction.client,
             details,
             embed=venue_embed(language, details, announcement=True, edited=True),
             view=rate_view(venue_id, language),
