@@ -93,6 +93,18 @@ async def test_reactions_changed_while_the_bot_was_down_are_counted(running: Har
     assert await stored_votes(h) == {(carol.id, 1), (dave.id, 1)}
 
 
+async def test_the_owners_vote_given_while_the_bot_was_down_counts(running: Harness) -> None:
+    """Discord lists the server owner among a message's reactions like any member."""
+    h = running
+    announcement = await propose(h)
+    venue = venue_id_of(announcement)
+    await h.stop()
+    react_unseen(announcement, "👍", h.fake.owner)
+    await h.start()
+    await upvotes(h, venue, 1, down=0)
+    assert await stored_votes(h) == {(h.fake.owner.id, 1)}
+
+
 async def test_a_resume_reconciles(running: Harness) -> None:
     h = running
     announcement = await propose(h)

@@ -28,7 +28,7 @@ class World:
         self.application_id = self.bot_user.id
         self.owner = User(id=self.ids.next(), username="owner")
         self.guilds: dict[int, Guild] = {}
-        self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
+        self.users: dict[int, User] = {self.bot_user.id: self.bot_user, self.owner.id: self.owner}
         self.messages: dict[int, Message] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
