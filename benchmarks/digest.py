@@ -8,6 +8,8 @@ e.g. an export of an earlier commit) against the same data, alternately in one r
 
 The composition is what `make bench` reports as "digest composition" (gather + compose,
 no chart): `DigestService.gather` then `compose_digest`, one guild after another.
+DIGEST_BENCH_STATE (the state file, the SQLite database beside it) and
+DIGEST_BENCH_PG_DATABASE (the PostgreSQL database) keep two seeded sets apart.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 STATE = Path(os.environ.get("DIGEST_BENCH_STATE", "/tmp/bonnes-places-digest-bench.json"))
 SQLITE_FILE = STATE.with_suffix(".db")
-PG_DATABASE = "bonnes_places_digest_bench"
+PG_DATABASE = os.environ.get("DIGEST_BENCH_PG_DATABASE", "bonnes_places_digest_bench")
 BIG_REPEATS = int(os.environ.get("DIGEST_BENCH_BIG_REPEATS", "15"))
 
 

@@ -18,7 +18,7 @@ from bot.domain.ranking import GuildPrior, Score, VenueSums, score_sums
 from bot.domain.routine_base import next_start
 from bot.domain.schedule import IsoWeek, week_of
 from bot.domain.scores import HALF_LIFE_DAYS, RECENT_DAYS, rank_order
-from db.repositories import ProfileRepository, RoutineRepository, StatsRepository, VisitRow
+from db.repositories import ProfileRepository, RoutineRepository, VisitRow
 from db.repositories.commitments import CommitmentRepository
 from db.repositories.digest_answers import DigestAnswerRepository, PendingQuote
 from db.repositories.digest_reads import DigestReads, RecentBest
@@ -45,9 +45,7 @@ async def gather_digest(session: AsyncSession, config: GuildConfig, now: dt.date
     reads = DigestReads(session)
     fresh, fresh_count = await reads.new_venues(guild_id, since, NEW_VENUES)
     first_week = today - dt.timedelta(weeks=HISTORY_WEEKS)
-    figures = _visit_figures(
-        await StatsRepository(session).visits(guild_id, since=first_week), today
-    )
+    figures = _visit_figures(await reads.visits(guild_id, first_week), today)
     quoted = await DigestAnswerRepository(session).pending_quotes(
         guild_id, weeks_back(week, QUOTE_WEEKS), week, QUOTES
     )

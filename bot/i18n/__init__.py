@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import string
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from babel import Locale
@@ -42,7 +43,25 @@ def t(language: str, key: str, /, **params: Any) -> str:
         return key
     if isinstance(entry, dict):  # plural forms, chosen by the `count` parameter
         entry = entry[plural_form(language, params["count"])]
-    return _Formatter(language).format(entry, **params) if params else entry
+    if not params:
+        return entry
+    if _plain(entry) and not any(isinstance(v, _LOCALIZED) for v in params.values()):
+        return entry.format(**params)  # what _Formatter writes, without its Python-level walk
+    return _Formatter(language).format(entry, **params)
+
+
+#: The values _Formatter writes its own way when a field has no format spec.
+_LOCALIZED = (float, dt.date, dt.time)
+
+
+@cache
+def _plain(entry: str) -> bool:
+    """Whether every field of `entry` is a bare name without a format spec: then, with no
+    value among _LOCALIZED, str.format writes exactly what _Formatter does."""
+    return all(
+        name is None or (spec == "" and name.isidentifier())
+        for _, name, spec, _ in string.Formatter().parse(entry)
+    )
 
 
 class _Formatter(string.Formatter):
@@ -94,9 +113,11 @@ def time_text(language: str, moment: dt.time) -> str:
     return format_time(moment, "HH:mm", locale=babel_locale(language))
 
 
+@lru_cache(maxsize=4096)
 def plural_form(language: str, count: float) -> str:
-    """'one' or 'other' by the language's rules (French: 0 and 1 are singular)."""
-    form = Locale.parse(language).plural_form(abs(count))
+    """'one' or 'other' by the language's rules (French: 0 and 1 are singular); counts
+    are mostly small numbers, each evaluated once."""
+    form = _parsed(language).plural_form(abs(count))
     return "one" if form == "one" else "other"
 
 
@@ -105,12 +126,18 @@ def number(language: str, value: float, digits: int = 1, *, exact: bool = False)
 
     `digits` decimals at most (trailing zeros dropped), or exactly with `exact`."""
     pattern = "0." + ("0" if exact else "#") * digits if digits else "0"
-    return format_decimal(value, format=pattern, locale=babel_locale(language))
+    return format_decimal(value, format=pattern, locale=_parsed(babel_locale(language)))
 
 
 def babel_locale(language: str) -> str:
     """The Babel locale that writes dates, days and numbers for `language`."""
     return "fr_FR" if language == "fr" else "en_GB"
+
+
+@cache
+def _parsed(identifier: str) -> Locale:
+    """Babel's locale for `identifier`, parsed once."""
+    return Locale.parse(identifier)
 
 
 def weekday_text(language: str, weekday: int) -> str:

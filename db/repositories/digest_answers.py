@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Executable, Integer, and_, bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import DigestAnswer
@@ -21,17 +21,34 @@ class PendingQuote:
     text: str
 
 
-def _week_at_least(week: tuple[int, int]) -> Any:
-    return or_(
-        DigestAnswer.iso_year > week[0],
-        and_(DigestAnswer.iso_year == week[0], DigestAnswer.iso_week >= week[1]),
-    )
-
-
-def _week_before(week: tuple[int, int]) -> Any:
-    return or_(
-        DigestAnswer.iso_year < week[0],
-        and_(DigestAnswer.iso_year == week[0], DigestAnswer.iso_week < week[1]),
+@cache
+def _pending_quotes() -> Executable:
+    """Answers of the weeks from (first_year, first_week) until before (year, week), agreed
+    to be quoted and quoted by no other digest than that week's: built once, bound per
+    guild."""
+    year, week = bindparam("year", type_=Integer), bindparam("week", type_=Integer)
+    first_year = bindparam("first_year", type_=Integer)
+    first_week = bindparam("first_week", type_=Integer)
+    return (
+        select(DigestAnswer.id, DigestAnswer.member_id, DigestAnswer.text)
+        .where(
+            DigestAnswer.guild_id == bindparam("guild_id"),
+            or_(
+                DigestAnswer.iso_year > first_year,
+                and_(DigestAnswer.iso_year == first_year, DigestAnswer.iso_week >= first_week),
+            ),
+            or_(
+                DigestAnswer.iso_year < year,
+                and_(DigestAnswer.iso_year == year, DigestAnswer.iso_week < week),
+            ),
+            DigestAnswer.consented_at.is_not(None),
+            or_(
+                DigestAnswer.quoted_year.is_(None),
+                and_(DigestAnswer.quoted_year == year, DigestAnswer.quoted_week == week),
+            ),
+        )
+        .order_by(DigestAnswer.consented_at, DigestAnswer.id)
+        .limit(bindparam("limit"))
     )
 
 
@@ -79,19 +96,15 @@ class DigestAnswerRepository:
         whose authors agreed to be quoted and that no other digest than `week`'s quoted,
         first agreed first (so `week`'s digest reads the same after it was posted)."""
         rows = await self.session.execute(
-            select(DigestAnswer.id, DigestAnswer.member_id, DigestAnswer.text)
-            .where(
-                DigestAnswer.guild_id == guild_id,
-                _week_at_least(first_week),
-                _week_before(week),
-                DigestAnswer.consented_at.is_not(None),
-                or_(
-                    DigestAnswer.quoted_year.is_(None),
-                    and_(DigestAnswer.quoted_year == week[0], DigestAnswer.quoted_week == week[1]),
-                ),
-            )
-            .order_by(DigestAnswer.consented_at, DigestAnswer.id)
-            .limit(limit)
+            _pending_quotes(),
+            {
+                "guild_id": guild_id,
+                "first_year": first_week[0],
+                "first_week": first_week[1],
+                "year": week[0],
+                "week": week[1],
+                "limit": limit,
+            },
         )
         return [PendingQuote(*row) for row in rows]
 

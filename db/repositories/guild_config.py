@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.guild_config import GuildConfig
@@ -31,18 +33,22 @@ def config_of(row: GuildConfigRow) -> GuildConfig:
     )
 
 
+@cache
+def _get() -> Executable:
+    """The columns a `GuildConfig` is made of, as one row: read for every command and
+    every digest, so built once and loaded without an ORM object to track."""
+    columns = [getattr(GuildConfigRow, field.name) for field in dataclasses.fields(GuildConfig)]
+    return select(*columns).where(GuildConfigRow.guild_id == bindparam("guild_id"))
+
+
 class GuildConfigRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's configuration; the defaults for a guild that configured nothing."""
-        row = await self.session.scalar(
-            select(GuildConfigRow)
-            .where(GuildConfigRow.guild_id == guild_id)
-            .execution_options(populate_existing=True)
-        )
-        return config_of(row) if row is not None else GuildConfig(guild_id=guild_id)
+        row = (await self.session.execute(_get(), {"guild_id": guild_id})).first()
+        return GuildConfig(**row._mapping) if row is not None else GuildConfig(guild_id=guild_id)
 
     async def upsert(self, guild_id: int, **changes: Any) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, func, literal
+from sqlalchemy import Float, bindparam, cast, func, literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +25,41 @@ class RankOrder:
 
 def rit_expression(order: RankOrder, weight: Any, weight_value: Any, weight_log_hours: Any) -> Any:
     """The RIT of `order` as an SQL expression of a venue's sums."""
-    total = literal(order.pseudo) + weight
+    numbers = rit_parameters(order)
+    return _rit(
+        {name: literal(value) for name, value in numbers.items()},
+        weight,
+        weight_value,
+        weight_log_hours,
+    )
+
+
+def rit_bound(weight: Any, weight_value: Any, weight_log_hours: Any) -> Any:
+    """The same expression with the order's numbers as bound parameters (`rit_parameters`
+    gives their values): a statement built once serves every guild's order."""
+    names = ("rit_pseudo", "rit_pseudo_worth", "rit_time", "rit_log_hours", "rit_doubt")
+    bound = {name: bindparam(name, type_=Float) for name in names}
+    return _rit(bound, weight, weight_value, weight_log_hours)
+
+
+def rit_parameters(order: RankOrder) -> dict[str, float]:
+    """The values of `rit_bound`'s parameters for `order`."""
+    return {
+        "rit_pseudo": order.pseudo,
+        "rit_pseudo_worth": order.pseudo * order.worth,
+        "rit_time": order.time,
+        "rit_log_hours": order.log_hours,
+        "rit_doubt": order.doubt,
+    }
+
+
+def _rit(numbers: dict[str, Any], weight: Any, weight_value: Any, weight_log_hours: Any) -> Any:
+    total = numbers["rit_pseudo"] + weight
     return (
-        literal(order.pseudo * order.worth)
+        numbers["rit_pseudo_worth"]
         + weight_value
-        - literal(order.time) * (weight_log_hours - weight * literal(order.log_hours))
-    ) / total - literal(order.doubt) / func.sqrt(cast(total, Float))
+        - numbers["rit_time"] * (weight_log_hours - weight * numbers["rit_log_hours"])
+    ) / total - numbers["rit_doubt"] / func.sqrt(cast(total, Float))
 
 
 def rit_of(order: RankOrder, weight: float, weight_value: float, weight_log_hours: float) -> float:

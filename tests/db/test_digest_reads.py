@@ -8,13 +8,14 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from bot.domain.digest import DigestService
 from bot.domain.ratings import RatingService, validate_rating
 from bot.domain.scores import Scorer
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
+from db.models import Venue
 from db.repositories import GuildConfigRepository
 
 GUILD = 111_111_111_111_111_111
@@ -73,3 +74,38 @@ async def test_a_digest_reads_each_section_in_one_statement(db: Database) -> Non
     # places: nothing per venue, per member or per row; without a routine, no streak nor
     # past gathering to read.
     assert len(statements) <= 7, "\n\n".join(statements)
+
+
+async def test_removed_and_pending_venues_are_left_out_of_the_best_places(db: Database) -> None:
+    await _seed(db, random.Random(7))
+    best = [v.id for v in (await DigestService(db).gather(GUILD, NOW)).top]
+    async with db.write() as session:
+        await session.execute(update(Venue).where(Venue.id == best[0]).values(status="removed"))
+        await session.execute(update(Venue).where(Venue.id == best[1]).values(status="pending"))
+    data = await DigestService(db).gather(GUILD, NOW)
+    async with db.read() as session:
+        expected = await (await Scorer.of(session, GUILD)).recent(NOW, limit=5)
+    assert [v.id for v in data.top] == [s.venue_id for s in expected]
+    assert not {best[0], best[1]} & {v.id for v in data.top}
+    assert best[2] in {v.id for v in data.top}
+
+
+async def test_a_digest_builds_its_statements_once_for_every_guild(db: Database) -> None:
+    """Building a statement costs more than the database takes to answer it: each
+    section's statement is built once and bound to each guild's values."""
+    await _seed(db, random.Random(11))
+    executed: list[list[int]] = []
+
+    def seen(_conn: Any, clause: Any, *_: Any) -> None:
+        executed[-1].append(id(clause))
+
+    event.listen(db.engine.sync_engine, "before_execute", seen)
+    try:
+        for guild_id in (GUILD, GUILD + 1, GUILD):
+            executed.append([])
+            await DigestService(db).gather(guild_id, NOW)
+    finally:
+        event.remove(db.engine.sync_engine, "before_execute", seen)
+    first, other, again = executed
+    assert first == again
+    assert set(other) <= set(first)
