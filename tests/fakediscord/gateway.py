@@ -134,6 +134,9 @@ class Gateway(World):
         )
         for guild in guilds:
             await self._send(session, "GUILD_CREATE", guild.create_payload())
+            # Each connection is Discord's own: another shard's session is served while
+            # this one's guilds are sent (a send to a fast reader returns without waiting).
+            await asyncio.sleep(0)
         async with self.identified:
             self.identified.notify_all()
         return session
