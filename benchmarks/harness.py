@@ -143,10 +143,13 @@ class BotProcess:
     _reader: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, env: dict[str, str], timeout: float = 300.0) -> BotProcess:
+    async def start(
+        cls, env: dict[str, str], timeout: float = 300.0, python: str = sys.executable
+    ) -> BotProcess:
+        """`python` may be another checkout's interpreter (its code on PYTHONPATH)."""
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
+            python,
             "-m",
             "bot",
             cwd=tempfile.mkdtemp(),
