@@ -90,7 +90,7 @@ async def _pass(
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    codes = [str(ROOT), *args.code]
+    codes = [*([] if args.others_only else [str(ROOT)]), *args.code]
     for backend in args.backends.split(","):
         url = await database_url(backend, "bonnes_places_neighbour")
         if url is None:
@@ -124,6 +124,7 @@ def main() -> None:
         help="another checkout, DIR[,NAME=VALUE...] with environment settings of its own",
     )
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--others-only", action="store_true", help="only the --code checkouts")
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
     args.code = [
