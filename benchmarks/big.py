@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from benchmarks.harness import DISCORD_EPOCH_MS, recent
 from benchmarks.seed import _derived
 from bot.domain.digest import DigestService, compose_digest
 from bot.domain.text import fold, normalize_name
@@ -23,7 +24,7 @@ from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.models import Rating, Venue
 from db.repositories import RatingStatsRepository
-from tests.fakediscord import FakeDiscord, Guild, User
+from tests.fakediscord import FakeDiscord, Guild, Message, User
 
 BIG_GUILD_ID = (1 << 62) + 4242
 FIRST_VENUE_ID = 10_000_000
@@ -43,6 +44,31 @@ class BigGuild:
     venues: int
     ratings: int
     seed_seconds: float
+    #: venue id -> its announcement, a snowflake of the venue's creation
+    announcements: dict[int, int] = field(default_factory=dict)
+
+
+def announcement_id(created: dt.datetime, index: int) -> int:
+    """The id Discord gives a message posted at `created` (its snowflake tells when, and
+    reconciliation at start reads those of the last days)."""
+    return ((int(created.timestamp() * 1000) - DISCORD_EPOCH_MS) << 22) | (index % (1 << 22))
+
+
+def show_big_guild(fake: FakeDiscord, big: BigGuild) -> Guild:
+    """The big guild in the fake, with its recent announcements and the bot's 👍/👎 on
+    each (no member's vote is seeded there), as the database holds them."""
+    guild = fake.add_guild("Big", guild_id=big.guild_id, general_id=big.guild_id + 1)
+    bot = fake.bot_user.id
+    for message_id in big.announcements.values():
+        if recent(message_id):
+            fake.messages[message_id] = Message(
+                id=message_id,
+                channel_id=big.guild_id + 1,
+                guild_id=big.guild_id,
+                author=fake.bot_user,
+                reactions={"👍": [bot], "👎": [bot]},
+            )
+    return guild
 
 
 @dataclass
@@ -70,6 +96,7 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
     for index in range(venues):
         name = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {index}"
         city = rng.choice(CITIES)
+        created = now - dt.timedelta(minutes=rng.randrange(525_600))
         venue_rows.append(
             {
                 "id": FIRST_VENUE_ID + index,
@@ -84,10 +111,10 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
                 "description": "",
                 "proposer_id": members[0],
                 "status": "active",
-                "created_at": now - dt.timedelta(minutes=rng.randrange(525_600)),
+                "created_at": created,
                 "updated_at": now,
                 "announcement_channel_id": BIG_GUILD_ID + 1,
-                "announcement_message_id": (1 << 61) + index,
+                "announcement_message_id": announcement_id(created, index),
                 "search_text": fold(f"{name} {city}"),
                 "net_votes": rng.randrange(-3, 20),
             }
@@ -145,6 +172,7 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
         venues,
         ratings,
         time.perf_counter() - started,
+        {row["id"]: row["announcement_message_id"] for row in venue_rows},
     )
 
 

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from benchmarks.harness import BotProcess, bot_env, sqlite_url
 from tests.fakediscord import FakeDiscord
 
 CHANNELS = 25
 ROLES = 17
+#: discord.py's default wait after the last GUILD_CREATE (the bot's too). Shorter, a
+#: loaded machine's pause in the fake's sending would make the bot ready before every
+#: guild is in (and its memory look smaller); it is not counted in start -> ready.
+READY_TIMEOUT = "2.0"
 
 
 @dataclass
@@ -25,6 +31,10 @@ class FleetResult:
     start_seconds: float
     rss_mb: float
     identify_spread_seconds: float
+    #: guilds the bot had when it became ready (all of them, or the figures are not valid)
+    guilds_at_ready: int = 0
+    #: the bot's CPU seconds from its start to ready
+    cpu_seconds: float = 0.0
 
 
 def build(fake: FakeDiscord, guilds: int) -> None:
@@ -36,15 +46,24 @@ def build(fake: FakeDiscord, guilds: int) -> None:
             fake.add_role(guild, f"role {role}", 0)
 
 
-async def measure(guilds: int, shards: int, max_concurrency: int = 16) -> FleetResult:
+async def measure(
+    guilds: int, shards: int, max_concurrency: int = 16, code: str | None = None
+) -> FleetResult:
     """Start the bot on `guilds` guilds (SQLite; the database is not read at start): the
-    seconds to ready, and the memory it holds a second later."""
+    seconds to ready, and the memory it holds a second later. `code`: another checkout's
+    bot (its directory, with its own .venv)."""
     fake = await FakeDiscord().start()
     fake.max_concurrency = max_concurrency
     try:
         build(fake, guilds)
-        env = bot_env(fake, sqlite_url("fleet"), SHARD_COUNT=str(shards))
-        bot = await BotProcess.start(env)
+        env = bot_env(
+            fake, sqlite_url("fleet"), SHARD_COUNT=str(shards), GUILD_READY_TIMEOUT=READY_TIMEOUT
+        )
+        python = sys.executable
+        if code is not None:
+            env["PYTHONPATH"] = code
+            python = f"{code}/.venv/bin/python"
+        bot = await BotProcess.start(env, python=python)
         try:
             await asyncio.sleep(1.0)  # let the last allocations settle
             memory = bot.rss_mb()
@@ -54,7 +73,16 @@ async def measure(guilds: int, shards: int, max_concurrency: int = 16) -> FleetR
         spread = max(stamps) - min(stamps) if stamps else float("nan")
     finally:
         await fake.stop()
-    return FleetResult(guilds, shards, max_concurrency, bot.start_seconds, memory, spread)
+    return FleetResult(
+        guilds,
+        shards,
+        max_concurrency,
+        bot.start_seconds,
+        memory,
+        spread,
+        bot.guilds_at_ready,
+        bot.cpu_at_ready,
+    )
 
 
 def main() -> None:
@@ -63,9 +91,11 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=1)
     parser.add_argument("--max-concurrency", type=int, default=16)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--code", help="another checkout's bot (its directory)")
     args = parser.parse_args()
+    code = str(Path(args.code).resolve()) if args.code else None
     for _ in range(args.runs):
-        result = asyncio.run(measure(args.guilds, args.shards, args.max_concurrency))
+        result = asyncio.run(measure(args.guilds, args.shards, args.max_concurrency, code))
         print(asdict(result), flush=True)
 
 

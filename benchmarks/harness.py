@@ -30,6 +30,8 @@ DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 #: What discord.py waits after the last GUILD_CREATE before `on_ready`: not start-up work.
 GUILD_READY_TIMEOUT = 0.2
+#: The bot's line once ready (bot/app.py).
+READY = re.compile(r"ready as .* in (\d+) guilds")
 #: The bot's line at the end of each reconciliation pass (cogs/venues/reconcile.py).
 RECONCILED = re.compile(
     r"reconciled the votes of (\d+) messages with Discord: (\d+) requests, (\d+) changes, "
@@ -140,13 +142,27 @@ class BotProcess:
     #: From the process's start to `on_ready`, without GUILD_READY_TIMEOUT.
     start_seconds: float
     lines: list[str] = field(default_factory=list)
+    #: CPU seconds the bot had used when ready (what a loaded machine does not change).
+    cpu_at_ready: float = 0.0
     _reader: asyncio.Task[None] | None = None
 
+    @property
+    def guilds_at_ready(self) -> int:
+        """The guilds the bot had when it logged itself ready."""
+        for line in self.lines:
+            found = READY.search(line)
+            if found:
+                return int(found.group(1))
+        return 0
+
     @classmethod
-    async def start(cls, env: dict[str, str], timeout: float = 300.0) -> BotProcess:
+    async def start(
+        cls, env: dict[str, str], timeout: float = 300.0, python: str = sys.executable
+    ) -> BotProcess:
+        """`python` may be another checkout's interpreter (its code on PYTHONPATH)."""
         started = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
+            python,
             "-m",
             "bot",
             cwd=tempfile.mkdtemp(),
@@ -163,7 +179,9 @@ class BotProcess:
             lines.append(line)
             if "ready as" in line:
                 break
-        bot = cls(process, time.perf_counter() - started - GUILD_READY_TIMEOUT, lines)
+        waited = float(env.get("GUILD_READY_TIMEOUT", GUILD_READY_TIMEOUT))
+        bot = cls(process, time.perf_counter() - started - waited, lines)
+        bot.cpu_at_ready = cpu_seconds(process.pid)
         bot._reader = asyncio.create_task(bot._read())
         return bot
 

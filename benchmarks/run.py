@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from benchmarks.big import BIG_GUILD_ID, BigBench, seed_big_guild
+from benchmarks.big import BigBench, seed_big_guild, show_big_guild
 from benchmarks.fleet import measure as measure_fleet
 from benchmarks.harness import (
     ROOT,
@@ -67,9 +67,7 @@ class Bench:
         try:
             self._world(seeded)
             if big is not None:
-                big_guild = self.fake.add_guild(
-                    "Big", guild_id=BIG_GUILD_ID, general_id=BIG_GUILD_ID + 1
-                )
+                big_guild = show_big_guild(self.fake, big)
             bot = await self._start_bot()
             try:
                 self.result.rss_ready_mb = bot.rss_mb()

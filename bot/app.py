@@ -19,7 +19,7 @@ from bot.domain.errors import DomainError
 from bot.i18n import language_of, number, t
 from bot.i18n.translator import COMMANDS_FR, CommandTranslator
 from bot.identify import IdentifyLimiter
-from bot.memory import trim
+from bot.memory import Collector
 from bot.metrics import Metrics
 from bot.services import Services
 from bot.settings import Settings
@@ -227,8 +227,10 @@ class BonnesPlaces(commands.AutoShardedBot):
         self.services = services
         self.metrics = metrics or Metrics()
         self.identify_limiter = IdentifyLimiter()
+        self.collector = Collector()
 
     async def setup_hook(self) -> None:
+        self.collector.hold()  # until every guild is parsed (bot/memory.py)
         await self._read_identify_concurrency()
         await self.tree.set_translator(CommandTranslator())
         for extension in EXTENSIONS:
@@ -289,7 +291,15 @@ class BonnesPlaces(commands.AutoShardedBot):
             except commands.ExtensionError:
                 log.exception("could not unload %s", extension)
         await super().close()
+        self.collector.close()
 
     async def on_ready(self) -> None:
-        trim()  # the guilds' parsing leaves freed memory behind: give it back
+        self.collector.settle()
         log.info("ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        if self.is_ready():  # identified again: its former guilds are garbage now
+            self.collector.refresh_soon()
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self.collector.refresh_soon()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import sys
 from pathlib import Path
 
-from tests.e2e.harness import Harness
+from tests.e2e.harness import Harness, eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENT_GUILDS = 1 << 0
@@ -110,3 +111,22 @@ async def test_four_shards_identify_at_once_when_discord_allows(harness: Harness
     assert bot.identify_limiter.waited == 0
     shards = sorted(s.shard for s in h.fake.sessions.values())
     assert shards == [(0, 4), (1, 4), (2, 4), (3, 4)]
+
+
+async def test_what_start_up_leaves_is_frozen_once_ready_and_released_at_stop(
+    harness: Harness,
+) -> None:
+    """The collector is held while the guilds arrive and the survivors are frozen once
+    the bot is ready (bot/memory.py); a stopped bot leaves the collector as it found it."""
+    bot = await harness.start()
+    await eventually(lambda: _settled(), timeout=5)
+    guild = bot.get_guild(harness.guild.id)
+    assert guild is not None
+    assert not any(o is guild for o in gc.get_objects()), "the guild is still collected over"
+    await harness.stop()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+async def _settled() -> bool:
+    return gc.isenabled() and gc.get_freeze_count() > 0
