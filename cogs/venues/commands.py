@@ -40,7 +40,7 @@ from cogs.venues.options import (
     VENUE_DESCRIPTIONS,
     VENUE_OPTIONS,
 )
-from cogs.venues.render import hits_page, page_count, removed_embed, venue_embed
+from cogs.venues.render import HitLine, hits_page, page_count, removed_embed, venue_embed
 from cogs.venues.review import post_edit_review, review_view
 from cogs.venues.votes import InFlight
 from db.repositories import VenueRecord
@@ -246,15 +246,16 @@ class Venues(
             await interaction.response.send_message(t(language, empty_key), ephemeral=True)
             return
         title = t(language, title_key)
+        lines = [HitLine.of(hit) for hit in hits]
 
         def render(page: int) -> discord.Embed:
-            return hits_page(language, hits, title, page)
+            return hits_page(language, lines, title, page)
 
-        if page_count(hits) == 1:
+        if page_count(lines) == 1:
             await interaction.response.send_message(embed=render(0), ephemeral=True)
             return
         view = Paginator(
-            interaction.user.id, page_count(hits), render, language, timeout=self.view_timeout
+            interaction.user.id, page_count(lines), render, language, timeout=self.view_timeout
         )
         await interaction.response.send_message(embed=view.page, view=view, ephemeral=True)
         view.interaction = interaction

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import discord
@@ -196,44 +197,73 @@ def removed_embed(language: str, details: VenueDetails, *, rejected: bool = Fals
     return embed
 
 
-def page_count(hits: Sequence[VenueHit]) -> int:
-    return max(1, -(-len(hits) // HITS_PER_PAGE))
+@dataclass(frozen=True, slots=True)
+class HitLine:
+    """What a result page shows of one venue. An open result list keeps these for as long
+    as its buttons work, not the venues with their descriptions and scores."""
+
+    name: str
+    kind: str
+    city: str
+    #: The venue's RIT, None while it has no rating.
+    rit: float | None
+    ratings: int
+    upvotes: int
+    downvotes: int
+    jump_url: str | None
+
+    @classmethod
+    def of(cls, hit: VenueHit) -> HitLine:
+        venue, score = hit.venue, hit.score
+        return cls(
+            name=venue.name,
+            kind=venue.kind,
+            city=venue.city,
+            rit=score.rit if score.ratings else None,
+            ratings=score.ratings,
+            upvotes=hit.upvotes,
+            downvotes=hit.downvotes,
+            jump_url=venue.jump_url,
+        )
 
 
-def hits_page(language: str, hits: Sequence[VenueHit], title: str, page: int) -> discord.Embed:
+def page_count(lines: Sequence[HitLine]) -> int:
+    return max(1, -(-len(lines) // HITS_PER_PAGE))
+
+
+def hits_page(language: str, lines: Sequence[HitLine], title: str, page: int) -> discord.Embed:
     """Result page `page` (from 0) of HITS_PER_PAGE venues, numbered 'page n/m'. Pages are
     drawn when shown: a hundred results take tens of milliseconds to render."""
     embed = discord.Embed(title=clip(title, 256), colour=COLOUR)
     first = page * HITS_PER_PAGE
-    for rank, hit in enumerate(hits[first : first + HITS_PER_PAGE], start=first + 1):
-        venue = hit.venue
+    for rank, line in enumerate(lines[first : first + HITS_PER_PAGE], start=first + 1):
         score = (
             t(
                 language,
                 "hit.rit",
-                score=number(language, hit.score.rit, 2, exact=True),
-                count=hit.score.ratings,
+                score=number(language, line.rit, 2, exact=True),
+                count=line.ratings,
             )
-            if hit.score.ratings
+            if line.rit is not None
             else t(language, "venue.unrated")
         )
         value = t(
             language,
             "hit.line",
-            kind=t(language, f"kind.{venue.kind}"),
-            city=plain(venue.city),
+            kind=t(language, f"kind.{line.kind}"),
+            city=plain(line.city),
             score=score,
-            up=hit.upvotes,
-            down=hit.downvotes,
+            up=line.upvotes,
+            down=line.downvotes,
         )
-        if venue.jump_url:
-            value += f" · [{t(language, 'venue.jump')}]({venue.jump_url})"
+        if line.jump_url:
+            value += f" · [{t(language, 'venue.jump')}]({line.jump_url})"
         embed.add_field(
-            name=clip(f"{rank}. {plain(venue.name)}", 256),
+            name=clip(f"{rank}. {plain(line.name)}", 256),
             value=clip(value, 1024),
             inline=False,
         )
     embed.set_footer(
-        text=t(language, "page.footer", page=page + 1, pages=page_count(hits), count=len(hits))
+        text=t(language, "page.footer", page=page + 1, pages=page_count(lines), count=len(lines))
     )
     return embed
