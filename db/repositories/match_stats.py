@@ -1,18 +1,27 @@
-"""The venues a search matches, with their kept sums, read in one statement: the filters
-(full-text words above all) are evaluated once, for the best rated venues and for the
-unrated ones alike."""
+"""The venues a search matches, with their kept sums, read in one statement: the best rated
+ones and the first unrated ones together, the filters (full-text words above all) evaluated
+once on SQLite."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueRatingStats
 from db.repositories.rank_order import RankOrder, rit_expression
 from db.repositories.rating_stats import VenueStatsRecord
 from db.search import VenueFilter
+
+_SUMS = (
+    VenueRatingStats.raters,
+    VenueRatingStats.ratings,
+    VenueRatingStats.weight,
+    VenueRatingStats.weight_value,
+    VenueRatingStats.weight_log_hours,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,52 +41,51 @@ class MatchStatsRepository:
         self, guild_id: int, order: RankOrder, *, where: VenueFilter, limit: int
     ) -> MatchedSums:
         """The guild's active venues matching `where`: the `limit` rated ones with the best
-        RIT against `order`, and the `limit` oldest unrated ones (as
-        `RatingStatsRepository.best` and `.unrated` find them)."""
-        matching = (
-            select(Venue.id.label("id"))
-            .where(
-                where.in_guild(self.session, guild_id),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id),
-            )
-            .cte("matching")
-        )
+        RIT against `order`, and the `limit` oldest unrated ones (those
+        `RatingStatsRepository.best` and `.unrated` find)."""
         stats = VenueRatingStats
+        rated_ids, unrated_ids = self._matching(guild_id, where)
         rit = rit_expression(order, stats.weight, stats.weight_value, stats.weight_log_hours)
         rated = (
-            select(
-                stats.venue_id,
-                stats.raters,
-                stats.ratings,
-                stats.weight,
-                stats.weight_value,
-                stats.weight_log_hours,
-            )
-            .where(stats.venue_id.in_(select(matching.c.id)), stats.raters > 0)
+            select(stats.venue_id, *_SUMS)
+            .where(stats.guild_id == guild_id, stats.venue_id.in_(rated_ids), stats.raters > 0)
             .order_by(rit.desc(), stats.raters.desc(), stats.venue_id)
             .limit(limit)
         )
+        zeros = (0, 0, 0.0, 0.0, 0.0)
         unrated = (
             select(
-                matching.c.id,
-                func.coalesce(stats.raters, 0),
-                func.coalesce(stats.ratings, 0),
-                func.coalesce(stats.weight, 0.0),
-                func.coalesce(stats.weight_value, 0.0),
-                func.coalesce(stats.weight_log_hours, 0.0),
+                unrated_ids.c.id,
+                *(func.coalesce(column, zero) for column, zero in zip(_SUMS, zeros, strict=True)),
             )
-            .select_from(matching.outerjoin(stats, stats.venue_id == matching.c.id))
+            .select_from(
+                unrated_ids.outerjoin(
+                    stats, and_(stats.venue_id == unrated_ids.c.id, stats.guild_id == guild_id)
+                )
+            )
             .where(or_(stats.raters.is_(None), stats.raters <= 0))
-            .order_by(matching.c.id)
+            .order_by(unrated_ids.c.id)
             .limit(limit)
         )
-        both = union_all(
-            select(rated.subquery()),
-            select(unrated.subquery()),
-        )
+        both = union_all(select(rated.subquery()), select(unrated.subquery()))
         found = MatchedSums([], [])
         for row in await self.session.execute(both):
             record = VenueStatsRecord(*row)
             (found.rated if record.raters > 0 else found.unrated).append(record)
         return found
+
+    def _matching(self, guild_id: int, where: VenueFilter) -> tuple[Any, Any]:
+        """The matches, as a selectable of `id`s for the rated part and one for the unrated.
+        SQLite reads them once into a CTE that both use, each match's sums then read by its
+        key. PostgreSQL plans each part with the filters in place (its estimates need them):
+        the rated part reaches the guild through its sums, so that a small guild starts from
+        them and checks the words on each venue rather than reading every guild's matches
+        from the full-text index."""
+        conditions = (Venue.status == "active", *where.conditions(self.session, guild_id))
+        in_guild = where.in_guild(self.session, guild_id)
+        if self.session.get_bind().dialect.name == "sqlite":
+            shared = select(Venue.id.label("id")).where(in_guild, *conditions).cte("matching")
+            return select(shared.c.id), shared
+        rated = select(Venue.id).where(*conditions)
+        unrated = select(Venue.id.label("id")).where(in_guild, *conditions).subquery("matching")
+        return rated, unrated
