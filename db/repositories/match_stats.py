@@ -44,7 +44,14 @@ class MatchStatsRepository:
         RIT against `order`, and the `limit` oldest unrated ones (those
         `RatingStatsRepository.best` and `.unrated` find)."""
         stats = VenueRatingStats
-        rated_ids, unrated_ids = self._matching(guild_id, where)
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        rated_ids, unrated_ids = self._matching(guild_id, where, sqlite=sqlite)
+        # PostgreSQL: the guild keeps any scan of the sums to the guild's. SQLite joins the
+        # guild's matches by key (a condition on the guild there makes it size a Bloom
+        # filter by the whole table).
+        joined = stats.venue_id == unrated_ids.c.id
+        if not sqlite:
+            joined = and_(joined, stats.guild_id == guild_id)
         rit = rit_expression(order, stats.weight, stats.weight_value, stats.weight_log_hours)
         rated = (
             select(stats.venue_id, *_SUMS)
@@ -58,11 +65,7 @@ class MatchStatsRepository:
                 unrated_ids.c.id,
                 *(func.coalesce(column, zero) for column, zero in zip(_SUMS, zeros, strict=True)),
             )
-            .select_from(
-                unrated_ids.outerjoin(
-                    stats, and_(stats.venue_id == unrated_ids.c.id, stats.guild_id == guild_id)
-                )
-            )
+            .select_from(unrated_ids.outerjoin(stats, joined))
             .where(or_(stats.raters.is_(None), stats.raters <= 0))
             .order_by(unrated_ids.c.id)
             .limit(limit)
@@ -74,7 +77,7 @@ class MatchStatsRepository:
             (found.rated if record.raters > 0 else found.unrated).append(record)
         return found
 
-    def _matching(self, guild_id: int, where: VenueFilter) -> tuple[Any, Any]:
+    def _matching(self, guild_id: int, where: VenueFilter, *, sqlite: bool) -> tuple[Any, Any]:
         """The matches, as a selectable of `id`s for the rated part and one for the unrated.
         SQLite reads them once into a CTE that both use, each match's sums then read by its
         key. PostgreSQL plans each part with the filters in place (its estimates need them):
@@ -83,7 +86,7 @@ class MatchStatsRepository:
         from the full-text index."""
         conditions = (Venue.status == "active", *where.conditions(self.session, guild_id))
         in_guild = where.in_guild(self.session, guild_id)
-        if self.session.get_bind().dialect.name == "sqlite":
+        if sqlite:
             shared = select(Venue.id.label("id")).where(in_guild, *conditions).cte("matching")
             return select(shared.c.id), shared
         rated = select(Venue.id).where(*conditions)
