@@ -32,6 +32,7 @@ from db.repositories import (
     RecentRating,
     VenueStatsRecord,
 )
+from db.repositories.match_stats import MatchStatsRepository
 from db.repositories.period_stats import PeriodStatsRepository, PeriodSums, edge_sums
 from db.repositories.rating_stats import PriorState
 from db.search import EVERY_VENUE, VenueFilter
@@ -149,7 +150,7 @@ class Scorer:
             return []
         stats = RatingStatsRepository(self.session)
         snapshot = self.state.snapshot
-        if snapshot is None or where.words or (matching is not None and matching < FEW_MATCHES):
+        if snapshot is None or self._exact(where, matching):
             records = await stats.best(
                 self.guild_id, rank_order(self.prior), where=where, limit=limit
             )
@@ -157,17 +158,36 @@ class Scorer:
             records = await stats.best_by_snapshot(
                 self.guild_id, margin=self._margin(snapshot), where=where, limit=limit
             )
+        return self._sorted(records, limit)
+
+    @staticmethod
+    def _exact(where: VenueFilter, matching: int | None) -> bool:
+        """Whether the database orders the matches by the exact RIT rather than the
+        snapshot index finding them: with words, or when narrow filters match few."""
+        return bool(where.words) or (matching is not None and matching < FEW_MATCHES)
+
+    def _sorted(self, records: Iterable[VenueStatsRecord], limit: int) -> list[Score]:
         scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)[:limit]
 
     async def ranked(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
         """Every active venue matching `where`, best first, unrated ones included (each
-        scores the guild's prior; the oldest first among them)."""
+        scores the guild's prior; the oldest first among them). When the database orders
+        the matches itself, one statement finds the best rated and the first unrated ones,
+        evaluating the filters once."""
         matching = await self._matching(where)
         if matching == 0:
             return []
-        best = await self.best(where=where, limit=limit, matching=matching)
         unrated = score_sums(0, VenueSums(), self.prior)
+        if self.state.snapshot is None or self._exact(where, matching):
+            found = await MatchStatsRepository(self.session).ranked(
+                self.guild_id, rank_order(self.prior), where=where, limit=limit
+            )
+            best = self._sorted(found.rated, limit)
+            if len(best) >= limit and best[-1].rit >= unrated.rit:
+                return best
+            return self._sorted([*found.rated, *found.unrated], limit)
+        best = await self.best(where=where, limit=limit, matching=matching)
         if len(best) >= limit and best[-1].rit >= unrated.rit:
             return best
         ids = await RatingStatsRepository(self.session).unrated(self.guild_id, where, limit)

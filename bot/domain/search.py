@@ -27,6 +27,8 @@ SORTS = ("rit", "recent", "votes")
 #: The period views, in days (their sums are kept: db/repositories/period_stats.py).
 PERIODS: dict[str, int | None] = {"week": 7, "month": 30, "all": None}
 RESULTS_MAX = 100
+#: A venue with its tags, in their order.
+Tagged = tuple[VenueRecord, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +69,12 @@ class SearchService:
                 venues = await self._venues(session, guild_id, best)
                 scores = {s.venue_id: s for s in best}
             else:
-                venues = await VenueRepository(session).search(
+                found = await VenueRepository(session).search(
                     guild_id, where=where, order=sort, limit=RESULTS_MAX
                 )
-                scores = await scorer.scores([v.id for v in venues])
+                tags = await VenueRepository(session).tags_for([v.id for v in found])
+                venues = [(v, tags.get(v.id, ())) for v in found]
+                scores = await scorer.scores([v.id for v in found])
             hits = await self._hits(session, venues, scores)
         return hits[:RESULTS_MAX]
 
@@ -102,30 +106,26 @@ class SearchService:
         return hits[:RESULTS_MAX]
 
     @staticmethod
-    async def _venues(
-        session: AsyncSession, guild_id: int, best: Sequence[Score]
-    ) -> list[VenueRecord]:
-        """The venues of `best`, in its order."""
-        found = await VenueRepository(session).many(guild_id, [s.venue_id for s in best])
+    async def _venues(session: AsyncSession, guild_id: int, best: Sequence[Score]) -> list[Tagged]:
+        """The venues of `best`, in its order, with their tags."""
+        found = await VenueRepository(session).many_tagged(guild_id, [s.venue_id for s in best])
         return [found[s.venue_id] for s in best if s.venue_id in found]
 
     async def _hits(
         self,
         session: AsyncSession,
-        venues: Sequence[VenueRecord],
+        venues: Sequence[Tagged],
         ranked: dict[int, Score],
     ) -> list[VenueHit]:
-        """`venues` with their scores, votes and tags."""
-        ids = [v.id for v in venues]
-        votes = await VoteRepository(session).counts_for(ids)
-        tags = await VenueRepository(session).tags_for(ids)
+        """`venues` with their scores and votes."""
+        votes = await VoteRepository(session).counts_for([v.id for v, _ in venues])
         return [
             VenueHit(
                 venue=v,
                 score=ranked[v.id],
                 upvotes=votes.get(v.id, (0, 0))[0],
                 downvotes=votes.get(v.id, (0, 0))[1],
-                tags=tags.get(v.id, ()),
+                tags=tags,
             )
-            for v in venues
+            for v, tags in venues
         ]

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -162,15 +162,27 @@ class RatingStatsRepository:
         return {key: count for key, count in rows}
 
     async def state(self, guild_id: int) -> PriorState:
-        """The guild's prior, snapshot and period starts, as read."""
-        row = (
+        """The guild's prior, snapshot and period starts, as read: one row per count of
+        hours (the prior's columns repeated), one statement."""
+        hours = GuildRatingHours
+        rows = (
             await self.session.execute(
-                select(*_PRIOR_COLUMNS).where(GuildRatingPrior.guild_id == guild_id)
+                select(*_PRIOR_COLUMNS, hours.quarters, hours.count)
+                .select_from(GuildRatingPrior)
+                .outerjoin(
+                    hours,
+                    and_(hours.guild_id == GuildRatingPrior.guild_id, hours.count > 0),
+                )
+                .where(GuildRatingPrior.guild_id == guild_id)
             )
-        ).first()
-        if row is None:
+        ).all()
+        if not rows:
             return PriorState(PriorSums(0, 0.0, 0.0, {}), None, dict.fromkeys(PERIOD_DAYS))
-        return _prior_state(row, await self._hours(guild_id))
+        counts: dict[int, int] = {}
+        for *_, quarters, count in rows:
+            if quarters is not None:
+                counts[quarters] = count
+        return _prior_state(rows[0][:-2], counts)
 
     async def prior(self, guild_id: int) -> PriorSums:
         return (await self.state(guild_id)).sums
