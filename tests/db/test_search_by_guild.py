@@ -126,7 +126,7 @@ async def _execute(url: str, *statements: tuple[str, dict[str, Any]]) -> None:
 
 def test_upgrade_indexes_the_venues_already_there_by_guild(empty_database_url: str) -> None:
     url = empty_database_url
-    upgrade_sync(url, "0024")
+    upgrade_sync(url, "0025")
     venue = (
         "INSERT INTO venue (guild_id, name, normalized_name, kind, city, city_key, "
         "description, proposer_id, status, created_at, updated_at, search_text) VALUES "

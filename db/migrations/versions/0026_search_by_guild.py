@@ -1,7 +1,7 @@
 """full-text search restricted to the guild (SQLite), without a pending list (PostgreSQL)
 
-Revision ID: 0025
-Revises: 0024
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-11-30
 
 SQLite: the FTS5 table `venue_fts` also indexes each venue's guild id, in a column of its
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0025"
-down_revision: str | None = "0024"
+revision: str = "0026"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
