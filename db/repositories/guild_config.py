@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import select
@@ -31,18 +32,23 @@ def config_of(row: GuildConfigRow) -> GuildConfig:
     )
 
 
+#: A GuildConfig's columns, in its fields' order: the read builds the record from the row,
+#: no ORM object on the way.
+_CONFIG_COLUMNS = tuple(getattr(GuildConfigRow, field.name) for field in fields(GuildConfig))
+
+
 class GuildConfigRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, guild_id: int) -> GuildConfig:
         """The guild's configuration; the defaults for a guild that configured nothing."""
-        row = await self.session.scalar(
-            select(GuildConfigRow)
-            .where(GuildConfigRow.guild_id == guild_id)
-            .execution_options(populate_existing=True)
-        )
-        return config_of(row) if row is not None else GuildConfig(guild_id=guild_id)
+        row = (
+            await self.session.execute(
+                select(*_CONFIG_COLUMNS).where(GuildConfigRow.guild_id == guild_id)
+            )
+        ).first()
+        return GuildConfig(*row) if row is not None else GuildConfig(guild_id=guild_id)
 
     async def upsert(self, guild_id: int, **changes: Any) -> None:
         now = dt.datetime.now(dt.UTC)

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, cast, func, literal
+from sqlalchemy import Float, bindparam, cast, func, literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +41,24 @@ def rit_of(order: RankOrder, weight: float, weight_value: float, weight_log_hour
         + weight_value
         - order.time * (weight_log_hours - weight * order.log_hours)
     ) / total - order.doubt / math.sqrt(total)
+
+
+#: The bound parameters a statement built once with `rit_bound` takes (`rank_parameters`).
+_RANK = ("rank_pseudo", "rank_pseudo_worth", "rank_time", "rank_log_hours", "rank_doubt")
+
+
+def rit_bound(weight: Any, weight_value: Any, weight_log_hours: Any) -> Any:
+    """`rit_expression` with the order's terms as bound parameters, for a statement built
+    once and executed with `rank_parameters(order)`."""
+    pseudo, pseudo_worth, time, log_hours, doubt = (bindparam(name, type_=Float) for name in _RANK)
+    total = pseudo + weight
+    return (
+        pseudo_worth + weight_value - time * (weight_log_hours - weight * log_hours)
+    ) / total - (doubt / func.sqrt(cast(total, Float)))
+
+
+def rank_parameters(order: RankOrder) -> dict[str, float]:
+    """The values of `rit_bound`'s parameters for `order` (the same terms as
+    `rit_expression`'s literals)."""
+    values = (order.pseudo, order.pseudo * order.worth, order.time, order.log_hours, order.doubt)
+    return dict(zip(_RANK, values, strict=True))
