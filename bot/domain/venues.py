@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.guild_config import GuildConfig
-from bot.domain.limits import PROPOSAL_WINDOW
+from bot.domain.limits import PROPOSAL_WINDOW, refuse_over_limit
 from bot.domain.quotas import refuse_proposal_over_limit
 from bot.domain.ranking import FLAG_ALL, GOT_ALL, Score, score_sums
 from bot.domain.scores import prior_of, venue_sums
@@ -54,6 +54,7 @@ from db.repositories import (
     VenueRecord,
     VenueRepository,
 )
+from db.repositories.proposal_checks import ProposalChecks, proposal_checks
 from db.repositories.venue_card import VenueCardRepository
 
 __all__ = [
@@ -169,25 +170,33 @@ class VenueService:
         now = await self.clock.now()
         async with self.db.read() as session:
             config = await GuildConfigRepository(session).get(guild_id)
-            await refuse_proposal_over_limit(session, config, member_id, now)
-            return config, await self._similar(VenueRepository(session), guild_id, draft)
+            limit = config.proposals_per_day
+            checks = await proposal_checks(
+                session,
+                guild_id,
+                draft.normalized_name,
+                draft.city_key,
+                cap=(member_id, now - PROPOSAL_WINDOW, limit),
+            )
+            refuse_over_limit("error.limit_proposals", checks.recent, limit, PROPOSAL_WINDOW)
+            return config, await self._similar(VenueRepository(session), guild_id, draft, checks)
 
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
         """Venues in the same city whose names are close to the draft's (typos, word
         order, a missing word), best first. An exact match raises Conflict instead."""
         async with self.db.read() as session:
-            return await self._similar(VenueRepository(session), guild_id, draft)
+            checks = await proposal_checks(session, guild_id, draft.normalized_name, draft.city_key)
+            return await self._similar(VenueRepository(session), guild_id, draft, checks)
 
     async def _similar(
-        self, venues: VenueRepository, guild_id: int, draft: VenueDraft
+        self, venues: VenueRepository, guild_id: int, draft: VenueDraft, checks: ProposalChecks
     ) -> list[VenueRecord]:
-        exact, candidates = await venues.candidates(guild_id, draft.normalized_name, draft.city_key)
-        if exact is not None:
-            _refuse(await venues.get(guild_id, exact))
+        if checks.exact is not None:
+            _refuse(await venues.get(guild_id, checks.exact))
         scored = sorted(
             (
                 (-name_similarity(draft.normalized_name, name, draft.city_key), venue_id)
-                for venue_id, name in candidates
+                for venue_id, name in checks.candidates
             ),
         )
         matches = [venue_id for score, venue_id in scored if -score >= SIMILARITY_THRESHOLD]

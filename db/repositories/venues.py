@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -171,30 +171,6 @@ class VenueRepository:
             stmt = stmt.where(Venue.id != exclude)
         row = (await self.session.execute(stmt.order_by(Venue.id).limit(1))).first()
         return VenueRecord(*row) if row else None
-
-    async def candidates(
-        self, guild_id: int, normalized_name: str, city_key: str, *, limit: int = 5000
-    ) -> tuple[int | None, list[tuple[int, str]]]:
-        """In one statement: the oldest venue, not removed, with exactly this normalized
-        name in the city (what `same_name_and_city` finds), and the (id, normalized name)
-        of the venues, not removed, in the city: the fuzzy candidates."""
-        live = (Venue.guild_id == guild_id, Venue.city_key == city_key, Venue.status != "removed")
-        exact = (
-            select(Venue.id, Venue.normalized_name, literal(1).label("exact"))
-            .where(*live, Venue.normalized_name == normalized_name)
-            .order_by(Venue.id)
-            .limit(1)
-            .subquery()
-        )
-        names = (
-            select(Venue.id, Venue.normalized_name, literal(0).label("exact"))
-            .where(*live)
-            .limit(limit)
-            .subquery()
-        )
-        rows = (await self.session.execute(union_all(select(*exact.c), select(*names.c)))).all()
-        found = next((venue_id for venue_id, _, is_exact in rows if is_exact), None)
-        return found, [(venue_id, name) for venue_id, name, is_exact in rows if not is_exact]
 
     async def many(self, guild_id: int, ids: Sequence[int]) -> dict[int, VenueRecord]:
         if not ids:
