@@ -228,8 +228,8 @@ class VenueRepository:
         )
         if tags is not None:
             await self.session.execute(delete(VenueTag).where(VenueTag.venue_id == venue_id))
-            self.session.add_all(_tag_rows(venue_id, guild_id, tags))
-            await self.session.flush()
+            if tags:
+                await self.session.execute(insert(VenueTag), _tag_rows(venue_id, guild_id, tags))
         row = await self.session.scalar(
             select(Venue).where(Venue.id == venue_id).execution_options(populate_existing=True)
         )
