@@ -292,6 +292,9 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
         else:
             async with db.engine.connect() as connection:
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
+                # The venues were inserted with their ids: the sequence goes past them, or
+                # every proposal during the run would collide with a seeded venue.
+                await connection.execute(text(ADVANCE_VENUE_IDS))
                 # As autovacuum leaves a live server (the test server runs without it):
                 # the visibility map set, so a covering index is read without the table.
                 await connection.execute(text("VACUUM ANALYZE"))
@@ -305,6 +308,11 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
         time.perf_counter() - started,
         votes_by_venue,
     )
+
+
+ADVANCE_VENUE_IDS = (
+    "SELECT setval(pg_get_serial_sequence('venue', 'id'), (SELECT max(id) FROM venue))"
+)
 
 
 def _derived(row: dict) -> dict:

@@ -8,15 +8,16 @@ import re
 from dataclasses import dataclass
 
 from bot.domain.clock import SYSTEM_CLOCK, Clock
-from bot.domain.errors import Forbidden, InvalidInput
+from bot.domain.errors import Forbidden, InvalidInput, NotFound
 from bot.domain.marks import is_proposer
 from bot.domain.parsing import parse_hours
 from bot.domain.ranking import Score
 from bot.domain.rating_history import Presence, RatingInput, record_rating
 from bot.domain.text import clean_block
-from bot.domain.venues import load_venue
+from bot.domain.venues import LISTED_STATUSES, load_venue, named_venue
 from db.engine import Database
-from db.repositories import RatingEntry, RatingRepository, VenueRecord, VisitRepository
+from db.repositories import RatingEntry, RatingRepository, VenueRecord
+from db.repositories.rating_context import rating_context
 
 __all__ = ["Presence", "RateOutcome", "RatingInput", "RatingService", "validate_rating"]
 
@@ -107,16 +108,25 @@ class RatingService:
         rating: RatingInput,
         *,
         now: dt.datetime | None = None,
+        named: bool = False,
     ) -> RateOutcome:
         """Add a rating to the member's history; what they leave out is kept from their last
-        rating. A visit they logged and no rating is tied to yet makes it a visit's rating."""
+        rating. A visit they logged and no rating is tied to yet makes it a visit's rating.
+        `named`: the member named the venue in a command, which refuses a venue that is not
+        listed as the option does (`named_venue`)."""
         now = now or await self.clock.now()  # before the write lock is taken
         async with self.db.write() as session:
-            venue = await load_venue(session, guild_id, venue_id)
+            found = await rating_context(session, guild_id, venue_id, member_id)
+            venue = found.venue if found else None
+            if named:
+                venue = named_venue(venue, str(venue_id))
+            elif venue is None or venue.status not in LISTED_STATUSES:
+                raise NotFound("error.venue_not_found", query=str(venue_id))
             if is_proposer(venue, member_id, self.marker_key):
                 raise Forbidden("error.rate_own_venue")
-            history = await RatingRepository(session).history(venue.id, member_id)
-            visit_id = await VisitRepository(session).unrated(venue.id, member_id)
+            assert found is not None
+            history = list(found.history)
+            visit_id = found.unrated_visit
             presence = Presence("visit", visit_id=visit_id) if visit_id else Presence()
             recorded = await record_rating(
                 session,

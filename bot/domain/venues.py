@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bot.domain.guild_config import GuildConfig
+from bot.domain.limits import PROPOSAL_WINDOW, refuse_over_limit
 from bot.domain.quotas import refuse_proposal_over_limit
-from bot.domain.ranking import FLAG_ALL, GOT_ALL, Score
-from bot.domain.scores import Scorer
+from bot.domain.ranking import FLAG_ALL, GOT_ALL, Score, score_sums
+from bot.domain.scores import prior_of, venue_sums
 from bot.domain.similarity import SIMILARITY_THRESHOLD, name_similarity
 from bot.domain.text import clean_line, normalize_name
 from bot.domain.venue_drafts import (
@@ -46,16 +47,15 @@ from bot.domain.venue_drafts import (
 )
 from db.engine import Database
 from db.repositories import (
+    ActivityRepository,
     GuildConfigRepository,
-    RatingRepository,
     RatingSummary,
     VenueCard,
     VenueRecord,
     VenueRepository,
-    VoteRepository,
 )
-from db.repositories.followups import FollowUpRepository
-from db.repositories.hopes import HopeRepository
+from db.repositories.proposal_checks import ProposalChecks, proposal_checks
+from db.repositories.venue_card import VenueCardRepository
 
 __all__ = [
     "ADDRESS_MAX",
@@ -74,6 +74,7 @@ __all__ = [
     "VenueService",
     "apply_changes",
     "load_venue",
+    "named_venue",
     "parse_tags",
     "parse_venue_ref",
     "require_owner",
@@ -111,9 +112,33 @@ async def load_venue(
     return venue
 
 
+def named_venue(
+    venue: VenueRecord | None, query: str, statuses: tuple[str, ...] = LISTED_STATUSES
+) -> VenueRecord:
+    """The venue a member named (`query`), refused unless its status is one of `statuses`:
+    a venue that exists but cannot be used says why."""
+    if venue is None:
+        raise NotFound("error.venue_not_found", query=query)
+    if venue.status not in statuses:
+        key = "error.venue_pending" if venue.status == "pending" else "error.venue_removed"
+        raise NotFound(key, name=venue.name)
+    return venue
+
+
 def require_owner(venue: VenueRecord, member_id: int, is_moderator: bool) -> None:
     if venue.proposer_id != member_id and not is_moderator:
         raise Forbidden("error.not_proposer_or_moderator", name=venue.name)
+
+
+def _refuse(existing: VenueRecord | None) -> None:
+    """An exact duplicate of a proposal or an edit, as a Conflict."""
+    if existing is not None:
+        raise Conflict(
+            "error.duplicate",
+            name=existing.name,
+            city=existing.city,
+            link=existing.jump_url or f"#{existing.id}",
+        )
 
 
 class VenueService:
@@ -134,12 +159,7 @@ class VenueService:
                 venue = await venues.get(guild_id, parsed)
             else:
                 venue = await venues.find_by_name(guild_id, normalize_name(parsed))
-        if venue is None:
-            raise NotFound("error.venue_not_found", query=clean_line(text)[:NAME_MAX])
-        if venue.status not in statuses:  # it exists: say why it cannot be used
-            key = "error.venue_pending" if venue.status == "pending" else "error.venue_removed"
-            raise NotFound(key, name=venue.name)
-        return venue
+        return named_venue(venue, clean_line(text)[:NAME_MAX], statuses)
 
     async def check_proposal(
         self, guild_id: int, member_id: int, draft: VenueDraft
@@ -150,24 +170,33 @@ class VenueService:
         now = await self.clock.now()
         async with self.db.read() as session:
             config = await GuildConfigRepository(session).get(guild_id)
-            await refuse_proposal_over_limit(session, config, member_id, now)
-            return config, await self._similar(VenueRepository(session), guild_id, draft)
+            limit = config.proposals_per_day
+            checks = await proposal_checks(
+                session,
+                guild_id,
+                draft.normalized_name,
+                draft.city_key,
+                cap=(member_id, now - PROPOSAL_WINDOW, limit),
+            )
+            refuse_over_limit("error.limit_proposals", checks.recent, limit, PROPOSAL_WINDOW)
+            return config, await self._similar(VenueRepository(session), guild_id, draft, checks)
 
     async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
         """Venues in the same city whose names are close to the draft's (typos, word
         order, a missing word), best first. An exact match raises Conflict instead."""
         async with self.db.read() as session:
-            return await self._similar(VenueRepository(session), guild_id, draft)
+            checks = await proposal_checks(session, guild_id, draft.normalized_name, draft.city_key)
+            return await self._similar(VenueRepository(session), guild_id, draft, checks)
 
     async def _similar(
-        self, venues: VenueRepository, guild_id: int, draft: VenueDraft
+        self, venues: VenueRepository, guild_id: int, draft: VenueDraft, checks: ProposalChecks
     ) -> list[VenueRecord]:
-        await self._refuse_exact(venues, guild_id, draft)
-        candidates = await venues.names_in_city(guild_id, draft.city_key)
+        if checks.exact is not None:
+            _refuse(await venues.get(guild_id, checks.exact))
         scored = sorted(
             (
                 (-name_similarity(draft.normalized_name, name, draft.city_key), venue_id)
-                for venue_id, name in candidates
+                for venue_id, name in checks.candidates
             ),
         )
         matches = [venue_id for score, venue_id in scored if -score >= SIMILARITY_THRESHOLD]
@@ -181,16 +210,11 @@ class VenueService:
         draft: VenueDraft,
         exclude: int | None = None,
     ) -> None:
-        existing = await venues.same_name_and_city(
-            guild_id, draft.normalized_name, draft.city_key, exclude=exclude
-        )
-        if existing is not None:
-            raise Conflict(
-                "error.duplicate",
-                name=existing.name,
-                city=existing.city,
-                link=existing.jump_url or f"#{existing.id}",
+        _refuse(
+            await venues.same_name_and_city(
+                guild_id, draft.normalized_name, draft.city_key, exclude=exclude
             )
+        )
 
     async def propose(
         self,
@@ -200,22 +224,30 @@ class VenueService:
         *,
         pending: bool = False,
         now: dt.datetime | None = None,
+        config: GuildConfig | None = None,
     ) -> VenueRecord:
+        """Store a proposal; the member's cap is checked again in the write, by the insert
+        itself (against `config`, the guild's settings the command read, or read here). An
+        exact duplicate is refused by the unique index on live names, as a Conflict."""
         now = now or await self.clock.now()
         try:
             async with self.db.write() as session:
-                config = await GuildConfigRepository(session).get(guild_id)
-                await refuse_proposal_over_limit(session, config, proposer_id, now)
-                venues = VenueRepository(session)
-                await self._refuse_exact(venues, guild_id, draft)
-                return await venues.create(
+                if config is None:
+                    config = await GuildConfigRepository(session).get(guild_id)
+                await ActivityRepository(session).lock_member(guild_id, proposer_id)
+                venue = await VenueRepository(session).create(
                     guild_id=guild_id,
                     proposer_id=proposer_id,
                     status="pending" if pending else "active",
                     tags=draft.tags,
                     now=now,
+                    cap=(now - PROPOSAL_WINDOW, config.proposals_per_day),
                     **draft.columns(),
                 )
+                if venue is None:  # over the cap: say until when
+                    await refuse_proposal_over_limit(session, config, proposer_id, now)
+                    raise AssertionError("the cap refused what its check allows")
+                return venue
         except IntegrityError:
             await self._refuse_raced(guild_id, draft)
             raise
@@ -358,34 +390,24 @@ class VenueService:
         async with self.db.read() as session:
             return await self._details(session, await load_venue(session, guild_id, venue_id))
 
-    async def details_of(self, venue: VenueRecord) -> VenueDetails:
-        """`details` of a venue a command just resolved (in this guild, listed), without
-        reading the venue again."""
+    async def details_named(self, guild_id: int, venue_id: int) -> VenueDetails:
+        """`details` of the venue a member named by its id (the option's look-up), refused
+        as `resolve` refuses it, in one read."""
         async with self.db.read() as session:
-            return await self._details(session, venue)
+            venue = await VenueRepository(session).get(guild_id, venue_id)
+            return await self._details(session, named_venue(venue, str(venue_id)))
 
     async def _details(self, session: AsyncSession, venue: VenueRecord) -> VenueDetails:
-        up, down = await VoteRepository(session).counts(venue.id)
-        ratings = RatingRepository(session)
-        scorer = await Scorer.of(session, venue.guild_id)
-        summary, card, (led_somewhere,) = await ratings.overview(
-            venue.id, GOT_ALL, FLAG_ALL, FollowUpRepository.led_somewhere(venue.id)
-        )
-        hopes = await HopeRepository(session).counts(venue.id)
+        read = await VenueCardRepository(session).read(venue.guild_id, venue.id, GOT_ALL, FLAG_ALL)
         return VenueDetails(
             venue=venue,
-            upvotes=up,
-            downvotes=down,
-            tags=await VenueRepository(session).tags(venue.id),
-            ratings=summary,
-            score=await scorer.score(venue.id),
-            comments=tuple(await ratings.latest_comments(venue.id)),
-            card=replace(
-                card,
-                led_somewhere=int(led_somewhere or 0),
-                hoped=hopes.members,
-                hopes_met=hopes.met,
-            ),
+            upvotes=read.upvotes,
+            downvotes=read.downvotes,
+            tags=read.tags,
+            ratings=read.summary,
+            score=score_sums(venue.id, venue_sums(read.stats), prior_of(read.prior)),
+            comments=read.comments,
+            card=read.card,
         )
 
     async def autocomplete(

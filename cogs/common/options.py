@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.app_commands import Choice, Transform
 from discord.app_commands import locale_str as _
 
-from bot.domain.venues import EDITABLE_STATUSES, LISTED_STATUSES, NAME_MAX
+from bot.domain.venues import EDITABLE_STATUSES, LISTED_STATUSES, NAME_MAX, parse_venue_ref
 from cogs.common import services_of
 from cogs.common.render import CHOICE_LABEL_MAX, clip
 from db.repositories import VenueRecord
@@ -74,8 +74,22 @@ class VenueTransformer(app_commands.Transformer):
         return [Choice(name=venue_label(v), value=str(v.id)) for v in venues]
 
 
+class VenueIdTransformer(VenueTransformer):
+    """A listed venue's id: an autocomplete choice is taken as it is, and the command's
+    service reads the venue in its own transaction, refusing it as `resolve` would
+    (`bot.domain.venues.named_venue`); a typed name is looked up here."""
+
+    async def transform(self, interaction: discord.Interaction, value: str, /) -> int:  # type: ignore[override]
+        parsed = parse_venue_ref(value)
+        if isinstance(parsed, int):
+            return parsed
+        return (await super().transform(interaction, value)).id
+
+
 #: A listed venue: the ones members rate, visit, look up and meet at.
 VenueOption = Transform[VenueRecord, VenueTransformer(LISTED_STATUSES)]
+#: A listed venue's id, for a command whose service reads the venue itself (show, rate).
+VenueIdOption = Transform[int, VenueIdTransformer(LISTED_STATUSES)]
 #: A venue its proposer or a moderator may still edit or remove (listed or pending).
 EditableVenueOption = Transform[VenueRecord, VenueTransformer(EDITABLE_STATUSES)]
 

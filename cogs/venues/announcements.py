@@ -66,7 +66,9 @@ async def announce(
     pending = config.moderation
     venues = interaction.client.services.venues
     async with in_flight.hold(guild.id):
-        venue = await venues.propose(guild.id, interaction.user.id, draft, pending=pending)
+        venue = await venues.propose(
+            guild.id, interaction.user.id, draft, pending=pending, config=config
+        )
         details = VenueDetails(venue=venue, tags=draft.tags)
         button = f"bp:review:approve:{venue.id}" if pending else f"bp:rate:{venue.id}"
         try:

@@ -10,6 +10,7 @@ from discord.app_commands import Range
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.domain.errors import InvalidInput
 from bot.domain.guilds import GuildConfig
 from bot.domain.ratings import validate_rating
 from bot.domain.search import VenueHit
@@ -26,7 +27,13 @@ from bot.domain.venues import (
 )
 from bot.i18n import language_of, t
 from cogs.common import Interaction
-from cogs.common.options import EditableVenueOption, VenueOption, options, venue_parameter
+from cogs.common.options import (
+    EditableVenueOption,
+    VenueIdOption,
+    VenueOption,
+    options,
+    venue_parameter,
+)
 from cogs.common.permissions import is_moderator
 from cogs.common.rating import rate_view, rated_message
 from cogs.common.render import plain
@@ -156,7 +163,7 @@ class Venues(
     async def rate(
         self,
         interaction: Interaction,
-        venue: VenueOption,
+        venue: VenueIdOption,
         worth: Range[int, 1, 5],
         hours: Range[str, 1, 10],
         substance: Range[int, 1, 5] | None = None,
@@ -165,16 +172,21 @@ class Venues(
         comment: Range[str, 1, 500] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
-        rating = validate_rating(
-            worth=worth,
-            hours=hours,
-            substance=substance,
-            experience=experience,
-            connections=connections,
-            comment=comment,
-        )
+        try:
+            rating = validate_rating(
+                worth=worth,
+                hours=hours,
+                substance=substance,
+                experience=experience,
+                connections=connections,
+                comment=comment,
+            )
+        except InvalidInput:
+            # A venue that cannot be rated is what the member hears first.
+            await self.venues.resolve(interaction.guild_id, str(venue))
+            raise
         outcome = await self.services.ratings.rate(
-            interaction.guild_id, venue.id, interaction.user.id, rating
+            interaction.guild_id, venue, interaction.user.id, rating, named=True
         )
         await interaction.response.send_message(
             rated_message(language_of(interaction.locale), outcome, rating), ephemeral=True
@@ -182,9 +194,9 @@ class Venues(
 
     @app_commands.command(name=_("show"), description=_("Show a venue with its votes"))
     @venue_parameter
-    async def show(self, interaction: Interaction, venue: VenueOption) -> None:
+    async def show(self, interaction: Interaction, venue: VenueIdOption) -> None:
         assert interaction.guild_id is not None
-        details = await self.venues.details_of(venue)
+        details = await self.venues.details_named(interaction.guild_id, venue)
         await interaction.response.send_message(
             embed=venue_embed(language_of(interaction.locale), details)
         )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ContactFollowUp
@@ -129,21 +129,6 @@ class FollowUpRepository:
             .values(answer=answer, answered_at=now)
         )
         return affected(result) == 1
-
-    @staticmethod
-    def led_somewhere(venue_id: int) -> ScalarSelect[int]:
-        """How many of the venue's new contacts led somewhere, as a sub-query of the card's
-        one read (ix_contact_followup_venue_answer)."""
-        return (
-            select(func.count())
-            .where(
-                and_(
-                    ContactFollowUp.venue_id == venue_id,
-                    ContactFollowUp.answer.in_(LED_SOMEWHERE),
-                )
-            )
-            .scalar_subquery()
-        )
 
 
 __all__ = ["FOLLOWUP_ANSWERS", "LED_SOMEWHERE", "FollowUpRecord", "FollowUpRepository"]

@@ -9,14 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models import GuildRatingPrior, Rating, Venue, VenuePeriodStats
-from db.repositories.rank_order import RankOrder, rit_expression, rit_of
-from db.repositories.sql import dialect_insert
+from db.repositories.rank_order import (
+    RankOrder,
+    rit_bound,
+    rit_expression,
+    rit_of,
+    rit_parameters,
+)
+from db.repositories.sql import insert_for
 from db.search import EVERY_VENUE, VenueFilter
 
 #: The periods kept, in days, and the column of the guild's start of each.
@@ -101,6 +109,18 @@ _COLUMNS = (
 )
 
 
+@cache
+def _period_upsert(dialect: str, ranked: bool) -> Any:
+    """Venues' period sums changed by the given terms (their snapshot RIT following when
+    `ranked`: `rit_parameters`), built once per dialect."""
+    table = VenuePeriodStats.__table__
+    stmt = insert_for(dialect, table)
+    new = {name: table.c[name] + stmt.excluded[name] for name in _SUMS}
+    if ranked:
+        new["rit_snapshot"] = rit_bound(new["weight"], new["weight_value"], new["weight_log_hours"])
+    return stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
+
+
 class PeriodStatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -165,14 +185,7 @@ class PeriodStatsRepository:
         RIT following when the guild has a snapshot."""
         if not changes:
             return
-        table = VenuePeriodStats.__table__
-        stmt = dialect_insert(self.session, table)
-        new = {name: table.c[name] + stmt.excluded[name] for name in _SUMS}
-        if rank is not None:
-            new["rit_snapshot"] = rit_expression(
-                rank, new["weight"], new["weight_value"], new["weight_log_hours"]
-            )
-        stmt = stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
+        ranked = {} if rank is None else rit_parameters(rank)
         rows = [
             {
                 "guild_id": guild_id,
@@ -182,10 +195,12 @@ class PeriodStatsRepository:
                 "rit_snapshot": None
                 if rank is None
                 else rit_of(rank, c.weight, c.weight_value, c.weight_log_hours),
+                **ranked,
             }
             for c in changes
         ]
-        await self.session.execute(stmt, rows)
+        dialect = self.session.get_bind().dialect.name
+        await self.session.execute(_period_upsert(dialect, rank is not None), rows)
 
     async def between(
         self, guild_id: int, start: dt.datetime, end: dt.datetime

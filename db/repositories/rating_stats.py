@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -26,9 +26,16 @@ from db.repositories.period_stats import (
     PeriodStatsRepository,
     member_sums,
 )
-from db.repositories.rank_order import RankOrder, rit_expression, rit_of
+from db.repositories.rank_order import RankOrder, rit_expression, rit_of, rit_parameters
 from db.repositories.rating_rebuild import rebuild_sums
-from db.repositories.sql import dialect_insert
+from db.repositories.sum_upserts import (
+    PRIOR_COLUMNS,
+    SNAPSHOT_COLUMNS,
+    STATS_COLUMNS,
+    hours_upsert,
+    prior_upsert,
+    venue_upsert,
+)
 from db.search import EVERY_VENUE, VenueFilter
 
 
@@ -89,22 +96,21 @@ class RatingStatsRepository:
             "weight_value": weight_value,
             "weight_log_hours": weight_log_hours,
         }
-        stmt = dialect_insert(self.session, VenueRatingStats).values(
-            venue_id=venue_id,
-            guild_id=guild_id,
-            rit_snapshot=None
-            if rank is None
-            else rit_of(rank, weight, weight_value, weight_log_hours),
-            **values,
-        )
-        table = VenueRatingStats.__table__.c
-        new = {name: table[name] + stmt.excluded[name] for name in values}
-        if rank is not None:
-            new["rit_snapshot"] = rit_expression(
-                rank, new["weight"], new["weight_value"], new["weight_log_hours"]
+        dialect = self.session.get_bind().dialect.name
+        row = (
+            await self.session.execute(
+                venue_upsert(dialect, rank is not None),
+                {
+                    "venue_id": venue_id,
+                    "guild_id": guild_id,
+                    "rit_snapshot": None
+                    if rank is None
+                    else rit_of(rank, weight, weight_value, weight_log_hours),
+                    **values,
+                    **({} if rank is None else rit_parameters(rank)),
+                },
             )
-        stmt = stmt.on_conflict_do_update(index_elements=["venue_id"], set_=new)
-        row = (await self.session.execute(stmt.returning(*_STATS_COLUMNS))).one()
+        ).one()
         return VenueStatsRecord(*row)
 
     async def add_prior(
@@ -120,37 +126,23 @@ class RatingStatsRepository:
         queue instead of deadlocking on PostgreSQL). A guild's first row starts its period
         sums at `now`."""
         leaving = leaving or []
-        stmt = dialect_insert(self.session, GuildRatingPrior).values(
-            guild_id=guild_id,
-            count=len(joining) - len(leaving),
-            value_sum=sum(v for v, _ in joining) - sum(v for v, _ in leaving),
-            value_squares=sum(v * v for v, _ in joining) - sum(v * v for v, _ in leaving),
+        dialect = self.session.get_bind().dialect.name
+        values = {
+            "guild_id": guild_id,
+            "count": len(joining) - len(leaving),
+            "value_sum": sum(v for v, _ in joining) - sum(v for v, _ in leaving),
+            "value_squares": sum(v * v for v, _ in joining) - sum(v * v for v, _ in leaving),
             **{
                 column.key: None if now is None else now - dt.timedelta(days=days)
                 for days, column in SINCE_COLUMNS.items()
             },
-        )
-        table = GuildRatingPrior.__table__.c
-        changed = {
-            name: table[name] + stmt.excluded[name]
-            for name in ("count", "value_sum", "value_squares")
         }
-        for column in SINCE_COLUMNS.values():
-            changed[column.key] = func.coalesce(table[column.key], stmt.excluded[column.key])
-        stmt = stmt.on_conflict_do_update(index_elements=["guild_id"], set_=changed)
-        row = (await self.session.execute(stmt.returning(*_PRIOR_COLUMNS))).one()
+        row = (await self.session.execute(prior_upsert(dialect), values)).one()
         counts = Counter(quarters(h) for _, h in joining)
         counts.subtract(quarters(h) for _, h in leaving)
         changes = [{"g": guild_id, "q": key, "n": n} for key, n in counts.items() if n]
         if changes:
-            hours = dialect_insert(self.session, GuildRatingHours).values(
-                guild_id=bindparam("g"), quarters=bindparam("q"), count=bindparam("n")
-            )
-            hours = hours.on_conflict_do_update(
-                index_elements=["guild_id", "quarters"],
-                set_={"count": GuildRatingHours.count + hours.excluded.count},
-            )
-            await self.session.execute(hours, changes)
+            await self.session.execute(hours_upsert(dialect), changes)
         return _prior_state(row, await self._hours(guild_id))
 
     async def _hours(self, guild_id: int) -> dict[int, int]:
@@ -167,7 +159,7 @@ class RatingStatsRepository:
         hours = GuildRatingHours
         rows = (
             await self.session.execute(
-                select(*_PRIOR_COLUMNS, hours.quarters, hours.count)
+                select(*PRIOR_COLUMNS, hours.quarters, hours.count)
                 .select_from(GuildRatingPrior)
                 .outerjoin(
                     hours,
@@ -191,7 +183,7 @@ class RatingStatsRepository:
         if not venue_ids:
             return {}
         rows = await self.session.execute(
-            select(*_STATS_COLUMNS).where(VenueRatingStats.venue_id.in_(venue_ids))
+            select(*STATS_COLUMNS).where(VenueRatingStats.venue_id.in_(venue_ids))
         )
         return {row[0]: VenueStatsRecord(*row) for row in rows}
 
@@ -212,7 +204,7 @@ class RatingStatsRepository:
             VenueRatingStats.weight_log_hours,
         )
         stmt = (
-            select(*_STATS_COLUMNS)
+            select(*STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
             .where(
                 VenueRatingStats.guild_id == guild_id,
@@ -320,7 +312,7 @@ class RatingStatsRepository:
     async def snapshot(self, guild_id: int) -> RankOrder | None:
         row = (
             await self.session.execute(
-                select(*_SNAPSHOT_COLUMNS).where(GuildRatingPrior.guild_id == guild_id)
+                select(*SNAPSHOT_COLUMNS).where(GuildRatingPrior.guild_id == guild_id)
             )
         ).first()
         return None if row is None else _rank_order(row)
@@ -365,7 +357,7 @@ class RatingStatsRepository:
         snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
         checked on the venues it reaches."""
         base = (
-            select(*_STATS_COLUMNS)
+            select(*STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
             .where(
                 VenueRatingStats.guild_id == guild_id,
@@ -399,30 +391,6 @@ def _rank_order(row: Any) -> RankOrder | None:
 
 def _prior_state(row: Any, hours: dict[int, int]) -> PriorState:
     count, value_sum, value_squares, *rest = row
-    snapshot = _rank_order(rest[: len(_SNAPSHOT_COLUMNS)])
-    since = dict(zip(PERIOD_DAYS, rest[len(_SNAPSHOT_COLUMNS) :], strict=True))
+    snapshot = _rank_order(rest[: len(SNAPSHOT_COLUMNS)])
+    since = dict(zip(PERIOD_DAYS, rest[len(SNAPSHOT_COLUMNS) :], strict=True))
     return PriorState(PriorSums(count, value_sum, value_squares, hours), snapshot, since)
-
-
-_STATS_COLUMNS = (
-    VenueRatingStats.venue_id,
-    VenueRatingStats.raters,
-    VenueRatingStats.ratings,
-    VenueRatingStats.weight,
-    VenueRatingStats.weight_value,
-    VenueRatingStats.weight_log_hours,
-)
-_SNAPSHOT_COLUMNS = (
-    GuildRatingPrior.snapshot_pseudo,
-    GuildRatingPrior.snapshot_worth,
-    GuildRatingPrior.snapshot_time,
-    GuildRatingPrior.snapshot_log_hours,
-    GuildRatingPrior.snapshot_doubt,
-)
-_PRIOR_COLUMNS = (
-    GuildRatingPrior.count,
-    GuildRatingPrior.value_sum,
-    GuildRatingPrior.value_squares,
-    *_SNAPSHOT_COLUMNS,
-    *SINCE_COLUMNS.values(),
-)

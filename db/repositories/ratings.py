@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, bindparam, case, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Rating, Venue, Visit
+from db.models import Rating, Venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class RatingEntry:
     hopes: int | None = None
 
 
-_ENTRY_COLUMNS = (
+ENTRY_COLUMNS = (
     Rating.id,
     Rating.worth,
     Rating.hours,
@@ -109,41 +109,9 @@ class VenueCard:
     hopes_met: int = 0
 
 
-def _median(values: Sequence[float]) -> float | None:
-    if not values:
-        return None
-    middle = len(values) // 2
-    if len(values) % 2:
-        return values[middle]
-    return (values[middle - 1] + values[middle]) / 2
-
-
-def _ticked(column: Any, bit: int, *when: Any) -> Any:
-    """How many rows have `bit` set in `column` (and meet `when`)."""
-    return func.coalesce(func.sum(case((and_(column.op("&")(bit) != 0, *when), 1), else_=0)), 0)
-
-
-def _presence(venue_id: int) -> tuple[ScalarSelect[int], ...]:
-    """Members who said "I went" to an occurrence at the venue, members known to have gone,
-    and those of them who went on two different days or more."""
-    attendees = (
-        select(func.count(func.distinct(Rating.member_id)))
-        .where(Rating.venue_id == venue_id, Rating.tier == "attended")
-        .scalar_subquery()
-    )
-    days = (
-        select(Visit.member_id, func.count().label("days"))
-        .where(Visit.venue_id == venue_id)
-        .group_by(Visit.member_id)
-        .subquery()
-    )
-    visitors = select(func.count()).select_from(days).scalar_subquery()
-    returning = select(func.count()).select_from(days).where(days.c.days > 1).scalar_subquery()
-    return attendees, visitors, returning
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
+_TABLE = Rating.metadata.tables[Rating.__tablename__]
+#: A rating's insert, built once (Core: the columns come from the parameters).
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 class RatingRepository:
@@ -153,7 +121,7 @@ class RatingRepository:
     async def history(self, venue_id: int, member_id: int) -> list[RatingEntry]:
         """The member's ratings of the venue, newest first."""
         rows = await self.session.execute(
-            select(*_ENTRY_COLUMNS)
+            select(*ENTRY_COLUMNS)
             .where(Rating.venue_id == venue_id, Rating.member_id == member_id)
             .order_by(Rating.id.desc())
         )
@@ -162,7 +130,7 @@ class RatingRepository:
     async def last(self, venue_id: int, member_id: int) -> RatingEntry | None:
         row = (
             await self.session.execute(
-                select(*_ENTRY_COLUMNS)
+                select(*ENTRY_COLUMNS)
                 .where(Rating.venue_id == venue_id, Rating.member_id == member_id)
                 .order_by(Rating.id.desc())
                 .limit(1)
@@ -178,17 +146,16 @@ class RatingRepository:
         self, *, guild_id: int, venue_id: int, member_id: int, now: dt.datetime, **values: Any
     ) -> int:
         result = await self.session.execute(
-            insert(Rating)
-            .values(
-                guild_id=guild_id,
-                venue_id=venue_id,
-                member_id=member_id,
-                created_at=now,
-                updated_at=now,
-                latest=True,
+            _INSERT,
+            {
+                "guild_id": guild_id,
+                "venue_id": venue_id,
+                "member_id": member_id,
+                "created_at": now,
+                "updated_at": now,
+                "latest": True,
                 **values,
-            )
-            .returning(Rating.id)
+            },
         )
         return int(result.scalar_one())
 
@@ -234,69 +201,3 @@ class RatingRepository:
             stmt = stmt.where(Rating.created_at >= since)
         result = await self.session.execute(stmt)
         return [RatingRow(*row) for row in result]
-
-    async def latest_comments(self, venue_id: int, limit: int = 3) -> list[str]:
-        rows = await self.session.scalars(
-            select(Rating.comment)
-            .where(
-                Rating.venue_id == venue_id,
-                Rating.latest.is_(True),
-                Rating.comment.is_not(None),
-                Rating.comment != "",
-            )
-            .order_by(Rating.created_at.desc(), Rating.id.desc())
-            .limit(limit)
-        )
-        return [comment for comment in rows if comment]
-
-    async def overview(
-        self,
-        venue_id: int,
-        got_bits: Sequence[int],
-        flag_bits: Sequence[int],
-        *extra: ScalarSelect[Any],
-    ) -> tuple[RatingSummary, VenueCard, tuple[Any, ...]]:
-        """The card's figures over the venue's own ratings and visits (ix_rating_venue_member,
-        ix_visit_venue), never the guild's: the averages over each member's latest rating,
-        what members got and the flags they raised, attendees, visitors and who came back,
-        in one statement (with `extra` scalar sub-queries, whose values come back as they
-        are), then the reported hours for their median."""
-        answered = Rating.got.is_not(None)
-        row = (
-            await self.session.execute(
-                select(
-                    func.count(Rating.id),
-                    func.avg(Rating.worth),
-                    func.avg(Rating.hours),
-                    func.avg(Rating.substance),
-                    func.avg(Rating.experience),
-                    func.avg(Rating.connections),
-                    func.coalesce(func.sum(case((answered, 1), else_=0)), 0),
-                    *(_ticked(Rating.got, bit) for bit in got_bits),
-                    *(_ticked(Rating.flags, bit, answered) for bit in flag_bits),
-                    *_presence(venue_id),
-                    *extra,
-                ).where(Rating.venue_id == venue_id, Rating.latest.is_(True))
-            )
-        ).one()
-        hours = list(
-            await self.session.scalars(
-                select(Rating.hours)
-                .where(Rating.venue_id == venue_id, Rating.latest.is_(True))
-                .order_by(Rating.hours)
-            )
-        )
-        summary = RatingSummary(int(row[0]), *(_number(v) for v in row[1:6]))
-        got_end = 7 + len(got_bits)
-        flags_end = got_end + len(flag_bits)
-        attendees_count, visitors_count, returning_count = row[flags_end : flags_end + 3]
-        card = VenueCard(
-            attendees=int(attendees_count or 0),
-            visitors=int(visitors_count or 0),
-            returning=int(returning_count or 0),
-            answered=int(row[6]),
-            got=tuple(int(v) for v in row[7:got_end]),
-            flags=tuple(int(v) for v in row[got_end:flags_end]),
-            median_hours=_median(hours),
-        )
-        return summary, card, tuple(row[flags_end + 3 :])

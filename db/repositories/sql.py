@@ -38,3 +38,10 @@ def affected(result: Result[Any]) -> int:
     """How many rows an INSERT, UPDATE or DELETE changed."""
     assert isinstance(result, CursorResult)  # what executing such a statement returns
     return result.rowcount
+
+
+def insert_for(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """`dialect_insert` by the dialect's name: for statements built once per dialect."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

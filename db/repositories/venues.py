@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -68,7 +68,7 @@ class VenueRecord:
 
 #: A VenueRecord's columns, in its fields' order: reads build records from rows, no ORM
 #: object on the way.
-_RECORD = tuple(getattr(Venue, field.name) for field in fields(VenueRecord))
+RECORD_COLUMNS = tuple(getattr(Venue, field.name) for field in fields(VenueRecord))
 
 
 def tag_key(label: str) -> str:
@@ -77,9 +77,15 @@ def tag_key(label: str) -> str:
     return "-".join(label.lower().split())
 
 
-def _tag_rows(venue_id: int, guild_id: int, labels: Sequence[str]) -> list[VenueTag]:
+def _tag_rows(venue_id: int, guild_id: int, labels: Sequence[str]) -> list[dict[str, Any]]:
     return [
-        VenueTag(venue_id=venue_id, guild_id=guild_id, tag=tag_key(label), label=label, position=i)
+        {
+            "venue_id": venue_id,
+            "guild_id": guild_id,
+            "tag": tag_key(label),
+            "label": label,
+            "position": i,
+        }
         for i, label in enumerate(labels)
     ]
 
@@ -88,18 +94,49 @@ class VenueRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, tags: Sequence[str], now: dt.datetime, **fields: Any) -> VenueRecord:
-        venue = Venue(created_at=now, updated_at=now, **fields)
-        self.session.add(venue)
-        await self.session.flush()
-        self.session.add_all(_tag_rows(venue.id, venue.guild_id, tags))
-        await self.session.flush()
-        return VenueRecord.of(venue)
+    async def create(
+        self,
+        *,
+        tags: Sequence[str],
+        now: dt.datetime,
+        cap: tuple[dt.datetime, int] | None = None,
+        **fields: Any,
+    ) -> VenueRecord | None:
+        """Insert the venue (the unique index on live names refuses a duplicate) and its
+        tags. With `cap` (since, limit), only when the proposer made fewer than `limit`
+        proposals since then, in the same statement: None when they did not."""
+        values = {"created_at": now, "updated_at": now, **fields}
+        stmt = insert(Venue)
+        if cap is None:
+            stmt = stmt.values(**values)
+        else:
+            since, limit = cap
+            recent = (
+                select(literal(1))
+                .where(
+                    Venue.guild_id == fields["guild_id"],
+                    Venue.proposer_id == fields["proposer_id"],
+                    Venue.created_at >= since,
+                )
+                .limit(limit)
+                .subquery()
+            )
+            under = select(func.count()).select_from(recent).scalar_subquery() < limit
+            table = Venue.__table__.c
+            row = select(*(literal(v, type_=table[k].type).label(k) for k, v in values.items()))
+            stmt = stmt.from_select(list(values), row.where(under))
+        found = (await self.session.execute(stmt.returning(*RECORD_COLUMNS))).first()
+        if found is None:
+            return None
+        venue = VenueRecord(*found)
+        if tags:
+            await self.session.execute(insert(VenueTag), _tag_rows(venue.id, venue.guild_id, tags))
+        return venue
 
     async def get(self, guild_id: int, venue_id: int) -> VenueRecord | None:
         row = (
             await self.session.execute(
-                select(*_RECORD).where(Venue.id == venue_id, Venue.guild_id == guild_id)
+                select(*RECORD_COLUMNS).where(Venue.id == venue_id, Venue.guild_id == guild_id)
             )
         ).first()
         return VenueRecord(*row) if row else None
@@ -108,7 +145,7 @@ class VenueRepository:
         """The active venue with exactly this normalized name (oldest first)."""
         row = (
             await self.session.execute(
-                select(*_RECORD)
+                select(*RECORD_COLUMNS)
                 .where(
                     Venue.guild_id == guild_id,
                     Venue.normalized_name == normalized_name,
@@ -124,7 +161,7 @@ class VenueRepository:
         self, guild_id: int, normalized_name: str, city_key: str, *, exclude: int | None = None
     ) -> VenueRecord | None:
         """A venue, not removed, with this normalized name in the same city."""
-        stmt = select(Venue).where(
+        stmt = select(*RECORD_COLUMNS).where(
             Venue.guild_id == guild_id,
             Venue.normalized_name == normalized_name,
             Venue.city_key == city_key,
@@ -132,27 +169,15 @@ class VenueRepository:
         )
         if exclude is not None:
             stmt = stmt.where(Venue.id != exclude)
-        row = await self.session.scalar(stmt.order_by(Venue.id).limit(1))
-        return VenueRecord.of(row) if row else None
-
-    async def names_in_city(
-        self, guild_id: int, city_key: str, *, exclude: int | None = None, limit: int = 5000
-    ) -> list[tuple[int, str]]:
-        """(id, normalized name) of the venues, not removed, in a city: fuzzy candidates."""
-        stmt = select(Venue.id, Venue.normalized_name).where(
-            Venue.guild_id == guild_id, Venue.city_key == city_key, Venue.status != "removed"
-        )
-        if exclude is not None:
-            stmt = stmt.where(Venue.id != exclude)
-        rows = await self.session.execute(stmt.limit(limit))
-        return [(venue_id, name) for venue_id, name in rows]
+        row = (await self.session.execute(stmt.order_by(Venue.id).limit(1))).first()
+        return VenueRecord(*row) if row else None
 
     async def many(self, guild_id: int, ids: Sequence[int]) -> dict[int, VenueRecord]:
         """The guild's venues among `ids`: found by their ids, the guild checked on each (a
         condition on the guild would let SQLite read all of the guild's venues instead)."""
         if not ids:
             return {}
-        rows = await self.session.execute(select(*_RECORD).where(Venue.id.in_(list(ids))))
+        rows = await self.session.execute(select(*RECORD_COLUMNS).where(Venue.id.in_(list(ids))))
         records = (VenueRecord(*row) for row in rows)
         return {record.id: record for record in records if record.guild_id == guild_id}
 
@@ -163,7 +188,7 @@ class VenueRepository:
         if not ids:
             return {}
         rows = await self.session.execute(
-            select(*_RECORD, func.coalesce(VenueTag.label, VenueTag.tag))
+            select(*RECORD_COLUMNS, func.coalesce(VenueTag.label, VenueTag.tag))
             .outerjoin(VenueTag, VenueTag.venue_id == Venue.id)
             .where(Venue.id.in_(list(ids)))
             .order_by(Venue.id, VenueTag.position)
@@ -227,8 +252,8 @@ class VenueRepository:
         )
         if tags is not None:
             await self.session.execute(delete(VenueTag).where(VenueTag.venue_id == venue_id))
-            self.session.add_all(_tag_rows(venue_id, guild_id, tags))
-            await self.session.flush()
+            if tags:
+                await self.session.execute(insert(VenueTag), _tag_rows(venue_id, guild_id, tags))
         row = await self.session.scalar(
             select(Venue).where(Venue.id == venue_id).execution_options(populate_existing=True)
         )
@@ -260,7 +285,7 @@ class VenueRepository:
         """Active venues matching `where`: newest or most
         voted first. By RIT, the scorer finds them (bot.domain.scores)."""
         conditions = where.conditions(self.session, guild_id)
-        stmt = select(*_RECORD).where(
+        stmt = select(*RECORD_COLUMNS).where(
             where.in_guild(self.session, guild_id), Venue.status == "active", *conditions
         )
         if order == "votes":
@@ -313,7 +338,7 @@ class VenueRepository:
         """Active venues whose name starts with `query`, then those with a word starting so,
         each by name: both walk the guild's (normalized_name) index in order and stop at
         `limit`, rather than sorting every match."""
-        stmt = select(*_RECORD).where(Venue.guild_id == guild_id, Venue.status == "active")
+        stmt = select(*RECORD_COLUMNS).where(Venue.guild_id == guild_id, Venue.status == "active")
         if not query:
             stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc()).limit(limit)
             return [VenueRecord(*row) for row in await self.session.execute(stmt)]

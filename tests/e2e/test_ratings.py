@@ -100,6 +100,20 @@ async def test_removed_venue_cannot_be_rated(running: Harness) -> None:
     assert await rating_count(h) == 0
 
 
+async def test_an_unlisted_venue_is_refused_before_the_answers_are_read(
+    running: Harness,
+) -> None:
+    """The venue comes first, as when the option looked it up before the command ran."""
+    h = running
+    venue = venue_id_of(await propose(h))
+    await run(h, "venue remove", h.alice, venue=venue)
+    message = await refused(h, "venue rate", h.bob, venue=venue, worth=4, hours="a while")
+    assert message.startswith("“Café des Devs” is no longer listed")
+    message = await refused(h, "venue rate", h.bob, venue="987654", worth=4, hours="a while")
+    assert "987654" in message
+    assert await rating_count(h) == 0
+
+
 async def test_rate_button_opens_a_modal_that_saves_the_rating(running: Harness) -> None:
     h = running
     announcement = await propose(h)
