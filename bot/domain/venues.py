@@ -181,13 +181,6 @@ class VenueService:
             refuse_over_limit("error.limit_proposals", checks.recent, limit, PROPOSAL_WINDOW)
             return config, await self._similar(VenueRepository(session), guild_id, draft, checks)
 
-    async def similar(self, guild_id: int, draft: VenueDraft) -> list[VenueRecord]:
-        """Venues in the same city whose names are close to the draft's (typos, word
-        order, a missing word), best first. An exact match raises Conflict instead."""
-        async with self.db.read() as session:
-            checks = await proposal_checks(session, guild_id, draft.normalized_name, draft.city_key)
-            return await self._similar(VenueRepository(session), guild_id, draft, checks)
-
     async def _similar(
         self, venues: VenueRepository, guild_id: int, draft: VenueDraft, checks: ProposalChecks
     ) -> list[VenueRecord]:

@@ -10,6 +10,7 @@ from bot.domain.errors import Forbidden, InvalidInput, NotFound
 from bot.domain.guilds import GuildService
 from bot.domain.ratings import RatingService, validate_rating
 from bot.domain.search import SearchService
+from bot.domain.venue_drafts import VenueDraft
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from db.engine import Database
@@ -167,9 +168,14 @@ async def test_fuzzy_similarity_same_city_only(db: Database) -> None:
     near = validate_proposal(name="Cafe des Developeur", kind="meetup", city="Paris")
     elsewhere = validate_proposal(name="Cafe des Developeur", kind="meetup", city="Lyon")
     different = validate_proposal(name="Rust Paris", kind="meetup", city="Paris")
-    assert [v.name for v in await venues.similar(GUILD, near)] == ["Café des Développeurs"]
-    assert await venues.similar(GUILD, elsewhere) == []
-    assert await venues.similar(GUILD, different) == []
+
+    async def similar(draft: VenueDraft) -> list[str]:
+        _, found = await venues.check_proposal(GUILD, BOB, draft)
+        return [v.name for v in found]
+
+    assert await similar(near) == ["Café des Développeurs"]
+    assert await similar(elsewhere) == []
+    assert await similar(different) == []
 
 
 async def test_filters_with_control_characters_are_cleaned(db: Database) -> None:
