@@ -59,7 +59,7 @@ def _rit(numbers: dict[str, Any], weight: Any, weight_value: Any, weight_log_hou
         numbers["rit_pseudo_worth"]
         + weight_value
         - numbers["rit_time"] * (weight_log_hours - weight * numbers["rit_log_hours"])
-    ) / total - numbers["rit_doubt"] / func.sqrt(cast(total, Float))
+    ) / total - numbers["rit_doubt"] / func.sqrt(cast(total, Float), type_=Float)
 
 
 def rit_of(order: RankOrder, weight: float, weight_value: float, weight_log_hours: float) -> float:
