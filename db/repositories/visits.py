@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Rating, Visit
+from db.models import Visit
 from db.repositories.sql import dialect_insert
 
 
@@ -46,19 +46,6 @@ class VisitRepository:
         )
         await self.session.execute(stmt)
         return existing is None
-
-    async def unrated(self, venue_id: int, member_id: int) -> int | None:
-        """The member's latest visit of the venue that no rating is tied to yet."""
-        return await self.session.scalar(
-            select(Visit.id)
-            .where(
-                Visit.venue_id == venue_id,
-                Visit.member_id == member_id,
-                ~select(Rating.id).where(Rating.visit_id == Visit.id).exists(),
-            )
-            .order_by(Visit.visited_on.desc(), Visit.id.desc())
-            .limit(1)
-        )
 
     async def id_of(self, venue_id: int, member_id: int, visited_on: dt.date) -> int | None:
         return await self.session.scalar(
