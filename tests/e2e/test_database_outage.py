@@ -74,6 +74,9 @@ async def test_shutdown_finishes_with_the_database_blackholed(
     await h.fake.react(announcement, "👍", h.bob)  # a vote the writer cannot store
     await asyncio.sleep(0.5)
     h.expected_errors.append("vote events were not stored before shutdown")
+    # A scheduler whose round falls in the outage says it could not read what is due (on
+    # a loaded machine the first rounds after the start can come this late).
+    h.expected_errors.append("could not read")
     started = time.perf_counter()
     await h.stop()
     elapsed = time.perf_counter() - started

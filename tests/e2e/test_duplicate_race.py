@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import text
+
 from bot.domain.errors import Conflict
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
@@ -44,6 +46,9 @@ async def test_the_loser_of_a_race_hears_already_here(database_url: str) -> None
     """Straight through the service: every proposal passes the check before any inserts."""
     dbs = [Database(database_url) for _ in range(PROPOSERS)]
     draft = validate_proposal(name="Café des Devs", kind="meetup", city="Paris")
+    for db in dbs:  # connected before the race: it is between the proposals' transactions
+        async with db.write() as session:
+            await session.execute(text("SELECT 1"))
     try:
         outcomes = await asyncio.gather(
             *(VenueService(db).propose(1, 100 + i, draft) for i, db in enumerate(dbs)),
@@ -54,4 +59,6 @@ async def test_the_loser_of_a_race_hears_already_here(database_url: str) -> None
             await db.dispose()
     stored = [o for o in outcomes if not isinstance(o, BaseException)]
     assert len(stored) == 1, outcomes
-    assert all(isinstance(o, Conflict) for o in outcomes if o not in stored), outcomes
+    assert all(isinstance(o, Conflict) for o in outcomes if o not in stored), [
+        repr(o) for o in outcomes if not isinstance(o, Conflict)
+    ]
