@@ -11,7 +11,7 @@ from bot.domain.clock import SYSTEM_CLOCK, Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule import IsoWeek, streaks, week_of
 from db.engine import Database
-from db.repositories import GuildConfigRepository
+from db.repositories import GuildConfigRepository, RoutineRepository
 from db.repositories.commitments import CommitmentRepository, UpcomingGathering
 
 #: The select shows at most Discord's 25 options.
@@ -65,7 +65,9 @@ class CommitmentService:
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
             week = week_of(chosen.starts_at, zone)
             former = await repository.commit(guild_id, member_id, week, occurrence_id, now)
-            await repository.go(occurrence_id, guild_id, member_id, now)
+            await RoutineRepository(session).answer(
+                occurrence_id, guild_id, member_id, True, "commitment", now, keep_own=True
+            )
             released = None if former is None else await repository.release(former, member_id)
         return Committed(chosen, released)
 

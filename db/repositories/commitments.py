@@ -82,26 +82,6 @@ class CommitmentRepository:
         )
         return former if former != occurrence_id else None
 
-    async def go(self, occurrence_id: int, guild_id: int, member_id: int, now: dt.datetime) -> None:
-        """Committing is going. An answer of the member's own ("Going" on the card) stays
-        theirs; "Not going" or Discord's "Interested" becomes the commitment's going."""
-        await self.session.execute(
-            dialect_insert(self.session, RoutineRsvp)
-            .values(
-                occurrence_id=occurrence_id,
-                guild_id=guild_id,
-                member_id=member_id,
-                going=True,
-                source="commitment",
-                updated_at=now,
-            )
-            .on_conflict_do_update(
-                index_elements=["occurrence_id", "member_id"],
-                set_={"going": True, "source": "commitment", "updated_at": now},
-                where=or_(RoutineRsvp.going.is_(False), RoutineRsvp.source == "interested"),
-            )
-        )
-
     async def release(self, occurrence_id: int, member_id: int) -> int | None:
         """The member no longer goes to a gathering only their former commitment had them
         going to; returns its routine when there was such a going to withdraw."""

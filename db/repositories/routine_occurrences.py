@@ -145,7 +145,12 @@ class OccurrenceQueries:
         going: bool,
         source: str,
         now: dt.datetime,
+        *,
+        keep_own: bool = False,
     ) -> None:
+        """The member's answer for the occurrence. With `keep_own`, a "Going" the member
+        gave on the card stays theirs: only "Not going" or Discord's "Interested" is
+        replaced."""
         await self.session.execute(
             dialect_insert(self.session, RoutineRsvp)
             .values(
@@ -159,6 +164,11 @@ class OccurrenceQueries:
             .on_conflict_do_update(
                 index_elements=["occurrence_id", "member_id"],
                 set_={"going": going, "source": source, "updated_at": now},
+                where=(
+                    or_(RoutineRsvp.going.is_(False), RoutineRsvp.source == "interested")
+                    if keep_own
+                    else None
+                ),
             )
         )
 
