@@ -13,18 +13,9 @@ from bot.domain.search import SearchService
 from bot.domain.votes import VoteEvent, VoteService
 from db.engine import Database
 from db.migrate import upgrade_sync
+from tests.db.raw_sql import execute
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
-
-
-async def _execute(url: str, *statements: tuple[str, dict]) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            for sql, params in statements:
-                await connection.execute(text(sql), params)
-    finally:
-        await engine.dispose()
 
 
 async def _scalar(url: str, sql: str) -> object:
@@ -70,7 +61,7 @@ def test_upgrade_from_the_first_migration_keeps_everything(empty_database_url: s
             for h in (1.0, 3.0)
         ],
     ]
-    asyncio.run(_execute(url, *statements))
+    asyncio.run(execute(url, *statements))
 
     upgrade_sync(url)
 
@@ -105,7 +96,7 @@ def test_failed_digests_stored_as_text_get_their_message_key(empty_database_url:
     )
     errors = ["error.digest_not_set_up", "403 Missing Permissions", "500 Internal Server Error"]
     asyncio.run(
-        _execute(
+        execute(
             url,
             *(
                 (insert, {"id": i, "week": i, "now": NOW, "error": e})
@@ -168,7 +159,7 @@ def test_votes_keep_their_reactions_when_the_announcement_ones_become_flags(
         "created_at) VALUES (7, :message, :m, :e, 1, :v, :now)"
     )
     asyncio.run(
-        _execute(
+        execute(
             url,
             (venue, {"now": NOW}),
             (digest, {"now": NOW}),
@@ -238,7 +229,7 @@ def test_answers_quoted_before_the_upgrade_are_never_quoted_again(
         (11, True, -30),  # week 11's question: for week 12's digest
     ]
     asyncio.run(
-        _execute(
+        execute(
             url,
             (run, {"id": 1, "week": 10, "at": NOW}),
             (run, {"id": 2, "week": 11, "at": posted_11}),
@@ -299,7 +290,7 @@ def test_upgrade_starts_the_week_and_month_sums_from_the_ratings(empty_database_
     )
     ages = {1: 2, 2: 20, 3: 60}  # days before the upgrade
     asyncio.run(
-        _execute(
+        execute(
             url,
             *((venue, {"id": i, "name": f"lieu {i}", "now": now}) for i in ages),
             *(

@@ -8,8 +8,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import event
 
 from bot.domain.privacy import PrivacyService
 from bot.domain.ratings import RatingService, validate_rating
@@ -17,6 +16,7 @@ from bot.domain.search import SearchService
 from bot.domain.venues import VenueService, validate_proposal
 from db.engine import Database
 from db.migrate import upgrade_sync
+from tests.db.raw_sql import execute
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
 ALICE, BOB = 10_000_000_000_000_001, 10_000_000_000_000_002
@@ -114,16 +114,6 @@ async def test_a_search_reads_its_matches_once(db: Database) -> None:
     assert len(statements) == 4, "\n\n".join(statements)
 
 
-async def _execute(url: str, *statements: tuple[str, dict[str, Any]]) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            for sql, params in statements:
-                await connection.execute(text(sql), params)
-    finally:
-        await engine.dispose()
-
-
 def test_upgrade_indexes_the_venues_already_there_by_guild(empty_database_url: str) -> None:
     url = empty_database_url
     upgrade_sync(url, "0025")
@@ -138,7 +128,7 @@ def test_upgrade_indexes_the_venues_already_there_by_guild(empty_database_url: s
         (OTHER, "Forum Rust", "forum rust lyon"),
     ]
     asyncio.run(
-        _execute(
+        execute(
             url,
             *((venue, {"guild": g, "name": n, "text": t, "now": NOW}) for g, n, t in rows),
         )
