@@ -46,10 +46,10 @@ async def test_the_loser_of_a_race_hears_already_here(database_url: str) -> None
     """Straight through the service: every proposal passes the check before any inserts."""
     dbs = [Database(database_url) for _ in range(PROPOSERS)]
     draft = validate_proposal(name="Café des Devs", kind="meetup", city="Paris")
-    for db in dbs:  # connected before the race: it is between the proposals' transactions
-        async with db.write() as session:
-            await session.execute(text("SELECT 1"))
     try:
+        for db in dbs:  # connected before the race: it is between the proposals' transactions
+            async with db.write() as session:
+                await session.execute(text("SELECT 1"))
         outcomes = await asyncio.gather(
             *(VenueService(db).propose(1, 100 + i, draft) for i, db in enumerate(dbs)),
             return_exceptions=True,
