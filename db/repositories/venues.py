@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
+from db.repositories import venue_names
 from db.repositories.rating_stats import RatingStatsRepository
-from db.repositories.sql import escape_like
 from db.search import EVERY_VENUE, VenueFilter
 
 
@@ -336,21 +336,6 @@ class VenueRepository:
 
     async def search_names(self, guild_id: int, query: str, limit: int) -> list[VenueRecord]:
         """Active venues whose name starts with `query`, then those with a word starting so,
-        each by name: both walk the guild's (normalized_name) index in order and stop at
-        `limit`, rather than sorting every match."""
-        stmt = select(*RECORD_COLUMNS).where(Venue.guild_id == guild_id, Venue.status == "active")
-        if not query:
-            stmt = stmt.order_by(Venue.created_at.desc(), Venue.id.desc()).limit(limit)
-            return [VenueRecord(*row) for row in await self.session.execute(stmt)]
-        pattern = escape_like(query)
-        prefix = Venue.normalized_name.like(f"{pattern}%", escape="\\")
-        starting = stmt.where(prefix, Venue.normalized_name >= query)
-        if self.session.get_bind().dialect.name == "sqlite":  # byte order: a bounded range
-            starting = starting.where(Venue.normalized_name < query[:-1] + chr(ord(query[-1]) + 1))
-        by_name = (Venue.normalized_name, Venue.id)
-        rows = list(await self.session.execute(starting.order_by(*by_name).limit(limit)))
-        if len(rows) < limit:
-            word = Venue.normalized_name.like(f"% {pattern}%", escape="\\")
-            others = stmt.where(word, ~prefix).order_by(*by_name).limit(limit - len(rows))
-            rows += list(await self.session.execute(others))
+        each by name (db/repositories/venue_names.py); the newest when `query` is empty."""
+        rows = await venue_names.search_names(self.session, guild_id, query, limit)
         return [VenueRecord(*row) for row in rows]

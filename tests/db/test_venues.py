@@ -147,6 +147,19 @@ async def test_autocomplete_at_most_25(db: Database) -> None:
     assert found[0].name == "Meetup 00"
 
 
+async def test_autocomplete_word_matches_fill_what_the_name_starts_leave(db: Database) -> None:
+    service = VenueService(db)
+    await GuildService(db).update(GUILD, proposals_per_day=30)
+    for name in ("Rust B", "Rust A", "Le Rust Z", "Au Rust Y", "Club Rust X", "Rusty"):
+        await make(service, name=name)
+    names = [v.name for v in await service.autocomplete(GUILD, "rust", limit=5)]
+    assert names == ["Rust A", "Rust B", "Rusty", "Au Rust Y", "Club Rust X"]
+    names = [v.name for v in await service.autocomplete(GUILD, "rust", limit=2)]
+    assert names == ["Rust A", "Rust B"]
+    assert [v.name for v in await service.autocomplete(GUILD, "q", limit=3)] == []
+    assert [v.name for v in await service.autocomplete(GUILD, "rust", limit=9)][-1] == "Le Rust Z"
+
+
 async def test_discard_removes_venue_and_tags(db: Database) -> None:
     service = VenueService(db)
     venue = await make(service, tags="a,b")
