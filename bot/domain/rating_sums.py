@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.ranking import Score, score_sums
 from bot.domain.scores import keep_snapshot, venue_sums
-from db.repositories import RatingEntry, RatingStatsRepository, VenueRecord
+from db.repositories import RatingEntry, RatingStatsRepository, VenueRecord, VenueStatsRecord
 from db.repositories.period_stats import PeriodStatsRepository, PeriodSums
 from db.repositories.rating_stats import PriorState
 
@@ -80,18 +80,19 @@ async def add_rating(
     joining = [(new.value, new.hours)] if active else []
     # The guild's prior first: every write of a guild's sums takes its row before any
     # venue's, so concurrent writers on PostgreSQL queue instead of deadlocking.
-    state = await stats.add_prior(venue.guild_id, joining, leaving, now=now)
+    state = await stats.add_prior(venue.guild_id, joining, leaving, now=now, read_hours=False)
     deltas = [(weight - entry.weight, entry) for entry, weight in reweighed]
-    sums = await stats.add_venue(
-        venue.guild_id,
+    terms = VenueStatsRecord(
         venue.id,
         raters=0 if history else 1,
         ratings=1,
         weight=new.weight + sum(d for d, _ in deltas),
         weight_value=new.weight * new.value + sum(d * e.value for d, e in deltas),
         weight_log_hours=new.weight * new.log_hours + sum(d * e.log_hours for d, e in deltas),
-        rank=state.snapshot,
     )
+    # The guild's counts per quarter hour come back with the venue's sums: no read of their own.
+    sums, hours = await stats.add_venue_reading_hours(venue.guild_id, terms, state.snapshot)
+    state = replace(state, sums=replace(state.sums, hours=hours))
     periods = PeriodStatsRepository(session)
     changes = period_changes(venue.id, now, new, history, reweighed, state.since)
     await periods.add(venue.guild_id, changes, state.snapshot)

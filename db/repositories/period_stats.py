@@ -248,12 +248,6 @@ class PeriodStatsRepository:
             .values({SINCE_COLUMNS[days]: end})
         )
 
-    async def rank_all(self, guild_id: int, order: RankOrder) -> None:
-        """Every period sum of the guild ranked against a new snapshot."""
-        c = VenuePeriodStats
-        rit = rit_expression(order, c.weight, c.weight_value, c.weight_log_hours)
-        await self.session.execute(update(c).where(c.guild_id == guild_id).values(rit_snapshot=rit))
-
     async def best(
         self,
         guild_id: int,

@@ -5,11 +5,12 @@ in the same transaction as the change itself."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -17,6 +18,7 @@ from db.models import (
     GuildRatingPrior,
     Rating,
     Venue,
+    VenuePeriodStats,
     VenueRatingStats,
 )
 from db.repositories.hopes import HopeRepository
@@ -26,7 +28,13 @@ from db.repositories.period_stats import (
     PeriodStatsRepository,
     member_sums,
 )
-from db.repositories.rank_order import RankOrder, rit_expression, rit_of, rit_parameters
+from db.repositories.rank_order import (
+    RankOrder,
+    rit_bound,
+    rit_expression,
+    rit_of,
+    rit_parameters,
+)
 from db.repositories.rating_rebuild import rebuild_sums
 from db.repositories.sum_upserts import (
     PRIOR_COLUMNS,
@@ -89,29 +97,38 @@ class RatingStatsRepository:
     ) -> VenueStatsRecord:
         """Change the venue's sums; its snapshot RIT follows when `rank` (the guild's
         snapshot) is given. Returns the new sums."""
+        terms = VenueStatsRecord(venue_id, raters, ratings, weight, weight_value, weight_log_hours)
+        return VenueStatsRecord(*(await self._add_venue(guild_id, terms, rank, hours=False)))
+
+    async def add_venue_reading_hours(
+        self, guild_id: int, terms: VenueStatsRecord, rank: RankOrder | None
+    ) -> tuple[VenueStatsRecord, dict[int, int]]:
+        """`add_venue` by `terms`, returning also the guild's counts of ratings per quarter
+        hour as they stand (what `add_prior(..., read_hours=False)` left to read)."""
+        *row, hours = await self._add_venue(guild_id, terms, rank, hours=True)
+        counts = {int(key): int(count) for key, count in json.loads(hours or "{}").items()}
+        return VenueStatsRecord(*row), counts
+
+    async def _add_venue(
+        self, guild_id: int, terms: VenueStatsRecord, rank: RankOrder | None, *, hours: bool
+    ) -> Any:
         values = {
-            "raters": raters,
-            "ratings": ratings,
-            "weight": weight,
-            "weight_value": weight_value,
-            "weight_log_hours": weight_log_hours,
+            "venue_id": terms.venue_id,
+            "guild_id": guild_id,
+            "raters": terms.raters,
+            "ratings": terms.ratings,
+            "weight": terms.weight,
+            "weight_value": terms.weight_value,
+            "weight_log_hours": terms.weight_log_hours,
+            "rit_snapshot": None
+            if rank is None
+            else rit_of(rank, terms.weight, terms.weight_value, terms.weight_log_hours),
+            **({} if rank is None else rit_parameters(rank)),
+            **({"hours_guild": guild_id} if hours else {}),
         }
         dialect = self.session.get_bind().dialect.name
-        row = (
-            await self.session.execute(
-                venue_upsert(dialect, rank is not None),
-                {
-                    "venue_id": venue_id,
-                    "guild_id": guild_id,
-                    "rit_snapshot": None
-                    if rank is None
-                    else rit_of(rank, weight, weight_value, weight_log_hours),
-                    **values,
-                    **({} if rank is None else rit_parameters(rank)),
-                },
-            )
-        ).one()
-        return VenueStatsRecord(*row)
+        stmt = venue_upsert(dialect, rank is not None, hours)
+        return (await self.session.execute(stmt, values)).one()
 
     async def add_prior(
         self,
@@ -120,11 +137,13 @@ class RatingStatsRepository:
         leaving: list[tuple[float, float]] | None = None,
         *,
         now: dt.datetime | None = None,
+        read_hours: bool = True,
     ) -> PriorState:
         """Add ratings given as (value, hours) to the prior and take `leaving` out of it,
         taking the guild's row first (every writer of a guild's sums does, so that they
         queue instead of deadlocking on PostgreSQL). A guild's first row starts its period
-        sums at `now`."""
+        sums at `now`. Without `read_hours`, the state's counts per quarter hour are left
+        empty: the caller reads them in its next write (`add_venue_reading_hours`)."""
         leaving = leaving or []
         dialect = self.session.get_bind().dialect.name
         values = {
@@ -143,7 +162,7 @@ class RatingStatsRepository:
         changes = [{"g": guild_id, "q": key, "n": n} for key, n in counts.items() if n]
         if changes:
             await self.session.execute(hours_upsert(dialect), changes)
-        return _prior_state(row, await self._hours(guild_id))
+        return _prior_state(row, await self._hours(guild_id) if read_hours else {})
 
     async def _hours(self, guild_id: int) -> dict[int, int]:
         rows = await self.session.execute(
@@ -319,29 +338,17 @@ class RatingStatsRepository:
 
     async def take_snapshot(self, guild_id: int, order: RankOrder) -> None:
         """Every venue of the guild ranked again against `order`, which becomes the
-        snapshot (rare: when the prior has drifted too far from the last one)."""
-        await self.session.execute(
-            update(GuildRatingPrior)
-            .where(GuildRatingPrior.guild_id == guild_id)
-            .values(
-                snapshot_pseudo=order.pseudo,
-                snapshot_worth=order.worth,
-                snapshot_time=order.time,
-                snapshot_log_hours=order.log_hours,
-                snapshot_doubt=order.doubt,
-            )
-        )
-        await self._rank(VenueRatingStats.guild_id == guild_id, order)
-        await PeriodStatsRepository(self.session).rank_all(guild_id, order)
-
-    async def _rank(self, where: Any, order: RankOrder) -> None:
-        rit = rit_expression(
-            order,
-            VenueRatingStats.weight,
-            VenueRatingStats.weight_value,
-            VenueRatingStats.weight_log_hours,
-        )
-        await self.session.execute(update(VenueRatingStats).where(where).values(rit_snapshot=rit))
+        snapshot (rare: when the prior has drifted too far from the last one). Three
+        statements built once, the order's numbers as parameters."""
+        values = {"guild": guild_id, **rit_parameters(order)}
+        numbers = (order.pseudo, order.worth, order.time, order.log_hours, order.doubt)
+        snapshot = {
+            f"new_{column.key}": value
+            for column, value in zip(SNAPSHOT_COLUMNS, numbers, strict=True)
+        }
+        await self.session.execute(_SNAPSHOT, {"guild": guild_id, **snapshot})
+        await self.session.execute(_RANK_VENUES, values)
+        await self.session.execute(_RANK_PERIODS, values)
 
     async def best_by_snapshot(
         self,
@@ -381,6 +388,23 @@ class RatingStatsRepository:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them)."""
         await rebuild_sums(self.session, now or dt.datetime.now(dt.UTC))
         await HopeRepository(self.session).rebuild()
+
+
+def _rank_statement(table: Any) -> Any:
+    """Every row of a guild's sums in `table` ranked against the order of `rit_bound`'s
+    parameters (parameter `guild`)."""
+    rit = rit_bound(table.c.weight, table.c.weight_value, table.c.weight_log_hours)
+    return update(table).where(table.c.guild_id == bindparam("guild")).values(rit_snapshot=rit)
+
+
+_PRIOR_TABLE = GuildRatingPrior.metadata.tables[GuildRatingPrior.__tablename__]
+_SNAPSHOT = (
+    update(_PRIOR_TABLE)
+    .where(_PRIOR_TABLE.c.guild_id == bindparam("guild"))
+    .values({column.key: bindparam(f"new_{column.key}") for column in SNAPSHOT_COLUMNS})
+)
+_RANK_VENUES = _rank_statement(VenueRatingStats.__table__)
+_RANK_PERIODS = _rank_statement(VenuePeriodStats.__table__)
 
 
 def _rank_order(row: Any) -> RankOrder | None:

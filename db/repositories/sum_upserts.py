@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Text, bindparam, cast, func, select
 
 from db.models import GuildRatingHours, GuildRatingPrior, VenueRatingStats
 from db.repositories.period_stats import SINCE_COLUMNS
@@ -39,16 +39,33 @@ PRIOR_COLUMNS = (
 
 
 @cache
-def venue_upsert(dialect: str, ranked: bool) -> Any:
+def venue_upsert(dialect: str, ranked: bool, hours: bool = False) -> Any:
     """A venue's sums changed by the given terms (its snapshot RIT following when
-    `ranked`: `rit_parameters`), built once; returns the new sums."""
+    `ranked`: `rit_parameters`), built once; returns the new sums, and with `hours` the
+    guild's counts of ratings per quarter hour as they stand (`guild_hours`: a JSON object;
+    parameter `hours_guild`), which saves their own read after the prior's write."""
     table = VenueRatingStats.__table__
     stmt = insert_for(dialect, table)
     new = {name: table.c[name] + stmt.excluded[name] for name in _VENUE_SUMS}
     if ranked:
         new["rit_snapshot"] = rit_bound(new["weight"], new["weight_value"], new["weight_log_hours"])
-    return stmt.on_conflict_do_update(index_elements=["venue_id"], set_=new).returning(
-        *STATS_COLUMNS
+    returned = [*STATS_COLUMNS, _hours_json(dialect)] if hours else STATS_COLUMNS
+    return stmt.on_conflict_do_update(index_elements=["venue_id"], set_=new).returning(*returned)
+
+
+def _hours_json(dialect: str) -> Any:
+    """The guild's counts per quarter hour (those above zero) as a JSON object's text."""
+    hours = GuildRatingHours.__table__
+    pairs = (hours.c.quarters, hours.c["count"])
+    aggregate = (
+        cast(func.json_object_agg(*pairs), Text)
+        if dialect == "postgresql"
+        else func.json_group_object(*pairs, type_=Text)
+    )
+    return (
+        select(aggregate)
+        .where(hours.c.guild_id == bindparam("hours_guild"), hours.c["count"] > 0)
+        .scalar_subquery()
     )
 
 
@@ -71,12 +88,12 @@ def prior_upsert(dialect: str) -> Any:
 @cache
 def hours_upsert(dialect: str) -> Any:
     """A guild's count of ratings per quarter hour changed (parameters g, q, n)."""
-    hours = insert_for(dialect, GuildRatingHours).values(
+    hours = insert_for(dialect, GuildRatingHours.__table__).values(
         guild_id=bindparam("g"), quarters=bindparam("q"), count=bindparam("n")
     )
     return hours.on_conflict_do_update(
         index_elements=["guild_id", "quarters"],
-        set_={"count": GuildRatingHours.count + hours.excluded.count},
+        set_={"count": GuildRatingHours.__table__.c["count"] + hours.excluded["count"]},
     )
 
 
