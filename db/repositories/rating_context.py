@@ -25,25 +25,33 @@ class RatingContext:
 
 @cache
 def _statement() -> Select[Any]:
+    """Built once, of the tables' columns (Core: no ORM on the way)."""
+    venue, rating, visit = Venue.__table__.c, Rating.__table__.c, Visit.__table__.c
     venue_id: Any = bindparam("venue_id")
     member_id: Any = bindparam("member_id")
     unrated = (
-        select(Visit.id)
+        select(visit.id)
         .where(
-            Visit.venue_id == venue_id,
-            Visit.member_id == member_id,
-            ~select(Rating.id).where(Rating.visit_id == Visit.id).exists(),
+            visit.venue_id == venue_id,
+            visit.member_id == member_id,
+            ~select(rating.id).where(rating.visit_id == visit.id).exists(),
         )
-        .order_by(Visit.visited_on.desc(), Visit.id.desc())
+        .order_by(visit.visited_on.desc(), visit.id.desc())
         .limit(1)
         .scalar_subquery()
     )
     return (
-        select(*RECORD_COLUMNS, unrated, *ENTRY_COLUMNS)
-        .select_from(Venue)
-        .outerjoin(Rating, and_(Rating.venue_id == Venue.id, Rating.member_id == member_id))
-        .where(Venue.id == venue_id, Venue.guild_id == bindparam("guild_id"))
-        .order_by(Rating.id.desc())
+        select(
+            *(venue[c.key] for c in RECORD_COLUMNS),
+            unrated,
+            *(rating[c.key] for c in ENTRY_COLUMNS),
+        )
+        .select_from(Venue.__table__)
+        .outerjoin(
+            Rating.__table__, and_(rating.venue_id == venue.id, rating.member_id == member_id)
+        )
+        .where(venue.id == venue_id, venue.guild_id == bindparam("guild_id"))
+        .order_by(rating.id.desc())
     )
 
 

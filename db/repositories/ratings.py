@@ -112,6 +112,12 @@ class VenueCard:
 _TABLE = Rating.metadata.tables[Rating.__tablename__]
 #: A rating's insert, built once (Core: the columns come from the parameters).
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
+#: Older ratings' new weights, none of them the latest any more (Core, one executemany).
+_REWEIGH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("rating"))
+    .values(weight=bindparam("new_weight"), latest=False)
+)
 
 
 class RatingRepository:
@@ -163,11 +169,8 @@ class RatingRepository:
         """New weights of older ratings (id, weight), none of which is the latest any more."""
         if not changes:
             return
-        table = Rating.metadata.tables[Rating.__tablename__]  # Core: one executemany
         await self.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("rating"))
-            .values(weight=bindparam("new_weight"), latest=False),
+            _REWEIGH,
             [{"rating": rating_id, "new_weight": weight} for rating_id, weight in changes],
         )
 
