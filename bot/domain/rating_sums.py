@@ -15,6 +15,7 @@ from bot.domain.scores import keep_snapshot, venue_sums
 from db.repositories import RatingEntry, RatingStatsRepository, VenueRecord, VenueStatsRecord
 from db.repositories.period_stats import PeriodStatsRepository, PeriodSums
 from db.repositories.rating_stats import PriorState
+from db.repositories.rating_write import add_venue_sums
 
 #: How far a period's kept sums may lag behind the last `days` days before a rating's write
 #: moves their start forward (the reads correct that lag: a few ratings).
@@ -90,12 +91,11 @@ async def add_rating(
         weight_value=new.weight * new.value + sum(d * e.value for d, e in deltas),
         weight_log_hours=new.weight * new.log_hours + sum(d * e.log_hours for d, e in deltas),
     )
+    changes = period_changes(venue.id, now, new, history, reweighed, state.since)
     # The guild's counts per quarter hour come back with the venue's sums: no read of their own.
-    sums, hours = await stats.add_venue_reading_hours(venue.guild_id, terms, state.snapshot)
+    sums, hours = await add_venue_sums(session, venue.guild_id, terms, changes, state.snapshot)
     state = replace(state, sums=replace(state.sums, hours=hours))
     periods = PeriodStatsRepository(session)
-    changes = period_changes(venue.id, now, new, history, reweighed, state.since)
-    await periods.add(venue.guild_id, changes, state.snapshot)
     await advance_periods(periods, venue.guild_id, state, now)
     prior = await keep_snapshot(session, venue.guild_id, state)
     return score_sums(venue.id, venue_sums(sums), prior)

@@ -32,7 +32,6 @@ from db.repositories.rank_order import (
     RankOrder,
     rit_bound,
     rit_expression,
-    rit_of,
     rit_parameters,
 )
 from db.repositories.rating_rebuild import rebuild_sums
@@ -43,6 +42,7 @@ from db.repositories.sum_upserts import (
     hours_upsert,
     prior_upsert,
     venue_upsert,
+    venue_values,
 )
 from db.search import EVERY_VENUE, VenueFilter
 
@@ -106,26 +106,12 @@ class RatingStatsRepository:
         """`add_venue` by `terms`, returning also the guild's counts of ratings per quarter
         hour as they stand (what `add_prior(..., read_hours=False)` left to read)."""
         *row, hours = await self._add_venue(guild_id, terms, rank, hours=True)
-        counts = {int(key): int(count) for key, count in json.loads(hours or "{}").items()}
-        return VenueStatsRecord(*row), counts
+        return VenueStatsRecord(*row), hour_counts(hours)
 
     async def _add_venue(
         self, guild_id: int, terms: VenueStatsRecord, rank: RankOrder | None, *, hours: bool
     ) -> Any:
-        values = {
-            "venue_id": terms.venue_id,
-            "guild_id": guild_id,
-            "raters": terms.raters,
-            "ratings": terms.ratings,
-            "weight": terms.weight,
-            "weight_value": terms.weight_value,
-            "weight_log_hours": terms.weight_log_hours,
-            "rit_snapshot": None
-            if rank is None
-            else rit_of(rank, terms.weight, terms.weight_value, terms.weight_log_hours),
-            **({} if rank is None else rit_parameters(rank)),
-            **({"hours_guild": guild_id} if hours else {}),
-        }
+        values = venue_values(guild_id, terms.venue_id, _terms(terms), rank, hours=hours)
         dialect = self.session.get_bind().dialect.name
         stmt = venue_upsert(dialect, rank is not None, hours)
         return (await self.session.execute(stmt, values)).one()
@@ -388,6 +374,21 @@ class RatingStatsRepository:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them)."""
         await rebuild_sums(self.session, now or dt.datetime.now(dt.UTC))
         await HopeRepository(self.session).rebuild()
+
+
+def hour_counts(found: str | None) -> dict[int, int]:
+    """The guild's counts per quarter hour, from the JSON object a venue's upsert returns."""
+    return {int(key): int(count) for key, count in json.loads(found or "{}").items()}
+
+
+def _terms(record: VenueStatsRecord) -> tuple[int, int, float, float, float]:
+    return (
+        record.raters,
+        record.ratings,
+        record.weight,
+        record.weight_value,
+        record.weight_log_hours,
+    )
 
 
 def _rank_statement(table: Any) -> Any:
