@@ -40,6 +40,7 @@ from db.repositories.sum_upserts import (
     SNAPSHOT_COLUMNS,
     STATS_COLUMNS,
     hours_upsert,
+    prior_and_hours_upsert,
     prior_upsert,
     venue_upsert,
     venue_values,
@@ -132,7 +133,7 @@ class RatingStatsRepository:
         empty: the caller reads them in its next write (`add_venue_reading_hours`)."""
         leaving = leaving or []
         dialect = self.session.get_bind().dialect.name
-        values = {
+        values: dict[str, Any] = {
             "guild_id": guild_id,
             "count": len(joining) - len(leaving),
             "value_sum": sum(v for v, _ in joining) - sum(v for v, _ in leaving),
@@ -142,12 +143,18 @@ class RatingStatsRepository:
                 for days, column in SINCE_COLUMNS.items()
             },
         }
-        row = (await self.session.execute(prior_upsert(dialect), values)).one()
         counts = Counter(quarters(h) for _, h in joining)
         counts.subtract(quarters(h) for _, h in leaving)
         changes = [{"g": guild_id, "q": key, "n": n} for key, n in counts.items() if n]
-        if changes:
-            await self.session.execute(hours_upsert(dialect), changes)
+        if dialect == "postgresql":  # one statement
+            values["hours_quarters"] = [change["q"] for change in changes]
+            values["hours_changes"] = [change["n"] for change in changes]
+            values["hours_guild"] = guild_id
+            row = (await self.session.execute(prior_and_hours_upsert(), values)).one()
+        else:
+            row = (await self.session.execute(prior_upsert(dialect), values)).one()
+            if changes:
+                await self.session.execute(hours_upsert(dialect), changes)
         return _prior_state(row, await self._hours(guild_id) if read_hours else {})
 
     async def _hours(self, guild_id: int) -> dict[int, int]:

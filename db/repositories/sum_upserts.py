@@ -7,7 +7,18 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, Integer, SmallInteger, Text, bindparam, cast, func, select
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Integer,
+    SmallInteger,
+    Text,
+    bindparam,
+    cast,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from db.models import GuildRatingHours, GuildRatingPrior, VenuePeriodStats, VenueRatingStats
@@ -102,9 +113,12 @@ def _hours_json(dialect: str) -> Any:
 
 @cache
 def prior_upsert(dialect: str) -> Any:
-    """The guild prior's sums changed, its period starts set if unset, built once."""
+    """The guild prior's sums changed, its period starts set if unset, built once (named
+    bound parameters, as a statement nested in another needs them)."""
     table = GuildRatingPrior.__table__
-    stmt = insert_for(dialect, table)
+    inserted = ("guild_id", "count", "value_sum", "value_squares")
+    names = [*inserted, *(column.key for column in SINCE_COLUMNS.values())]
+    stmt = insert_for(dialect, table).values({name: bindparam(name) for name in names})
     changed = {
         name: table.c[name] + stmt.excluded[name]
         for name in ("count", "value_sum", "value_squares")
@@ -161,6 +175,35 @@ def venue_and_periods_upsert(ranked: bool) -> Any:
         new["rit_snapshot"] = rit_bound(new["weight"], new["weight_value"], new["weight_log_hours"])
     periods = stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
     return select(venue).add_cte(periods.cte("period_sums"))
+
+
+@cache
+def prior_and_hours_upsert() -> Any:
+    """PostgreSQL: `prior_upsert` and the guild's counts per quarter hour changed in the
+    same statement, the prior's row first (every writer of a guild's sums takes it first).
+    The counts come as two arrays, `hours_quarters` and `hours_changes` (and
+    `hours_guild`)."""
+    prior = prior_upsert("postgresql").cte("prior_sums")
+    hours = GuildRatingHours.__table__
+    rows = (
+        func.unnest(
+            bindparam("hours_quarters", type_=ARRAY(Integer)),
+            bindparam("hours_changes", type_=ARRAY(Integer)),
+        )
+        .table_valued("quarters", "change")
+        .render_derived("hour_changes")
+    )
+    # Joined to the prior's row: the counts are written once it is.
+    guild = bindparam("hours_guild", type_=BigInteger)
+    source = select(guild, rows.c.quarters, rows.c.change).select_from(rows.join(prior, true()))
+    stmt = insert_for("postgresql", hours).from_select(["guild_id", "quarters", "count"], source)
+    counts = stmt.on_conflict_do_update(
+        index_elements=["guild_id", "quarters"],
+        set_={"count": hours.c["count"] + stmt.excluded["count"]},
+    )
+    return select(*(prior.c[column.key] for column in PRIOR_COLUMNS)).add_cte(
+        counts.cte("hour_counts")
+    )
 
 
 _VENUE_SUMS = ("raters", "ratings", "weight", "weight_value", "weight_log_hours")
