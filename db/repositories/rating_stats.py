@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -332,13 +332,16 @@ class RatingStatsRepository:
     async def take_snapshot(self, guild_id: int, order: RankOrder) -> None:
         """Every venue of the guild ranked again against `order`, which becomes the
         snapshot (rare: when the prior has drifted too far from the last one). Three
-        statements built once, the order's numbers as parameters."""
+        statements built once (one on PostgreSQL), the order's numbers as parameters."""
         values = {"guild": guild_id, **rit_parameters(order)}
         numbers = (order.pseudo, order.worth, order.time, order.log_hours, order.doubt)
         snapshot = {
             f"new_{column.key}": value
             for column, value in zip(SNAPSHOT_COLUMNS, numbers, strict=True)
         }
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(_SNAPSHOT_ALL, {**values, **snapshot})
+            return
         await self.session.execute(_SNAPSHOT, {"guild": guild_id, **snapshot})
         await self.session.execute(_RANK_VENUES, values)
         await self.session.execute(_RANK_PERIODS, values)
@@ -413,6 +416,13 @@ _SNAPSHOT = (
 )
 _RANK_VENUES = _rank_statement(VenueRatingStats.__table__)
 _RANK_PERIODS = _rank_statement(VenuePeriodStats.__table__)
+#: PostgreSQL: the three in one statement (the guild's prior row is already this
+#: transaction's: the prior's write took it).
+_SNAPSHOT_ALL = select(literal(1)).add_cte(
+    _SNAPSHOT.cte("new_snapshot"),
+    _RANK_VENUES.cte("venues_ranked"),
+    _RANK_PERIODS.cte("periods_ranked"),
+)
 
 
 def _rank_order(row: Any) -> RankOrder | None:
