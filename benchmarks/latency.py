@@ -1,15 +1,23 @@
 """The latency of a few commands end to end, as benchmarks/run.py times them, for several
 checkouts of the bot in the same window: each checkout seeds its own database with its own
-seeder, runs as its own process (`python -m bot`) on its own local fake Discord, and the
-checkouts take turns, a block of each command at a time (A, B, C, then C, B, A, ...), so
-that the load of a shared machine falls on all of them alike.
+seeder (or copies that of a checkout with the same seeder and migrations), runs as its own
+process (`python -m bot`) on its own local fake Discord, and the checkouts take turns, a
+block of each command at a time (A, B, C, then C, B, A, ...), so that the load of a shared
+machine falls on all of them alike.
 
-    .venv/bin/python -m benchmarks.latency [--code DIR ...] [--backends sqlite,postgresql] \
-        [--commands rate,autocomplete] [--scale 1.0] [--rounds 6] [--block 25]
+    .venv/bin/python -m benchmarks.latency [--code DIR[@system-clock] ...] \
+        [--backends sqlite,postgresql] [--commands rate,rate-first,autocomplete] \
+        [--scale 1.0] [--rounds 6] [--block 25]
 
 `--code DIR` is a checkout of the bot (default: this one); its interpreter is DIR/.venv
 when there is one, else this one's. Every checkout is asked the same commands, with the
 same guilds, venues and members in the same order (the seeders share their random seed).
+`rate` rates in guilds that were rated once since the seed (their ranking snapshot is
+taken), `rate-first` in the others, each once: a guild's first rating since the seed's bulk
+load takes the snapshot (benchmarks/run.py's rate picks any guild: mostly such ones).
+The bot reads the fake's clock over HTTP, as benchmarks/run.py has it; `DIR@system-clock`
+runs it on the system clock, as in production. Reconciliation is off (RECONCILE_DAYS=0):
+its writes would overlap the timings.
 """
 
 from __future__ import annotations
@@ -66,12 +74,19 @@ class Checkout:
     guild_ids: list[int] = field(default_factory=list)
     fresh: Iterator[int] = field(default_factory=lambda: iter(()))
 
+    #: Whether the bot reads the fake's clock over HTTP (CLOCK_URL), as the tests and
+    #: benchmarks/run.py have it, or the system's, as in production.
+    http_clock: bool = True
+
     @classmethod
-    def of(cls, code: str, index: int) -> Checkout:
+    def of(cls, spec: str, index: int) -> Checkout:
+        """`spec`: a directory, or `DIR@system-clock` for the bot on the system clock."""
+        code, _, option = spec.partition("@")
         path = Path(code).resolve()
         venv = path / ".venv" / "bin" / "python"
         python = str(venv) if venv.exists() else sys.executable
-        return cls(path, f"{index}:{path.name}", python)
+        label = f"{index}:{path.name}" + (f"@{option}" if option else "")
+        return cls(path, label, python, http_clock=option != "system-clock")
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.code)}
@@ -129,6 +144,8 @@ class Checkout:
         # No reconciliation pass (RECONCILE_DAYS=0): its writes would overlap the timings.
         env = bot_env(fake, self.url, RECONCILE_DAYS="0")
         env["PYTHONPATH"] = str(self.code)
+        if not self.http_clock:
+            del env["CLOCK_URL"]
         self.bot = await BotProcess.start(env, timeout=300, python=self.python)
 
     async def stop(self) -> None:
@@ -299,7 +316,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--code", action="append", help="a checkout of the bot (repeatable)")
+    parser.add_argument(
+        "--code", action="append", help="a checkout of the bot, DIR[@system-clock] (repeatable)"
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
         "--commands",
