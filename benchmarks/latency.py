@@ -31,6 +31,7 @@ import random
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ found = asyncio.run(seed(sys.argv[1], scale=float(sys.argv[2])))
 print(json.dumps({"guilds": found.guild_ids, "venues": found.venue_ids_by_guild,
                   "members": found.members_by_guild, "seconds": found.seconds}))
 """
+#: Where --keep-seed keeps the seeded databases' ids (and SQLite's files).
+KEPT = Path(tempfile.gettempdir()) / "bonnes_places_latency"
 AUTOCOMPLETE_TEXTS = ["caf", "ate", "mee", "rencontres", "clo", "foru"]
 
 
@@ -98,8 +101,11 @@ class Checkout:
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
 
-    async def seed(self, backend: str, scale: float, index: int, same: Checkout | None) -> None:
-        """Seed a database of its own, or copy that of `same` (same seeder, same schema)."""
+    async def seed(
+        self, backend: str, scale: float, index: int, same: Checkout | None, keep: bool
+    ) -> None:
+        """Seed a database of its own, or copy that of `same` (same seeder, same schema),
+        or with `keep` the one kept from an earlier run with the same seeder and scale."""
         name = f"bonnes_places_latency_{index}"
         url = await database_url(backend, name)
         if url is None:
@@ -110,6 +116,25 @@ class Checkout:
             self.venues, self.guild_ids, self.members = same.venues, same.guild_ids, same.members
             print(f"  {self.label}: the database of {same.label}, copied", flush=True)
             return
+        kept = f"{backend}-{self.seed_key()[:12]}-{scale}"
+        ids, copy = KEPT / f"{kept}.json", str(KEPT / f"{kept}.db")
+        template = f"bonnes_places_latency_kept_{self.seed_key()[:12]}_{scale}".replace(".", "_")
+        if keep and ids.exists():
+            source = copy if backend == "sqlite" else template
+            await copy_database(_url_of(url, source), url, name)
+            self._found(json.loads(ids.read_text()))
+            print(f"  {self.label}: the database kept in {source}, copied", flush=True)
+            return
+        found = await self._run_seeder(url, scale)
+        if keep:
+            KEPT.mkdir(exist_ok=True)
+            target = copy if backend == "sqlite" else template
+            await copy_database(url, _url_of(url, target), template)
+            ids.write_text(json.dumps(found))
+        self._found(found)
+        print(f"  {self.label}: seeded in {found['seconds']:.0f} s", flush=True)
+
+    async def _run_seeder(self, url: str, scale: float) -> dict[str, Any]:
         process = await asyncio.create_subprocess_exec(
             self.python,
             "-c",
@@ -123,14 +148,16 @@ class Checkout:
         out, _ = await process.communicate()
         if process.returncode:
             raise RuntimeError(f"{self.label}: seeding failed")
-        found = json.loads(out.decode().strip().splitlines()[-1])
+        found: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        return found
+
+    def _found(self, found: dict[str, Any]) -> None:
         self.venues = {int(g): v for g, v in found["venues"].items()}
         self.guild_ids = sorted(self.venues)
         self.members = {
             int(g): [User(id=m, username=f"m{m % 100000}") for m in ms]
             for g, ms in found["members"].items()
         }
-        print(f"  {self.label}: seeded in {found['seconds']:.0f} s", flush=True)
 
     async def start(self) -> None:
         fake = self.fake = await FakeDiscord().start()
@@ -194,7 +221,10 @@ class Checkout:
             await interaction.response(timeout=10)
 
         async def rate_first() -> None:
-            await rate(next(self.fresh))
+            guild_id = next(self.fresh, None)
+            if guild_id is None:
+                raise SystemExit("rate-first: every guild rated once; a larger --scale needed")
+            await rate(guild_id)
 
         return {
             "no-op": noop,
@@ -230,6 +260,11 @@ class Checkout:
             values.append((time.perf_counter() - begin) * 1000)
 
 
+def _url_of(url: str, database: str) -> str:
+    """`url` for another database of the same server (a file path on SQLite)."""
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
 def _copy_files(source: str, target: str) -> None:
     for suffix in ("", "-wal", "-shm"):
         origin = Path(str(make_url(source).database) + suffix)
@@ -263,7 +298,7 @@ async def measure(
     for index, checkout in enumerate(checkouts):
         checkout.timings = {}
         key = checkout.seed_key()
-        await checkout.seed(backend, args.scale, index, seeded.get(key))
+        await checkout.seed(backend, args.scale, index, seeded.get(key), args.keep_seed)
         seeded.setdefault(key, checkout)
     try:
         for checkout in checkouts:
@@ -329,6 +364,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--block", type=int, default=25, help="commands in a row per turn")
     parser.add_argument("--json", help="also write every timing to this file")
+    parser.add_argument(
+        "--keep-seed",
+        action="store_true",
+        help=f"keep each seeded database (in {KEPT} or a PostgreSQL template) for later runs",
+    )
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
     if args.json:
