@@ -72,6 +72,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_reset(_dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+    """The pool's reset of a connection coming back, only when a transaction is still open
+    on it: a unit of work ends with its commit or rollback, after which the pool's own
+    rollback would be one more hand-off to aiosqlite's thread for nothing."""
+    driver = record.driver_connection  # the aiosqlite connection
+    if reset_state.asyncio_safe and driver is not None and driver.in_transaction:
+        record.dbapi_connection.rollback()
+
+
 def _sqlite_engine(url: URL, *, begin: str, pool_size: int) -> AsyncEngine:
     engine = create_async_engine(
         url,
@@ -79,9 +88,11 @@ def _sqlite_engine(url: URL, *, begin: str, pool_size: int) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=60,
+        pool_reset_on_return=None,  # _sqlite_reset instead
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(engine.sync_engine, "reset", _sqlite_reset)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 
+import aiosqlite
 import pytest
 from sqlalchemy import text
 
@@ -57,3 +58,36 @@ async def test_read_then_write_transactions_from_two_processes_both_commit(
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_sqlite_connection_returns_to_the_pool_without_a_rollback_unless_needed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit of work ends with its commit or rollback: the pool asks aiosqlite's thread
+    for no rollback of its own after it. One that fails is rolled back once, and the write
+    lock is free again."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only")
+    for unit in (db.write, db.read):  # connected (a new connection's set-up rolls back)
+        async with unit() as session:
+            await session.execute(text("SELECT 1"))
+    rollbacks: list[bool] = []
+    rollback = aiosqlite.Connection.rollback
+
+    async def counted(self: aiosqlite.Connection) -> None:
+        rollbacks.append(self.in_transaction)
+        await rollback(self)
+
+    monkeypatch.setattr(aiosqlite.Connection, "rollback", counted)
+    async with db.write() as session:
+        await session.execute(text("SELECT count(*) FROM bot_state"))
+    async with db.read() as session:
+        await session.execute(text("SELECT count(*) FROM bot_state"))
+    assert rollbacks == []
+    with pytest.raises(RuntimeError):
+        async with db.write() as session:
+            await session.execute(text("SELECT count(*) FROM bot_state"))
+            raise RuntimeError("failed half-way")
+    assert rollbacks == [True]
+    async with db.write() as session:  # the write lock is free
+        await session.execute(text("SELECT count(*) FROM bot_state"))
