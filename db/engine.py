@@ -38,6 +38,9 @@ PG_STATEMENT_TIMEOUT = 1.0
 
 log = logging.getLogger(__name__)
 
+#: The execution option of `Database.read_one` on SQLite: no BEGIN is sent.
+ONE_STATEMENT = "bonnes_places_one_statement"
+
 
 class _DeadConnectionFilter(logging.Filter):
     """A connection to a server that stopped answering cannot be closed politely; the pool
@@ -96,7 +99,8 @@ def _sqlite_engine(url: URL, *, begin: str, pool_size: int) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql(begin)
+        if not conn.get_execution_options().get(ONE_STATEMENT):
+            conn.exec_driver_sql(begin)
 
     return engine
 
@@ -152,6 +156,16 @@ class Database:
         async with self._read() as session, session.begin():
             if consistent and not self.is_sqlite:
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+
+    @asynccontextmanager
+    async def read_one(self) -> AsyncIterator[AsyncSession]:
+        """A read of one statement, with no transaction around it: a statement sees one
+        committed state on its own, and BEGIN and COMMIT are round trips (SQLite: its BEGIN
+        a hand-off to aiosqlite's thread) that a read asked at every keystroke saves."""
+        options = {ONE_STATEMENT: True} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        async with self._read() as session, session.begin():
+            await session.connection(execution_options=options)
             yield session
 
     @asynccontextmanager

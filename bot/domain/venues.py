@@ -407,5 +407,5 @@ class VenueService:
         self, guild_id: int, text: str, limit: int = AUTOCOMPLETE_LIMIT
     ) -> list[VenueRecord]:
         query = normalize_name(text)
-        async with self.db.read() as session:
+        async with self.db.read_one() as session:  # asked at every keystroke
             return await VenueRepository(session).search_names(guild_id, query, limit)

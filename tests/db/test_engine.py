@@ -8,7 +8,7 @@ import datetime as dt
 
 import aiosqlite
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
 
@@ -91,3 +91,32 @@ async def test_sqlite_connection_returns_to_the_pool_without_a_rollback_unless_n
     assert rollbacks == [True]
     async with db.write() as session:  # the write lock is free
         await session.execute(text("SELECT count(*) FROM bot_state"))
+
+
+async def test_read_one_runs_its_statement_without_a_transaction_around_it(db: Database) -> None:
+    """`read_one` (the venue option's suggestions) sends no BEGIN and no COMMIT: its one
+    statement is its own transaction; `read` opens one first."""
+    async with db.write() as session:
+        await session.execute(
+            text("INSERT INTO bot_state (key, value, updated_at) VALUES ('k', 'v', :t)"),
+            {"t": dt.datetime(2026, 1, 1)},
+        )
+    if db.is_sqlite:
+        sent: list[str] = []
+        engine = db.engine.sync_engine
+        record = lambda *args: sent.append(args[2])  # noqa: E731 (statement)
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            for unit in (db.read_one, db.read):
+                async with unit() as session:
+                    found = await session.scalar(text("SELECT value FROM bot_state"))
+                    assert found == "v"
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert sent == ["SELECT value FROM bot_state", "BEGIN", "SELECT value FROM bot_state"]
+        return
+    for unit, in_transaction in ((db.read_one, False), (db.read, True)):
+        async with unit() as session:
+            assert await session.scalar(text("SELECT value FROM bot_state")) == "v"
+            raw = await (await session.connection()).get_raw_connection()
+            assert raw.driver_connection.is_in_transaction() is in_transaction
