@@ -116,15 +116,24 @@ async def database_url(backend: str, name: str) -> str | None:
     return await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES), name)
 
 
-def bot_env(fake: FakeDiscord, database_url: str, **extra: str) -> dict[str, str]:
-    """The bot's environment: this one without any bot setting, then the fake's."""
+def bot_env(
+    fake: FakeDiscord, database_url: str, *, http_clock: bool = False, **extra: str
+) -> dict[str, str]:
+    """The bot's environment: this one without any bot setting, then the fake's. The bot
+    reads the system clock, as in production (the fake's clock follows it unless moved,
+    and no benchmark moves it); with `http_clock`, the fake's over HTTP (CLOCK_URL) as the
+    tests have it: a round trip to the fake, in this process, on every command that reads
+    the time, which the command's latency would include."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD", "METRICS_"))
+        if not k.startswith(("DISCORD_", "DATABASE_", "SHARD_", "DEV_GUILD", "METRICS_", "CLOCK_"))
     }
+    served = fake.env()
+    if not http_clock:
+        del served["CLOCK_URL"]
     env.update(
-        fake.env(),
+        served,
         DATABASE_URL=database_url,
         GUILD_READY_TIMEOUT=str(GUILD_READY_TIMEOUT),
         LOG_LEVEL="INFO",
