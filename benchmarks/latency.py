@@ -5,7 +5,7 @@ process (`python -m bot`) on its own local fake Discord, and the checkouts take 
 block of each command at a time (A, B, C, then C, B, A, ...), so that the load of a shared
 machine falls on all of them alike.
 
-    .venv/bin/python -m benchmarks.latency [--code DIR[@system-clock] ...] \
+    .venv/bin/python -m benchmarks.latency [--code DIR[@http-clock] ...] \
         [--backends sqlite,postgresql] [--commands rate,rate-first,autocomplete] \
         [--scale 1.0] [--rounds 6] [--block 25]
 
@@ -15,9 +15,9 @@ same guilds, venues and members in the same order (the seeders share their rando
 `rate` rates in guilds that were rated once since the seed (their ranking snapshot is
 taken), `rate-first` in the others, each once: a guild's first rating since the seed's bulk
 load takes the snapshot (benchmarks/run.py's rate picks any guild: mostly such ones).
-The bot reads the fake's clock over HTTP, as benchmarks/run.py has it; `DIR@system-clock`
-runs it on the system clock, as in production. Reconciliation is off (RECONCILE_DAYS=0):
-its writes would overlap the timings.
+The bot reads the system clock, as in production and every benchmark (harness.bot_env);
+`DIR@http-clock` runs it on the fake's clock over HTTP, as the tests have it. Reconciliation
+is off (RECONCILE_DAYS=0): its writes would overlap the timings.
 """
 
 from __future__ import annotations
@@ -77,19 +77,19 @@ class Checkout:
     guild_ids: list[int] = field(default_factory=list)
     fresh: Iterator[int] = field(default_factory=lambda: iter(()))
 
-    #: Whether the bot reads the fake's clock over HTTP (CLOCK_URL), as the tests and
-    #: benchmarks/run.py have it, or the system's, as in production.
-    http_clock: bool = True
+    #: Whether the bot reads the fake's clock over HTTP (CLOCK_URL), as the tests have
+    #: it, rather than the system's (benchmarks.harness.bot_env).
+    http_clock: bool = False
 
     @classmethod
     def of(cls, spec: str, index: int) -> Checkout:
-        """`spec`: a directory, or `DIR@system-clock` for the bot on the system clock."""
+        """`spec`: a directory, or `DIR@http-clock` for the bot on the fake's HTTP clock."""
         code, _, option = spec.partition("@")
         path = Path(code).resolve()
         venv = path / ".venv" / "bin" / "python"
         python = str(venv) if venv.exists() else sys.executable
         label = f"{index}:{path.name}" + (f"@{option}" if option else "")
-        return cls(path, label, python, http_clock=option != "system-clock")
+        return cls(path, label, python, http_clock=option == "http-clock")
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "PYTHONPATH": str(self.code)}
@@ -169,10 +169,8 @@ class Checkout:
             for user in users:
                 fake.users[user.id] = user
         # No reconciliation pass (RECONCILE_DAYS=0): its writes would overlap the timings.
-        env = bot_env(fake, self.url, RECONCILE_DAYS="0")
+        env = bot_env(fake, self.url, http_clock=self.http_clock, RECONCILE_DAYS="0")
         env["PYTHONPATH"] = str(self.code)
-        if not self.http_clock:
-            del env["CLOCK_URL"]
         self.bot = await BotProcess.start(env, timeout=300, python=self.python)
 
     async def stop(self) -> None:
@@ -352,7 +350,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--code", action="append", help="a checkout of the bot, DIR[@system-clock] (repeatable)"
+        "--code", action="append", help="a checkout of the bot, DIR[@http-clock] (repeatable)"
     )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
