@@ -1,7 +1,8 @@
 """Engines and transactions.
 
-`Database.read()` and `Database.write()` each open one unit of work. On SQLite, writes go
-through their own single-connection engine whose transactions start with
+`Database.read()` and `Database.write()` each open one unit of work; `Database.read_one()`
+runs one statement with no transaction around it (a read asked at every keystroke). On
+SQLite, writes go through their own single-connection engine whose transactions start with
 `BEGIN IMMEDIATE`: the write lock is taken up front, so a read-then-write transaction can
 never fail half-way with "database is locked", and writers in this process queue on the
 pool instead of spinning on the busy timeout. On PostgreSQL both share one pooled engine.
