@@ -80,8 +80,13 @@ def _sqlite_reset(_dbapi_connection: Any, record: Any, reset_state: Any) -> None
     """The pool's reset of a connection coming back, only when a transaction is still open
     on it: a unit of work ends with its commit or rollback, after which the pool's own
     rollback would be one more hand-off to aiosqlite's thread for nothing."""
-    driver = record.driver_connection  # the aiosqlite connection
-    if reset_state.asyncio_safe and driver is not None and driver.in_transaction:
+    if not reset_state.asyncio_safe:  # as the pool's own reset: nothing to await here
+        return
+    try:
+        open_transaction = bool(record.driver_connection.in_transaction)
+    except Exception:  # closed under us: the rollback reports it as the pool's would
+        open_transaction = True
+    if open_transaction:
         record.dbapi_connection.rollback()
 
 
