@@ -75,6 +75,8 @@ class Checkout:
     hours: Any = "2.0"
     timings: dict[str, list[float]] = field(default_factory=dict)
     guild_ids: list[int] = field(default_factory=list)
+    #: Commands of each kind that got no answer in time (not in the timings).
+    failures: dict[str, int] = field(default_factory=dict)
     fresh: Iterator[int] = field(default_factory=lambda: iter(()))
 
     #: Whether the bot reads the fake's clock over HTTP (CLOCK_URL), as the tests have
@@ -254,7 +256,13 @@ class Checkout:
         values = self.timings.setdefault(name, [])
         for _ in range(count):
             begin = time.perf_counter()
-            await action()
+            try:
+                await action()
+            except AssertionError as exc:  # no answer in time: counted, and the bot's log shown
+                self.failures[name] = self.failures.get(name, 0) + 1
+                log = "".join(self.bot.lines[-5:]) if self.bot else ""
+                print(f"  {self.label} {name}: {exc}\n{log}", flush=True)
+                continue
             values.append((time.perf_counter() - begin) * 1000)
 
 
@@ -315,6 +323,9 @@ async def measure(
                     await checkout.block(name, args.block)
             order.reverse()
             print(f"  round {round_ + 1}/{args.rounds}", flush=True)
+        for checkout in checkouts:
+            if checkout.failures:
+                print(f"  {checkout.label}: no answer in time: {checkout.failures}", flush=True)
     finally:
         for checkout in checkouts:
             await checkout.stop()
@@ -333,7 +344,7 @@ def report(backend: str, found: dict[str, dict[str, list[float]]]) -> str:
             p50 = statistics.median(values)
             lines.append(
                 f"  {name:<14}{label:<24}{p50:>8.2f}{percentile(values, 99):>8.2f}"
-                f"{p50 / base:>7.2f}"
+                f"{p50 / base:>7.2f}  n={len(values)}"
             )
     return "\n".join(lines)
 
