@@ -19,11 +19,11 @@ from sqlalchemy import insert, text
 from benchmarks.harness import DISCORD_EPOCH_MS, recent
 from benchmarks.seed import _derived
 from bot.domain.digest import DigestService, compose_digest
+from bot.domain.scores import rebuild_rankings
 from bot.domain.text import fold, normalize_name
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.models import Rating, Venue
-from db.repositories import RatingStatsRepository
 from tests.fakediscord import FakeDiscord, Guild, Message, User
 
 BIG_GUILD_ID = (1 << 62) + 4242
@@ -153,7 +153,7 @@ async def seed_big_guild(url: str, *, scale: float = 1.0, seed_value: int = 4242
                 async with db.write_engine.begin() as connection:
                     await connection.execute(insert(table), rows[start : start + CHUNK])
         async with db.write() as session:  # the ranking's sums, as the bot keeps them
-            await RatingStatsRepository(session).rebuild()
+            await rebuild_rankings(session)
         if db.is_sqlite:
             async with db.write() as session:
                 await session.execute(text("ANALYZE"))

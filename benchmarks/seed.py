@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, text
 
 from bot.domain.ranking import TIER_WEIGHTS, rating_value
+from bot.domain.scores import rebuild_rankings
 from bot.domain.text import fold, normalize_name
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
 from db.migrate import upgrade
 from db.models import Rating, Venue, VenueTag, Visit, Vote
-from db.repositories import RatingStatsRepository
 
 DISCORD_EPOCH_MS = 1420070400000
 CHUNK = 5000
@@ -263,8 +263,8 @@ async def seed(url: str, *, scale: float = 1.0, seed_value: int = 20261126) -> S
             begin = time.perf_counter()
             await _bulk(db, model, rows)
             timings[model.__tablename__] = time.perf_counter() - begin
-        async with db.write() as session:  # the ranking's sums, as the bot keeps them
-            await RatingStatsRepository(session).rebuild()
+        async with db.write() as session:  # sums and snapshots, as a running bot has them
+            await rebuild_rankings(session)
 
         visit_rows, seen_visits = [], set()
         today = now.date()

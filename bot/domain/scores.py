@@ -101,6 +101,15 @@ async def keep_snapshot(session: AsyncSession, guild_id: int, state: PriorState)
     return prior
 
 
+async def rebuild_rankings(session: AsyncSession, now: dt.datetime | None = None) -> None:
+    """Every kept sum recomputed from the ratings (after a bulk load that bypassed them),
+    and each guild's snapshot taken, as a guild that has been rating all along has one:
+    without it a guild's reads order every venue exactly, and its next rating ranks all of
+    them."""
+    for guild_id in await RatingStatsRepository(session).rebuild(now):
+        await keep_snapshot(session, guild_id, await RatingStatsRepository(session).state(guild_id))
+
+
 @dataclass(frozen=True, slots=True)
 class Scorer:
     """The guild's prior, and scores of venues from their kept sums."""

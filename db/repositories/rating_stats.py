@@ -380,10 +380,15 @@ class RatingStatsRepository:
             base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
         return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
 
-    async def rebuild(self, now: dt.datetime | None = None) -> None:
-        """Every sum recomputed from the ratings (after a bulk load that bypassed them)."""
+    async def rebuild(self, now: dt.datetime | None = None) -> list[int]:
+        """Every sum recomputed from the ratings (after a bulk load that bypassed them).
+        Returns the guilds that have a prior, none of them with a snapshot yet."""
         await rebuild_sums(self.session, now or dt.datetime.now(dt.UTC))
         await HopeRepository(self.session).rebuild()
+        found = await self.session.scalars(
+            select(GuildRatingPrior.guild_id).order_by(GuildRatingPrior.guild_id)
+        )
+        return list(found)
 
 
 def hour_counts(found: str | None) -> dict[int, int]:

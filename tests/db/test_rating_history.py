@@ -19,7 +19,7 @@ from bot.domain.search import SearchService
 from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from db.engine import Database
-from db.repositories import RatingRepository, VenueRepository
+from db.repositories import RatingRepository, RatingStatsRepository, VenueRepository
 
 GUILD = 111_111_111_111_111_111
 PROPOSER = 10_000_000_000_000_001
@@ -255,3 +255,26 @@ async def test_search_by_rit_gives_the_full_order_with_unrated_venues_and_filter
         want = sorted((full.score(v.id) for v in matching), key=Score.sort_key)[:results]
         assert [h.venue.id for h in hits] == [s.venue_id for s in want], options
         assert [h.score.ratings for h in hits] == [s.ratings for s in want]
+
+
+async def test_a_rebuild_leaves_each_guild_ranked_as_kept_sums_would(db: Database) -> None:
+    """After a bulk rebuild the guild has its snapshot, as a guild rating all along has
+    (its reads walk the snapshot index, its next rating does not rank every venue), and
+    every read still equals a full recomputation."""
+    rng = random.Random(7)
+    names = ["Alpha", "Bistrot", "Cordée", "Dojo", "Escale"]
+    venues = [await _venue(db, name) for name in names]
+    for step in range(40):
+        answer = validate_rating(worth=rng.randint(1, 5), hours=rng.choice([1.0, 2.0, 4.0]))
+        moment = NOW - dt.timedelta(days=rng.randrange(20), hours=step)
+        await RatingService(db).rate(
+            GUILD, rng.choice(venues), 30_000 + step % 7, answer, now=moment
+        )
+    async with db.write() as session:
+        await scores.rebuild_rankings(session, now=NOW)
+    async with db.read() as session:
+        state = await RatingStatsRepository(session).state(GUILD)
+    assert state.snapshot is not None
+    assert scores.drift(state.snapshot, scores.rank_order(scores.prior_of(state.sums))) == 0
+    await _check(db, venues)
+    await _check_periods(db, [NOW])
