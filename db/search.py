@@ -2,11 +2,13 @@
 
 Both index `venue.search_text`: name, city, description and tags, folded (lower-case, no
 accents) by the service, so "cafe" finds "Café" on both backends without extensions.
-SQLite uses the FTS5 table `venue_fts` (kept in step by triggers), which also indexes the
-venue's guild: a search reads only its own guild's matches. PostgreSQL uses a GIN index on
-`to_tsvector('simple', search_text)`, with the guild's condition beside it: its planner
-starts from whichever of the two finds fewer venues. Each word typed is a prefix that must
-match.
+Both indexes also hold each venue's guild, so that a search reads only its own guild's
+matches, however common a word is in other guilds. SQLite uses the FTS5 table `venue_fts`
+(kept in step by triggers), with the guild in a column of its own. PostgreSQL uses a GIN
+index on `venue_search_vector(guild_id, search_text)`, whose words are "<guild>:<word>",
+searched for as "<guild>:<typed word>" prefixes (`venue_search_query`, migration 0027):
+that index is the way in, and the other filters are checked on the matches it gives. Each
+word typed is a prefix that must match.
 """
 
 from __future__ import annotations
@@ -15,7 +17,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -41,8 +53,14 @@ class VenueSearch(Protocol):
         """The condition on the venue's guild that goes with `matches`."""
         ...
 
+    #: Whether the full-text index is the only way in with words: the other filters (a
+    #: city, a tag) are then checked on its matches rather than read from their indexes.
+    leads: bool
+
 
 class Fts5Search:
+    leads = False
+
     def matches(
         self, words: list[str], guild_id: int, venue_id: Any = Venue.id
     ) -> ColumnElement[bool]:
@@ -65,20 +83,24 @@ class Fts5Search:
 
 
 class PostgresSearch:
+    leads = True
+
     def matches(
         self, words: list[str], guild_id: int, venue_id: Any = Venue.id
     ) -> ColumnElement[bool]:
-        expression = " & ".join(f"{word}:*" for word in words)
-        vector = func.to_tsvector(literal_column("'simple'::regconfig"), Venue.search_text)
-        query = func.to_tsquery(
-            literal_column("'simple'::regconfig"), bindparam("ts_query", expression)
+        """The guild's words in the index starting with each word typed (both read by the
+        same parser)."""
+        vector = func.venue_search_vector(Venue.guild_id, Venue.search_text, type_=TSVECTOR)
+        query = func.venue_search_query(
+            bindparam("ts_guild", guild_id, BigInteger), bindparam("ts_words", " ".join(words))
         )
-        return vector.op("@@")(query)
+        found: ColumnElement[bool] = vector.op("@@")(query)
+        return found
 
     def in_guild(self, guild_id: int) -> ColumnElement[bool]:
-        """A condition the planner may start from: for a small guild, its index then the
-        words checked on each of its venues; for a large one, the GIN index first."""
-        return Venue.guild_id == guild_id
+        """Checked on each match: the index holds only the guild's matches already, and the
+        guild's own index would be read in full for a large guild."""
+        return Venue.guild_id + 0 == guild_id
 
 
 def search_for(session: AsyncSession) -> VenueSearch:
@@ -114,11 +136,16 @@ class VenueFilter:
     ) -> list[ColumnElement[bool]]:
         """`checked`: as conditions checked on each venue reached some other way (an index
         walked in order), not as a way in: no index on the venue's city or id serves them
-        (SQLite would otherwise start from a city's venues or a word's, and sort)."""
+        (SQLite would otherwise start from a city's venues or a word's, and sort). With
+        words on PostgreSQL, the city and the tag are always checked so: the full-text
+        index finds the guild's matches, fewer than the venues of a city in every guild."""
         conditions: list[ColumnElement[bool]] = []
         venue_id = Venue.id + 0 if checked else Venue.id
         if self.words:
-            conditions.append(search_for(session).matches(list(self.words), guild_id, venue_id))
+            search = search_for(session)
+            conditions.append(search.matches(list(self.words), guild_id, venue_id))
+            if search.leads:
+                checked, venue_id = True, Venue.id + 0
         if self.city_key:
             city = func.coalesce(Venue.city_key, "") if checked else Venue.city_key
             conditions.append(city == self.city_key)
