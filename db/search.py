@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
     Select,
     bindparam,
@@ -53,6 +54,11 @@ class VenueSearch(Protocol):
         """The condition on the venue's guild that goes with `matches`."""
         ...
 
+    def parameters(self, words: list[str], guild_id: int) -> dict[str, Any]:
+        """The values of the named parameters of `matches` (a statement built once for
+        other words or another guild runs with these)."""
+        ...
+
     #: Whether the full-text index is the only way in with words: the other filters (a
     #: city, a tag) are then checked on its matches rather than read from their indexes.
     leads: bool
@@ -66,8 +72,7 @@ class Fts5Search:
     ) -> ColumnElement[bool]:
         """The guild's token and every word, each in its own column of `venue_fts`: a word
         never matches a guild id."""
-        prefixes = " ".join(f'"{word}"*' for word in words)
-        expression = f'guild_id : "{int(guild_id)}" AND search_text : ({prefixes})'
+        expression = self.parameters(words, guild_id)["fts_query"]
         matching: Select[tuple[int]] = (
             select(literal_column("rowid"))
             .select_from(text("venue_fts"))
@@ -79,7 +84,11 @@ class Fts5Search:
     def in_guild(self, guild_id: int) -> ColumnElement[bool]:
         """Checked on each venue the index found, not read from the guild's own index: that
         would list every venue of the guild and look each up among the matches."""
-        return Venue.guild_id + 0 == guild_id
+        return Venue.guild_id + 0 == _guild(guild_id)
+
+    def parameters(self, words: list[str], guild_id: int) -> dict[str, Any]:
+        prefixes = " ".join(f'"{word}"*' for word in words)
+        return {"fts_query": f'guild_id : "{int(guild_id)}" AND search_text : ({prefixes})'}
 
 
 class PostgresSearch:
@@ -90,9 +99,11 @@ class PostgresSearch:
     ) -> ColumnElement[bool]:
         """The guild's words in the index starting with each word typed (both read by the
         same parser)."""
+        values = self.parameters(words, guild_id)
         vector = func.venue_search_vector(Venue.guild_id, Venue.search_text, type_=TSVECTOR)
         query = func.venue_search_query(
-            bindparam("ts_guild", guild_id, BigInteger), bindparam("ts_words", " ".join(words))
+            bindparam("ts_guild", values["ts_guild"], BigInteger),
+            bindparam("ts_words", values["ts_words"]),
         )
         found: ColumnElement[bool] = vector.op("@@")(query)
         return found
@@ -100,13 +111,25 @@ class PostgresSearch:
     def in_guild(self, guild_id: int) -> ColumnElement[bool]:
         """Checked on each match: the index holds only the guild's matches already, and the
         guild's own index would be read in full for a large guild."""
-        return Venue.guild_id + 0 == guild_id
+        return Venue.guild_id + 0 == _guild(guild_id)
+
+    def parameters(self, words: list[str], guild_id: int) -> dict[str, Any]:
+        return {"ts_guild": guild_id, "ts_words": " ".join(words)}
+
+
+def search_of(dialect: str) -> VenueSearch:
+    if dialect == "postgresql":
+        return PostgresSearch()
+    return Fts5Search()
 
 
 def search_for(session: AsyncSession) -> VenueSearch:
-    if session.get_bind().dialect.name == "postgresql":
-        return PostgresSearch()
-    return Fts5Search()
+    return search_of(session.get_bind().dialect.name)
+
+
+def _guild(guild_id: int) -> BindParameter[int]:
+    """The guild's id as the filters' named parameter (`VenueFilter.parameters`)."""
+    return bindparam("where_guild", guild_id, BigInteger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +147,40 @@ class VenueFilter:
         """Whether they may match only a few venues (a kind always matches many)."""
         return bool(self.words or self.city_key or self.tag)
 
+    @property
+    def shape(self) -> tuple[bool, bool, bool, bool]:
+        """Which filters are set: statements built once per shape run with `parameters`."""
+        return bool(self.words), bool(self.city_key), bool(self.kind), bool(self.tag)
+
+    @classmethod
+    def of_shape(cls, shape: tuple[bool, bool, bool, bool]) -> VenueFilter:
+        """Filters of that shape, to build a statement with (their values are given as
+        `parameters` when it runs)."""
+        words, city, kind, tag = shape
+        return cls(
+            ("w",) if words else (),
+            "c" if city else None,
+            "k" if kind else None,
+            "t" if tag else None,
+        )
+
+    def parameters(self, dialect: str, guild_id: int) -> dict[str, Any]:
+        """The values of the named parameters of `in_guild` and `conditions`."""
+        found: dict[str, Any] = {"where_guild": guild_id}
+        if self.words:
+            found.update(search_of(dialect).parameters(list(self.words), guild_id))
+        found.update(where_city=self.city_key, where_kind=self.kind, where_tag=self.tag)
+        return found
+
     def in_guild(self, session: AsyncSession, guild_id: int) -> ColumnElement[bool]:
         """The condition on the venue's guild to go with `conditions` (as a way in, not
         `checked`): with words, the full-text search's own."""
+        return self.in_guild_of(session.get_bind().dialect.name, guild_id)
+
+    def in_guild_of(self, dialect: str, guild_id: int) -> ColumnElement[bool]:
         if self.words:
-            return search_for(session).in_guild(guild_id)
-        return Venue.guild_id == guild_id
+            return search_of(dialect).in_guild(guild_id)
+        return Venue.guild_id == _guild(guild_id)
 
     def conditions(
         self, session: AsyncSession, guild_id: int, *, checked: bool = False
@@ -139,21 +190,28 @@ class VenueFilter:
         (SQLite would otherwise start from a city's venues or a word's, and sort). With
         words on PostgreSQL, the city and the tag are always checked so: the full-text
         index finds the guild's matches, fewer than the venues of a city in every guild."""
+        return self.conditions_of(session.get_bind().dialect.name, guild_id, checked=checked)
+
+    def conditions_of(
+        self, dialect: str, guild_id: int, *, checked: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """`conditions` for that kind of database; each value a named parameter."""
         conditions: list[ColumnElement[bool]] = []
         venue_id = Venue.id + 0 if checked else Venue.id
         if self.words:
-            search = search_for(session)
+            search = search_of(dialect)
             conditions.append(search.matches(list(self.words), guild_id, venue_id))
             if search.leads:
                 checked, venue_id = True, Venue.id + 0
         if self.city_key:
             city = func.coalesce(Venue.city_key, "") if checked else Venue.city_key
-            conditions.append(city == self.city_key)
+            conditions.append(city == bindparam("where_city", self.city_key))
         if self.kind:
-            conditions.append(Venue.kind == self.kind)
+            conditions.append(Venue.kind == bindparam("where_kind", self.kind))
         if self.tag:
             tagged = select(VenueTag.venue_id).where(
-                VenueTag.guild_id == guild_id, VenueTag.tag == self.tag
+                VenueTag.guild_id == _guild(guild_id),
+                VenueTag.tag == bindparam("where_tag", self.tag),
             )
             conditions.append(venue_id.in_(tagged))
         return conditions
