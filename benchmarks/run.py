@@ -329,7 +329,9 @@ class Bench:
         guild_id = self.seeded.guild_ids[0]
         try:
             await SearchService(db).search(guild_id, query="cafe", city="Paris", sort="recent")
-            search_sql = next(s for s, _ in captured if "venue_fts" in s or "to_tsvector" in s)
+            search_sql = next(
+                s for s, _ in captured if "venue_fts" in s or "venue_search_query" in s
+            )
             search_params = next(p for s, p in captured if s == search_sql)
             captured.clear()
             from bot.domain.venues import VenueService

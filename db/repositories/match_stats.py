@@ -1,17 +1,18 @@
 """The venues a search matches, with their kept sums, read in one statement: the best rated
 ones and the first unrated ones together, the filters (full-text words above all) evaluated
-once on SQLite."""
+once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueRatingStats
-from db.repositories.rank_order import RankOrder, rit_expression
+from db.repositories.rank_order import RankOrder, rit_bound, rit_parameters
 from db.repositories.rating_stats import VenueStatsRecord
 from db.search import VenueFilter
 
@@ -22,6 +23,7 @@ _SUMS = (
     VenueRatingStats.weight_value,
     VenueRatingStats.weight_log_hours,
 )
+_ZEROS = (0, 0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,53 +44,87 @@ class MatchStatsRepository:
     ) -> MatchedSums:
         """The guild's active venues matching `where`: the `limit` rated ones with the best
         RIT against `order`, and the `limit` oldest unrated ones (those
-        `RatingStatsRepository.best` and `.unrated` find)."""
-        stats = VenueRatingStats
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        rated_ids, unrated_ids = self._matching(guild_id, where, sqlite=sqlite)
-        # PostgreSQL: the guild keeps any scan of the sums to the guild's. SQLite joins the
-        # guild's matches by key (a condition on the guild there makes it size a Bloom
-        # filter by the whole table).
-        joined = stats.venue_id == unrated_ids.c.id
-        if not sqlite:
-            joined = and_(joined, stats.guild_id == guild_id)
-        rit = rit_expression(order, stats.weight, stats.weight_value, stats.weight_log_hours)
-        rated = (
-            select(stats.venue_id, *_SUMS)
-            .where(stats.guild_id == guild_id, stats.venue_id.in_(rated_ids), stats.raters > 0)
-            .order_by(rit.desc(), stats.raters.desc(), stats.venue_id)
-            .limit(limit)
-        )
-        zeros = (0, 0, 0.0, 0.0, 0.0)
-        unrated = (
-            select(
-                unrated_ids.c.id,
-                *(func.coalesce(column, zero) for column, zero in zip(_SUMS, zeros, strict=True)),
-            )
-            .select_from(unrated_ids.outerjoin(stats, joined))
-            .where(or_(stats.raters.is_(None), stats.raters <= 0))
-            .order_by(unrated_ids.c.id)
-            .limit(limit)
-        )
-        both = union_all(select(rated.subquery()), select(unrated.subquery()))
+        `RatingStatsRepository.best` and `.unrated` find). The statement is built once per
+        database and filters set, and runs with their values."""
+        dialect = self.session.get_bind().dialect.name
+        statement = _ranked(dialect, where.shape, limit)
+        values = {**where.parameters(dialect, guild_id), **rit_parameters(order)}
         found = MatchedSums([], [])
-        for row in await self.session.execute(both):
+        for row in await self.session.execute(statement, values):
             record = VenueStatsRecord(*row)
             (found.rated if record.raters > 0 else found.unrated).append(record)
         return found
 
-    def _matching(self, guild_id: int, where: VenueFilter, *, sqlite: bool) -> tuple[Any, Any]:
-        """The matches, as a selectable of `id`s for the rated part and one for the unrated.
-        SQLite reads them once into a CTE that both use, each match's sums then read by its
-        key. PostgreSQL plans each part with the filters in place (its estimates need them):
-        the rated part reaches the guild through its sums, so that a small guild starts from
-        them and checks the words on each venue rather than reading every guild's matches
-        from the full-text index."""
-        conditions = (Venue.status == "active", *where.conditions(self.session, guild_id))
-        in_guild = where.in_guild(self.session, guild_id)
-        if sqlite:
-            shared = select(Venue.id.label("id")).where(in_guild, *conditions).cte("matching")
-            return select(shared.c.id), shared
-        rated = select(Venue.id).where(*conditions)
-        unrated = select(Venue.id.label("id")).where(in_guild, *conditions).subquery("matching")
-        return rated, unrated
+
+@cache
+def _ranked(dialect: str, shape: tuple[bool, bool, bool, bool], limit: int) -> Any:
+    where = VenueFilter.of_shape(shape)
+    conditions = [
+        where.in_guild_of(dialect, 0),
+        Venue.status == "active",
+        *where.conditions_of(dialect, 0),
+    ]
+    if dialect == "sqlite":
+        return _sqlite(conditions, limit)
+    return _postgresql(conditions, limit)
+
+
+def _sqlite(conditions: list[Any], limit: int) -> Any:
+    """The matches read once into a CTE that both parts use, each match's sums then read by
+    its key (a condition on the guild there would make SQLite size a Bloom filter by the
+    whole table)."""
+    stats = VenueRatingStats
+    shared = select(Venue.id.label("id")).where(*conditions).cte("matching")
+    rit = rit_bound(stats.weight, stats.weight_value, stats.weight_log_hours)
+    rated = (
+        select(stats.venue_id, *_SUMS)
+        .where(
+            stats.guild_id == bindparam("where_guild", type_=BigInteger),
+            stats.venue_id.in_(select(shared.c.id)),
+            stats.raters > 0,
+        )
+        .order_by(rit.desc(), stats.raters.desc(), stats.venue_id)
+        .limit(limit)
+    )
+    unrated = (
+        select(
+            shared.c.id,
+            *(func.coalesce(column, zero) for column, zero in zip(_SUMS, _ZEROS, strict=True)),
+        )
+        .select_from(shared.outerjoin(stats, stats.venue_id == shared.c.id))
+        .where(or_(stats.raters.is_(None), stats.raters <= 0))
+        .order_by(shared.c.id)
+        .limit(limit)
+    )
+    return union_all(select(rated.subquery()), select(unrated.subquery()))
+
+
+def _postgresql(conditions: list[Any], limit: int) -> Any:
+    """The matches joined to their sums once (by key, or over the guild's sums when there
+    are many), kept for both parts: the rated ones ordered by the RIT, the unrated ones by
+    id."""
+    stats = VenueRatingStats
+    guild = bindparam("where_guild", type_=BigInteger)
+    matched = (
+        select(Venue.id.label("id"), *(column.label(column.key) for column in _SUMS))
+        .select_from(Venue)
+        .outerjoin(stats, and_(stats.venue_id == Venue.id, stats.guild_id == guild))
+        .where(*conditions)
+        .cte("matched")
+    )
+    c = matched.c
+    rit = rit_bound(c.weight, c.weight_value, c.weight_log_hours)
+    rated = (
+        select(c.id, *(c[column.key] for column in _SUMS))
+        .where(c.raters > 0)
+        .order_by(rit.desc(), c.raters.desc(), c.id)
+        .limit(limit)
+    )
+    zeros = zip(_SUMS, _ZEROS, strict=True)
+    unrated = (
+        select(c.id, *(func.coalesce(c[column.key], zero) for column, zero in zeros))
+        .where(or_(c.raters.is_(None), c.raters <= 0))
+        .order_by(c.id)
+        .limit(limit)
+    )
+    return union_all(select(rated.subquery()), select(unrated.subquery()))

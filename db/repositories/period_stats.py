@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -99,6 +99,8 @@ def edge_sums(days: int, rows: Sequence[EdgeRating], sign: int) -> dict[int, Per
 
 
 _SUMS = ("raters", "weight", "weight_value", "weight_log_hours")
+#: Below any RIT: the floor of an index walk that found fewer venues than it wanted.
+NO_RIT = -1e9
 _COLUMNS = (
     VenuePeriodStats.venue_id,
     VenuePeriodStats.days,
@@ -119,6 +121,25 @@ def _period_upsert(dialect: str, ranked: bool) -> Any:
     if ranked:
         new["rit_snapshot"] = rit_bound(new["weight"], new["weight_value"], new["weight_log_hours"])
     return stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
+
+
+@cache
+def _between() -> Any:
+    """`PeriodStatsRepository.between`'s statement, built once (every period view reads it)."""
+    later = aliased(Rating)
+    end = bindparam("end", type_=Rating.created_at.type)
+    again = exists().where(
+        later.venue_id == Rating.venue_id,
+        later.member_id == Rating.member_id,
+        later.created_at >= end,
+    )
+    return select(
+        Rating.venue_id, Rating.member_id, Rating.weight, Rating.value, Rating.log_hours, again
+    ).where(
+        Rating.guild_id == bindparam("guild_id", type_=Rating.guild_id.type),
+        Rating.created_at >= bindparam("start", type_=Rating.created_at.type),
+        Rating.created_at < end,
+    )
 
 
 class PeriodStatsRepository:
@@ -207,23 +228,8 @@ class PeriodStatsRepository:
     ) -> list[EdgeRating]:
         """The guild's ratings given in [start, end), through its (created_at) covering
         index, each with whether its member rated the venue again since `end`."""
-        later = aliased(Rating)
-        again = exists().where(
-            later.venue_id == Rating.venue_id,
-            later.member_id == Rating.member_id,
-            later.created_at >= end,
-        )
         rows = await self.session.execute(
-            select(
-                Rating.venue_id,
-                Rating.member_id,
-                Rating.weight,
-                Rating.value,
-                Rating.log_hours,
-                again,
-            ).where(
-                Rating.guild_id == guild_id, Rating.created_at >= start, Rating.created_at < end
-            )
+            _between(), {"guild_id": guild_id, "start": start, "end": end}
         )
         return [EdgeRating(*row) for row in rows]
 
@@ -275,14 +281,14 @@ class PeriodStatsRepository:
         )
         if exclude:
             base = base.where(c.venue_id.not_in(list(exclude)))
-        last = await self.session.scalar(
+        last = (
             base.with_only_columns(c.rit_snapshot)
             .order_by(c.rit_snapshot.desc())
             .offset(limit - 1)
             .limit(1)
+            .scalar_subquery()
         )
-        if last is not None:
-            base = base.where(c.rit_snapshot >= last - margin)
+        base = base.where(c.rit_snapshot >= func.coalesce(last, NO_RIT) - margin)
         return [PeriodSums(*row) for row in await self.session.execute(base)]
 
     async def of_venues(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -69,6 +70,17 @@ class VenueRecord:
 #: A VenueRecord's columns, in its fields' order: reads build records from rows, no ORM
 #: object on the way.
 RECORD_COLUMNS = tuple(getattr(Venue, field.name) for field in fields(VenueRecord))
+
+
+@cache
+def _tagged() -> Any:
+    """`many_tagged`'s statement, built once (every result page reads it)."""
+    return (
+        select(*RECORD_COLUMNS, func.coalesce(VenueTag.label, VenueTag.tag))
+        .outerjoin(VenueTag, VenueTag.venue_id == Venue.id)
+        .where(Venue.id.in_(bindparam("venue_ids", expanding=True)))
+        .order_by(Venue.id, VenueTag.position)
+    )
 
 
 def tag_key(label: str) -> str:
@@ -187,12 +199,7 @@ class VenueRepository:
         """`many` with each venue's tags in their order, in one statement (a row per tag)."""
         if not ids:
             return {}
-        rows = await self.session.execute(
-            select(*RECORD_COLUMNS, func.coalesce(VenueTag.label, VenueTag.tag))
-            .outerjoin(VenueTag, VenueTag.venue_id == Venue.id)
-            .where(Venue.id.in_(list(ids)))
-            .order_by(Venue.id, VenueTag.position)
-        )
+        rows = await self.session.execute(_tagged(), {"venue_ids": list(ids)})
         found: dict[int, tuple[VenueRecord, list[str]]] = {}
         for *columns, tag in rows:
             tags = found.setdefault(columns[0], (VenueRecord(*columns), []))[1]

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, delete, exists, func, select, text, union, update
+from sqlalchemy import BigInteger, bindparam, delete, func, select, text, union, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db.models import DigestRun, Venue, Vote, VoteReaction
 from db.repositories.sql import dialect_insert
+from db.repositories.vote_counts import counts_statement
 
 VoteKey = tuple[int, int, int]  # (venue, member, value)
 ReactionKey = tuple[int, int, str]  # (message, member, emoji)
@@ -444,17 +444,7 @@ class VoteRepository:
         """(👍, 👎) per venue; a member who reacted both ways counts once, by the last."""
         if not venue_ids:
             return {}
-        newer = aliased(Vote)
-        last = ~exists().where(
-            newer.venue_id == Vote.venue_id,
-            newer.member_id == Vote.member_id,
-            newer.id > Vote.id,
-        )
-        rows = await self.session.execute(
-            select(Vote.venue_id, Vote.value, func.count())
-            .where(Vote.venue_id.in_(list(venue_ids)), last)
-            .group_by(Vote.venue_id, Vote.value)
-        )
+        rows = await self.session.execute(counts_statement(), {"venue_ids": list(venue_ids)})
         found: dict[int, list[int]] = {}
         for venue_id, value, count in rows:
             pair = found.setdefault(venue_id, [0, 0])

@@ -120,3 +120,24 @@ async def test_read_one_runs_its_statement_without_a_transaction_around_it(db: D
             assert await session.scalar(text("SELECT value FROM bot_state")) == "v"
             raw = await (await session.connection()).get_raw_connection()
             assert raw.driver_connection.is_in_transaction() is in_transaction
+
+
+async def test_postgresql_plans_every_statement_for_its_own_parameters(db: Database) -> None:
+    """The driver prepares a statement once per connection and runs it again and again; a
+    generic plan (PostgreSQL's choice from the sixth run, made for an average guild) would
+    serve a guild a hundred times larger than the others with a plan made for a small one."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    statement = text("SELECT count(*) FROM venue WHERE guild_id = :guild AND status = 'active'")
+    async with db.read() as session:
+        for guild in range(12):
+            await session.execute(statement, {"guild": guild})
+        plans = (
+            await session.execute(
+                text(
+                    "SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements "
+                    "WHERE statement LIKE 'SELECT count(*) FROM venue WHERE guild_id = $1%'"
+                )
+            )
+        ).one()
+    assert plans == (0, 12)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from bot.domain.privacy import PrivacyService
@@ -108,10 +110,61 @@ async def test_a_search_reads_its_matches_once(db: Database) -> None:
         ("Café des Devs", ("rust", "go")),
         ("Café Rust", ("rust",)),
     ]
-    searching = [s for s in statements if "venue_fts" in s or "to_tsvector" in s]
+    searching = [s for s in statements if "venue_fts" in s or "venue_search_query" in s]
     assert len(searching) == 1, "\n\n".join(statements)
     # The prior, the matches, the venues with their tags, the votes.
     assert len(statements) == 4, "\n\n".join(statements)
+
+
+def _index_rows(plan: dict[str, Any]) -> list[tuple[str, int]]:
+    """(index, rows it gave) of every node of an EXPLAIN (ANALYZE, FORMAT JSON) plan that
+    read a full-text index."""
+    found = []
+    if plan.get("Index Name", "").startswith("ix_venue_search"):
+        found.append((plan["Index Name"], plan["Actual Rows"]))
+    for child in plan.get("Plans", []):
+        found += _index_rows(child)
+    return found
+
+
+async def test_postgresql_reads_only_the_guilds_matches_from_the_index(db: Database) -> None:
+    """A word common in another guild (and a guild id that starts another's) costs this
+    guild's search nothing: the index gives this guild's matches only."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL: SQLite's index holds the guild in a column of its own")
+    longer = int(f"{GUILD}7"[:19])  # GUILD's digits, then more
+    for number in range(30):
+        await add(db, f"Kubernetes Meetup {number}", guild=OTHER, member=500 + number)
+        await add(db, f"Kubernetes Lyon {number}", guild=longer, member=500 + number)
+    await add(db, "Kubernetes Paris")
+    await add(db, "Rust Lyon")
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        captured.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        assert await found(db, "kube") == ["Kubernetes Paris"]
+        assert await found(db, "kubernetes", sort="recent") == ["Kubernetes Paris"]
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    searches = [(s, p) for s, p in captured if "venue_search_query" in s]
+    assert len(searches) == 2
+    async with db.engine.connect() as connection:
+        # Among a few rows the planner would read the table, or an index in full, as it
+        # never would for a guild's search among thousands of venues: only indexes with a
+        # condition then.
+        await connection.exec_driver_sql("SET enable_seqscan = off")
+        await connection.exec_driver_sql("SET enable_indexscan = off")
+        await connection.exec_driver_sql("ANALYZE venue")
+        for statement, parameters in searches:
+            explained = await connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+            )
+            plan = explained.scalar_one()
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            assert _index_rows(plan[0]["Plan"]) == [("ix_venue_search_guild", 1)], statement
 
 
 def test_upgrade_indexes_the_venues_already_there_by_guild(empty_database_url: str) -> None:
