@@ -15,7 +15,7 @@ import discord
 
 from bot.app import BonnesPlaces
 from bot.clock import ClockUnavailable, clock_from
-from bot.discord_cache import share_empty_overwrites
+from bot.discord_cache import lighten_guild_caches
 from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.domain.marks import marker_key
 from bot.metrics import Metrics
@@ -63,7 +63,7 @@ async def serve(
     stop = stop or asyncio.Event()
     hide_database_values()
     quiet_network_tracebacks()
-    share_empty_overwrites()
+    lighten_guild_caches()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
     if not await prepare_database(settings.database_url, stop, settings.database_wait_seconds):
         log.info("stopped before start")

@@ -152,3 +152,18 @@ async def test_channels_without_overwrites_share_one_empty_tuple(harness: Harnes
     me = closed.guild.me
     assert general.permissions_for(me).send_messages
     assert not closed.permissions_for(me).send_messages
+
+
+async def test_the_bots_member_in_every_guild_is_its_one_user(harness: Harness) -> None:
+    """bot/discord_cache.py: without the members intent, `guild.me` of each guild shares the
+    bot's own user; a member who is not the bot is not cached."""
+    h = harness
+    other = h.fake.add_guild("Other")
+    bot = await h.start()
+    assert bot.user is not None
+    for guild_id in (h.guild.id, other.id):
+        guild = bot.get_guild(guild_id)
+        assert guild is not None
+        assert guild.me._user is bot.user
+        assert guild.me.name == bot.user.name
+    assert bot.get_user(h.alice.id) is None
