@@ -45,6 +45,8 @@ def configure_logging(level: str) -> None:
     )
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # What Alembic logs as it is imported, by the upgrade's own process at every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # The bot has no voice features; discord.py's voice-library warnings are noise here.
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import socket
 import sqlite3
 from contextlib import closing
+from multiprocessing.connection import Connection
 
 import aiohttp
 import discord
 from sqlalchemy.engine import make_url
 
 from db.engine import ensure_sqlite_directory
-from db.migrate import upgrade
+from db.migrate import upgrade, upgrade_sync
 
 log = logging.getLogger("bot")
 
@@ -34,6 +36,15 @@ class StartupError(Exception):
     """Why the bot cannot start, as one line an operator can act on."""
 
 
+class MigrationFailed(Exception):
+    """The upgrade failed in its own process: its first line, and whether the database
+    may answer later."""
+
+    def __init__(self, line: str, *, transient: bool) -> None:
+        super().__init__(line)
+        self.transient = transient
+
+
 def one_line(error: BaseException) -> str:
     """The first line of an error's text (SQLAlchemy's run over several)."""
     origin = getattr(error, "orig", None) or error
@@ -43,6 +54,8 @@ def one_line(error: BaseException) -> str:
 
 def is_transient(error: BaseException) -> bool:
     """True for a database that may answer later, False for a configuration problem."""
+    if isinstance(error, MigrationFailed):
+        return error.transient
     origin = getattr(error, "orig", None) or error
     if isinstance(origin, ConnectionError | TimeoutError | socket.gaierror):
         return True
@@ -84,7 +97,7 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
     while True:
         try:
             await asyncio.to_thread(check_sqlite_file, url)
-            await upgrade(url)
+            await upgrade_apart(url)
             return True
         except Exception as exc:
             what = describe_database(url)
@@ -108,6 +121,51 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
             pass
         delay = min(delay * 2, RETRY_MAX_SECONDS)
         attempt += 1
+
+
+def _upgrade_in_child(url: str, outcome: Connection) -> None:
+    try:
+        upgrade_sync(url)
+    except Exception as exc:
+        outcome.send((one_line(exc), is_transient(exc)))
+    else:
+        outcome.send(None)
+    finally:
+        outcome.close()
+
+
+def _outcome(receiver: Connection) -> tuple[str, bool] | EOFError | None:
+    try:
+        result: tuple[str, bool] | None = receiver.recv()
+    except EOFError as exc:
+        return exc
+    return result
+
+
+async def upgrade_apart(url: str) -> None:
+    """The upgrade in a forked process of its own: Alembic and the migration scripts
+    (11 MB once imported) never enter the bot's memory. Where processes cannot be forked,
+    in a thread of this one. Raises MigrationFailed."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        await upgrade(url)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_upgrade_in_child, args=(url, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome = await asyncio.to_thread(_outcome, receiver)
+    finally:
+        receiver.close()
+        await asyncio.to_thread(child.join)
+    if isinstance(outcome, EOFError):
+        raise MigrationFailed(
+            f"the upgrade's process ended with code {child.exitcode}", transient=False
+        )
+    if outcome is not None:
+        line, transient = outcome
+        raise MigrationFailed(line, transient=transient)
 
 
 #: Errors of a network that is down: expected, retried by discord.py, worth one line.
