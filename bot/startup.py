@@ -18,7 +18,9 @@ from multiprocessing.connection import Connection
 
 import aiohttp
 import discord
+from sqlalchemy import pool
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.engine import ensure_sqlite_directory
 from db.migrate import upgrade, upgrade_sync
@@ -97,6 +99,7 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
     while True:
         try:
             await asyncio.to_thread(check_sqlite_file, url)
+            await check_server(url)
             await upgrade_apart(url)
             return True
         except Exception as exc:
@@ -121,6 +124,26 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
             pass
         delay = min(delay * 2, RETRY_MAX_SECONDS)
         attempt += 1
+
+
+#: Seconds to open a connection to PostgreSQL before start-up retries (as the upgrade's).
+CONNECT_TIMEOUT = 10
+
+
+async def check_server(url: str) -> None:
+    """Connect once to a database server before the upgrade's process is forked: a server
+    that cannot be reached yet is retried at the cost of a connection, not of importing
+    Alembic again."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return
+    engine = create_async_engine(
+        url, poolclass=pool.NullPool, connect_args={"timeout": CONNECT_TIMEOUT}
+    )
+    try:
+        async with engine.connect():
+            pass
+    finally:
+        await engine.dispose()
 
 
 def _upgrade_in_child(url: str, outcome: Connection) -> None:
