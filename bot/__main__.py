@@ -15,6 +15,7 @@ import discord
 
 from bot.app import BonnesPlaces
 from bot.clock import ClockUnavailable, clock_from
+from bot.discord_cache import lighten_guild_caches
 from bot.discord_endpoints import DISCORD_API_BASE, point_discord_at
 from bot.domain.marks import marker_key
 from bot.metrics import Metrics
@@ -44,6 +45,8 @@ def configure_logging(level: str) -> None:
     )
     logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # What Alembic logs as it is imported, by the upgrade's own process at every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # The bot has no voice features; discord.py's voice-library warnings are noise here.
     logging.getLogger("discord.client").addFilter(
         lambda record: "voice will NOT be supported" not in record.getMessage()
@@ -62,6 +65,7 @@ async def serve(
     stop = stop or asyncio.Event()
     hide_database_values()
     quiet_network_tracebacks()
+    lighten_guild_caches()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
     if not await prepare_database(settings.database_url, stop, settings.database_wait_seconds):
         log.info("stopped before start")

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import socket
 import sqlite3
 from contextlib import closing
+from multiprocessing.connection import Connection
 
 import aiohttp
 import discord
+from sqlalchemy import pool
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.engine import ensure_sqlite_directory
-from db.migrate import upgrade
+from db.migrate import upgrade, upgrade_sync
 
 log = logging.getLogger("bot")
 
@@ -34,6 +38,15 @@ class StartupError(Exception):
     """Why the bot cannot start, as one line an operator can act on."""
 
 
+class MigrationFailed(Exception):
+    """The upgrade failed in its own process: its first line, and whether the database
+    may answer later."""
+
+    def __init__(self, line: str, *, transient: bool) -> None:
+        super().__init__(line)
+        self.transient = transient
+
+
 def one_line(error: BaseException) -> str:
     """The first line of an error's text (SQLAlchemy's run over several)."""
     origin = getattr(error, "orig", None) or error
@@ -43,6 +56,8 @@ def one_line(error: BaseException) -> str:
 
 def is_transient(error: BaseException) -> bool:
     """True for a database that may answer later, False for a configuration problem."""
+    if isinstance(error, MigrationFailed):
+        return error.transient
     origin = getattr(error, "orig", None) or error
     if isinstance(origin, ConnectionError | TimeoutError | socket.gaierror):
         return True
@@ -84,7 +99,8 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
     while True:
         try:
             await asyncio.to_thread(check_sqlite_file, url)
-            await upgrade(url)
+            await check_server(url)
+            await upgrade_apart(url)
             return True
         except Exception as exc:
             what = describe_database(url)
@@ -108,6 +124,71 @@ async def prepare_database(url: str, stop: asyncio.Event, wait_seconds: float) -
             pass
         delay = min(delay * 2, RETRY_MAX_SECONDS)
         attempt += 1
+
+
+#: Seconds to open a connection to PostgreSQL before start-up retries (as the upgrade's).
+CONNECT_TIMEOUT = 10
+
+
+async def check_server(url: str) -> None:
+    """Connect once to a database server before the upgrade's process is forked: a server
+    that cannot be reached yet is retried at the cost of a connection, not of importing
+    Alembic again."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return
+    engine = create_async_engine(
+        url, poolclass=pool.NullPool, connect_args={"timeout": CONNECT_TIMEOUT}
+    )
+    try:
+        async with engine.connect():
+            pass
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_in_child(url: str, outcome: Connection) -> None:
+    try:
+        upgrade_sync(url)
+    except Exception as exc:
+        outcome.send((one_line(exc), is_transient(exc)))
+    else:
+        outcome.send(None)
+    finally:
+        outcome.close()
+
+
+def _outcome(receiver: Connection) -> tuple[str, bool] | EOFError | None:
+    try:
+        result: tuple[str, bool] | None = receiver.recv()
+    except EOFError as exc:
+        return exc
+    return result
+
+
+async def upgrade_apart(url: str) -> None:
+    """The upgrade in a forked process of its own: Alembic and the migration scripts
+    (11 MB once imported) never enter the bot's memory. Where processes cannot be forked,
+    in a thread of this one. Raises MigrationFailed."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        await upgrade(url)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_upgrade_in_child, args=(url, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome = await asyncio.to_thread(_outcome, receiver)
+    finally:
+        receiver.close()
+        await asyncio.to_thread(child.join)
+    if isinstance(outcome, EOFError):
+        raise MigrationFailed(
+            f"the upgrade's process ended with code {child.exitcode}", transient=False
+        )
+    if outcome is not None:
+        line, transient = outcome
+        raise MigrationFailed(line, transient=transient)
 
 
 #: Errors of a network that is down: expected, retried by discord.py, worth one line.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from db.engine import ensure_sqlite_directory
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -25,6 +27,10 @@ def include_object(
 
 
 def alembic_config(url: str) -> Config:
+    """Alembic is imported here, not with this module: the bot runs its upgrade in a
+    process of its own (bot/startup.py) and never holds Alembic itself."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["url"] = url
@@ -35,6 +41,8 @@ def upgrade_sync(url: str, revision: str = "head") -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         ensure_sqlite_directory(parsed)
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 

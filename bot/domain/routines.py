@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import icalendar
-
 from bot.domain.errors import Conflict, NotFound
 from bot.domain.parsing import parse_time
 from bot.domain.quotas import refuse_routine_over_limit
@@ -168,6 +166,8 @@ class RoutineService(RoutineEvents, RoutineHosting):
             }
         if not routines:
             raise NotFound("error.no_routines_joined")
+        import icalendar  # only this export uses it: not loaded at start
+
         calendar = icalendar.Calendar()
         calendar.add("prodid", "-//Bonnes Places//Routines//EN")
         calendar.add("version", "2.0")

@@ -10,8 +10,10 @@ measures the precision and recall of `name_similarity` at `SIMILARITY_THRESHOLD`
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
+if TYPE_CHECKING:
+    from types import ModuleType
 
 #: Two names at least this similar (0-100) are shown to the proposer as possible duplicates.
 SIMILARITY_THRESHOLD = 85
@@ -29,6 +31,14 @@ _COMMON = """
 """
 COMMON_WORDS = frozenset(_COMMON.split())
 _YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def _fuzz() -> ModuleType:
+    """rapidfuzz's `fuzz`, imported by the first proposal rather than at start: the bot
+    holds it only once a member has proposed a venue."""
+    from rapidfuzz import fuzz
+
+    return fuzz
 
 
 def core_words(normalized_name: str, city_key: str) -> str:
@@ -54,6 +64,7 @@ def name_similarity(a: str, b: str, city_key: str) -> float:
     The distinctive words are compared in any order. Two names with no distinctive word
     ("Meetup Lyon", "Apéros Lyon") are compared whole; a name with distinctive words is
     never the same as one without."""
+    fuzz = _fuzz()
     core_a, core_b = core_words(a, city_key), core_words(b, city_key)
     if not core_a and not core_b:
         return float(fuzz.token_sort_ratio(a, b))
@@ -67,5 +78,5 @@ def name_similarity(a: str, b: str, city_key: str) -> float:
 def _is_city(word: str, city: set[str]) -> bool:
     """The word is the city's, or a typo of it ("Lile" in Lille)."""
     return word in city or (
-        len(word) >= 4 and any(fuzz.ratio(word, part) >= SIMILARITY_THRESHOLD for part in city)
+        len(word) >= 4 and any(_fuzz().ratio(word, part) >= SIMILARITY_THRESHOLD for part in city)
     )

@@ -9,7 +9,11 @@ import signal
 import sys
 from pathlib import Path
 
+import discord
+
+from bot.discord_cache import NO_OVERWRITES
 from tests.e2e.harness import Harness, eventually
+from tests.fakediscord.state.permissions import Permissions
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENT_GUILDS = 1 << 0
@@ -130,3 +134,36 @@ async def test_what_start_up_leaves_is_frozen_once_ready_and_released_at_stop(
 
 async def _settled() -> bool:
     return gc.isenabled() and gc.get_freeze_count() > 0
+
+
+async def test_channels_without_overwrites_share_one_empty_tuple(harness: Harness) -> None:
+    """bot/discord_cache.py: a channel without permission overwrites holds no list of its
+    own; one with overwrites keeps them, and the bot's permissions are read from them."""
+    h = harness
+    locked = h.fake.add_channel(h.guild, "locked")
+    locked.deny(h.guild.id, Permissions.SEND_MESSAGES)
+    bot = await h.start()
+    general = bot.get_channel(h.general.id)
+    closed = bot.get_channel(locked.id)
+    assert isinstance(general, discord.TextChannel)
+    assert isinstance(closed, discord.TextChannel)
+    assert general._overwrites is NO_OVERWRITES
+    assert len(closed._overwrites) == 1
+    me = closed.guild.me
+    assert general.permissions_for(me).send_messages
+    assert not closed.permissions_for(me).send_messages
+
+
+async def test_the_bots_member_in_every_guild_is_its_one_user(harness: Harness) -> None:
+    """bot/discord_cache.py: without the members intent, `guild.me` of each guild shares the
+    bot's own user; a member who is not the bot is not cached."""
+    h = harness
+    other = h.fake.add_guild("Other")
+    bot = await h.start()
+    assert bot.user is not None
+    for guild_id in (h.guild.id, other.id):
+        guild = bot.get_guild(guild_id)
+        assert guild is not None
+        assert guild.me._user is bot.user
+        assert guild.me.name == bot.user.name
+    assert bot.get_user(h.alice.id) is None
