@@ -14,7 +14,8 @@ when there is one, else this one's. Every checkout is asked the same commands, w
 same guilds, venues and members in the same order (the seeders share their random seed).
 `rate` rates in guilds that were rated once since the seed (their ranking snapshot is
 taken), `rate-first` in the others, each once: a guild's first rating since the seed's bulk
-load takes the snapshot (benchmarks/run.py's rate picks any guild: mostly such ones).
+load takes the snapshot where the checkout's seeder left none (as seeders did before
+`rebuild_rankings`; with it, seeded guilds have theirs and the two measure the same).
 The bot reads the system clock, as in production and every benchmark (harness.bot_env);
 `DIR@http-clock` runs it on the fake's clock over HTTP, as the tests have it. Reconciliation
 is off (RECONCILE_DAYS=0): its writes would overlap the timings.
