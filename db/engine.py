@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -35,13 +35,15 @@ SQLITE_BUSY_TIMEOUT_MS = 2_000
 #: answers "try again" or retries, and the dead connection is replaced.
 PG_CONNECT_TIMEOUT = 1.0
 PG_STATEMENT_TIMEOUT = 1.0
-#: Every statement is planned for its own parameters. The driver prepares each statement
-#: once per connection; from its sixth execution PostgreSQL would otherwise keep one
-#: generic plan for every guild, made for an average guild, which for a guild a hundred
-#: times larger than the others (a search's words, a leaderboard) is several times slower
-#: than the plan made for it (the statement of a search with words in a guild of 20,000
-#: venues: 60 ms with its own plan, 200 ms with the generic one, on a loaded machine).
-PG_SERVER_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+#: What `Database.read(planned=True)` sends on PostgreSQL: the transaction's statements are
+#: planned for their own parameters. The driver prepares each statement once per
+#: connection; from its sixth execution PostgreSQL may keep one generic plan for every
+#: guild, made for an average guild, which serves a search with words in a guild a hundred
+#: times larger than the others several times slower than the plan made for it (20,000
+#: venues, a word and a city: 180 ms generic, 13 ms planned for it). Not for every
+#: statement: the leaderboards' walks down the snapshot index are better served by the
+#: generic plan (top month in that guild: 9 ms generic, 40 ms planned each time).
+PLANNED_PER_CALL = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
 log = logging.getLogger(__name__)
@@ -151,11 +153,7 @@ class Database:
                 pool_pre_ping=True,
                 pool_recycle=1800,
                 pool_timeout=connect_timeout,
-                connect_args={
-                    "timeout": connect_timeout,
-                    "command_timeout": statement_timeout,
-                    "server_settings": PG_SERVER_SETTINGS,
-                },
+                connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
             )
             self.write_engine = self.engine
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -166,13 +164,18 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     @asynccontextmanager
-    async def read(self, *, consistent: bool = False) -> AsyncIterator[AsyncSession]:
+    async def read(
+        self, *, consistent: bool = False, planned: bool = False
+    ) -> AsyncIterator[AsyncSession]:
         """A read. `consistent`: every statement sees the same committed state (PostgreSQL
         REPEATABLE READ; a SQLite read transaction always does), for reads that combine
-        kept sums with the rows they were kept from."""
+        kept sums with the rows they were kept from. `planned`: PostgreSQL plans each
+        statement for its own parameters (`PLANNED_PER_CALL`)."""
         async with self._read() as session, session.begin():
             if consistent and not self.is_sqlite:
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            if planned and not self.is_sqlite:
+                await session.execute(text(PLANNED_PER_CALL))
             yield session
 
     @asynccontextmanager

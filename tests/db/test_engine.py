@@ -10,7 +10,10 @@ import aiosqlite
 import pytest
 from sqlalchemy import event, text
 
-from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database
+from bot.domain.search import SearchService
+from db.engine import PLANNED_PER_CALL, SQLITE_BUSY_TIMEOUT_MS, Database
+
+GUILD = 424_242_424_242_424_242
 
 
 async def test_sqlite_pragmas(db: Database) -> None:
@@ -122,22 +125,43 @@ async def test_read_one_runs_its_statement_without_a_transaction_around_it(db: D
             assert raw.driver_connection.is_in_transaction() is in_transaction
 
 
-async def test_postgresql_plans_every_statement_for_its_own_parameters(db: Database) -> None:
+async def _plans(db: Database, statement: str, *, planned: bool) -> tuple[int, int]:
+    """Runs `statement` for 12 guilds in one read; its generic and custom plans."""
+    async with db.read(planned=planned) as session:
+        for guild in range(12):
+            await session.execute(text(statement), {"guild": guild})
+        plans = await session.execute(
+            text(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                "WHERE statement = :prepared"
+            ),
+            {"prepared": statement.replace(":guild", "$1")},
+        )
+        generic, custom = plans.one()
+    return generic, custom
+
+
+async def test_postgresql_plans_a_search_with_words_for_its_own_parameters(db: Database) -> None:
     """The driver prepares a statement once per connection and runs it again and again; a
     generic plan (PostgreSQL's choice from the sixth run, made for an average guild) would
-    serve a guild a hundred times larger than the others with a plan made for a small one."""
+    serve a guild a hundred times larger than the others with a plan made for a small one.
+    A `planned` read (a search with words) plans each run; other reads keep the generic
+    plan that suits the leaderboards' index walks."""
     if db.is_sqlite:
         pytest.skip("PostgreSQL only")
-    statement = text("SELECT count(*) FROM venue WHERE guild_id = :guild AND status = 'active'")
-    async with db.read() as session:
-        for guild in range(12):
-            await session.execute(statement, {"guild": guild})
-        plans = (
-            await session.execute(
-                text(
-                    "SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements "
-                    "WHERE statement LIKE 'SELECT count(*) FROM venue WHERE guild_id = $1%'"
-                )
-            )
-        ).one()
-    assert plans == (0, 12)
+    count = "SELECT count(*) FROM venue WHERE guild_id = :guild AND status = '{}'"
+    assert await _plans(db, count.format("active"), planned=True) == (0, 12)
+    generic, custom = await _plans(db, count.format("removed"), planned=False)
+    assert generic > 0 and custom < 12
+    sent: list[str] = []
+    record = lambda *args: sent.append(args[2])  # noqa: E731 (statement)
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await SearchService(db).search(GUILD, query="café")
+        with_words, sent[:] = list(sent), []
+        await SearchService(db).search(GUILD, city="Paris")
+        await SearchService(db).top(GUILD, period="all")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    assert PLANNED_PER_CALL in with_words
+    assert PLANNED_PER_CALL not in sent
