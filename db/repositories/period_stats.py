@@ -99,8 +99,6 @@ def edge_sums(days: int, rows: Sequence[EdgeRating], sign: int) -> dict[int, Per
 
 
 _SUMS = ("raters", "weight", "weight_value", "weight_log_hours")
-#: Below any RIT: the floor of an index walk that found fewer venues than it wanted.
-NO_RIT = -1e9
 _COLUMNS = (
     VenuePeriodStats.venue_id,
     VenuePeriodStats.days,
@@ -281,14 +279,14 @@ class PeriodStatsRepository:
         )
         if exclude:
             base = base.where(c.venue_id.not_in(list(exclude)))
-        last = (
+        last = await self.session.scalar(
             base.with_only_columns(c.rit_snapshot)
             .order_by(c.rit_snapshot.desc())
             .offset(limit - 1)
             .limit(1)
-            .scalar_subquery()
         )
-        base = base.where(c.rit_snapshot >= func.coalesce(last, NO_RIT) - margin)
+        if last is not None:
+            base = base.where(c.rit_snapshot >= last - margin)
         return [PeriodSums(*row) for row in await self.session.execute(base)]
 
     async def of_venues(

@@ -23,7 +23,6 @@ from db.models import (
 )
 from db.repositories.hopes import HopeRepository
 from db.repositories.period_stats import (
-    NO_RIT,
     PERIOD_DAYS,
     SINCE_COLUMNS,
     PeriodStatsRepository,
@@ -358,8 +357,9 @@ class RatingStatsRepository:
         """The `limit` rated active venues matching `where` with the best snapshot RIT, and
         every other one within `margin` below the last of them: a superset of the best
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
-        snapshot. One statement: the `limit`-th is found inside it, both walks of the
-        (guild, snapshot RIT) index checking the filters on the venues they reach."""
+        snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
+        checked on the venues it reaches. Two statements, not one with the `limit`-th in a
+        sub-query: PostgreSQL cannot know that bound when it plans the walk."""
         base = (
             select(*STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
@@ -371,14 +371,14 @@ class RatingStatsRepository:
                 *where.conditions(self.session, guild_id, checked=True),
             )
         )
-        last = (
+        last = await self.session.scalar(
             base.with_only_columns(VenueRatingStats.rit_snapshot)
             .order_by(VenueRatingStats.rit_snapshot.desc())
             .offset(limit - 1)
             .limit(1)
-            .scalar_subquery()
         )
-        base = base.where(VenueRatingStats.rit_snapshot >= func.coalesce(last, NO_RIT) - margin)
+        if last is not None:
+            base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
         return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
 
     async def rebuild(self, now: dt.datetime | None = None) -> list[int]:
