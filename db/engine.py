@@ -35,14 +35,15 @@ SQLITE_BUSY_TIMEOUT_MS = 2_000
 #: answers "try again" or retries, and the dead connection is replaced.
 PG_CONNECT_TIMEOUT = 1.0
 PG_STATEMENT_TIMEOUT = 1.0
-#: What `Database.read(planned=True)` sends on PostgreSQL: the transaction's statements are
+#: What `plan_each_call` sends on PostgreSQL: the transaction's later statements are
 #: planned for their own parameters. The driver prepares each statement once per
 #: connection; from its sixth execution PostgreSQL may keep one generic plan for every
-#: guild, made for an average guild, which serves a search with words in a guild a hundred
-#: times larger than the others several times slower than the plan made for it (20,000
-#: venues, a word and a city: 180 ms generic, 13 ms planned for it). Not for every
-#: statement: the leaderboards' walks down the snapshot index are better served by the
-#: generic plan (top month in that guild: 9 ms generic, 40 ms planned each time).
+#: guild, made for an average guild. For the search statement that orders a guild's
+#: matches exactly (`MatchStatsRepository.ranked`) that plan is several times slower, in a
+#: big guild as in a small one (a word and a city among 20,000 venues: 180 ms generic,
+#: 13 ms planned for it). Not for every statement: the leaderboards' walks down the
+#: snapshot index are better served by the generic plan (the big guild's top month: 9 ms
+#: generic, 40 ms planned each time).
 PLANNED_PER_CALL = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
@@ -164,18 +165,13 @@ class Database:
         return self.url.get_backend_name() == "sqlite"
 
     @asynccontextmanager
-    async def read(
-        self, *, consistent: bool = False, planned: bool = False
-    ) -> AsyncIterator[AsyncSession]:
+    async def read(self, *, consistent: bool = False) -> AsyncIterator[AsyncSession]:
         """A read. `consistent`: every statement sees the same committed state (PostgreSQL
         REPEATABLE READ; a SQLite read transaction always does), for reads that combine
-        kept sums with the rows they were kept from. `planned`: PostgreSQL plans each
-        statement for its own parameters (`PLANNED_PER_CALL`)."""
+        kept sums with the rows they were kept from."""
         async with self._read() as session, session.begin():
             if consistent and not self.is_sqlite:
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            if planned and not self.is_sqlite:
-                await session.execute(text(PLANNED_PER_CALL))
             yield session
 
     @asynccontextmanager
@@ -202,3 +198,10 @@ class Database:
             except TimeoutError:
                 log.warning("the database did not answer at shutdown; connections dropped")
                 await engine.dispose(close=False)
+
+
+async def plan_each_call(session: AsyncSession) -> None:
+    """On PostgreSQL, the rest of the session's transaction plans each statement for its
+    own parameters (`PLANNED_PER_CALL`); nothing on SQLite, which always does."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(PLANNED_PER_CALL))

@@ -62,8 +62,7 @@ class SearchService:
         words = query_words(fold(query or ""))
         wanted = tag_key(clean_line(tag or "").lstrip("#")) or None
         where = VenueFilter(tuple(words), normalize_city(city) if city else None, kind, wanted)
-        # With words, a plan made for this guild's matches (db.engine.PLANNED_PER_CALL).
-        async with self.db.read(consistent=True, planned=bool(words)) as session:
+        async with self.db.read(consistent=True) as session:
             scorer = await Scorer.of(session, guild_id)
             if sort == "rit":
                 best = await scorer.ranked(where=where, limit=RESULTS_MAX)

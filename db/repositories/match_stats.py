@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, bindparam, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import plan_each_call
 from db.models import Venue, VenueRatingStats
 from db.repositories.rank_order import RankOrder, rit_bound, rit_parameters
 from db.repositories.rating_stats import VenueStatsRecord
@@ -45,8 +46,10 @@ class MatchStatsRepository:
         """The guild's active venues matching `where`: the `limit` rated ones with the best
         RIT against `order`, and the `limit` oldest unrated ones (those
         `RatingStatsRepository.best` and `.unrated` find). The statement is built once per
-        database and filters set, and runs with their values."""
+        database and filters set, and runs with their values, planned for them
+        (`plan_each_call`)."""
         dialect = self.session.get_bind().dialect.name
+        await plan_each_call(self.session)
         statement = _ranked(dialect, where.shape, limit)
         values = {**where.parameters(dialect, guild_id), **rit_parameters(order)}
         found = MatchedSums([], [])

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event, text
 
 from bot.domain.search import SearchService
-from db.engine import PLANNED_PER_CALL, SQLITE_BUSY_TIMEOUT_MS, Database
+from bot.domain.venues import VenueService, validate_proposal
+from db.engine import PLANNED_PER_CALL, SQLITE_BUSY_TIMEOUT_MS, Database, plan_each_call
 
 GUILD = 424_242_424_242_424_242
 
@@ -127,7 +128,9 @@ async def test_read_one_runs_its_statement_without_a_transaction_around_it(db: D
 
 async def _plans(db: Database, statement: str, *, planned: bool) -> tuple[int, int]:
     """Runs `statement` for 12 guilds in one read; its generic and custom plans."""
-    async with db.read(planned=planned) as session:
+    async with db.read() as session:
+        if planned:
+            await plan_each_call(session)
         for guild in range(12):
             await session.execute(text(statement), {"guild": guild})
         plans = await session.execute(
@@ -141,18 +144,20 @@ async def _plans(db: Database, statement: str, *, planned: bool) -> tuple[int, i
     return generic, custom
 
 
-async def test_postgresql_plans_a_search_with_words_for_its_own_parameters(db: Database) -> None:
+async def test_postgresql_plans_a_search_for_its_own_parameters(db: Database) -> None:
     """The driver prepares a statement once per connection and runs it again and again; a
     generic plan (PostgreSQL's choice from the sixth run, made for an average guild) would
     serve a guild a hundred times larger than the others with a plan made for a small one.
-    A `planned` read (a search with words) plans each run; other reads keep the generic
-    plan that suits the leaderboards' index walks."""
+    A search's exact ordering is planned at each run, with or without words; the
+    leaderboard keeps the generic plan that suits its walk down the snapshot index."""
     if db.is_sqlite:
         pytest.skip("PostgreSQL only")
     count = "SELECT count(*) FROM venue WHERE guild_id = :guild AND status = '{}'"
     assert await _plans(db, count.format("active"), planned=True) == (0, 12)
     generic, custom = await _plans(db, count.format("removed"), planned=False)
     assert generic > 0 and custom < 12
+    draft = validate_proposal(name="Café des devs", kind="meetup", city="Paris")
+    await VenueService(db).propose(GUILD, 10_000_000_000_000_001, draft)
     sent: list[str] = []
     record = lambda *args: sent.append(args[2])  # noqa: E731 (statement)
     event.listen(db.engine.sync_engine, "before_cursor_execute", record)
@@ -160,8 +165,10 @@ async def test_postgresql_plans_a_search_with_words_for_its_own_parameters(db: D
         await SearchService(db).search(GUILD, query="café")
         with_words, sent[:] = list(sent), []
         await SearchService(db).search(GUILD, city="Paris")
+        without_words, sent[:] = list(sent), []
         await SearchService(db).top(GUILD, period="all")
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", record)
     assert PLANNED_PER_CALL in with_words
+    assert PLANNED_PER_CALL in without_words
     assert PLANNED_PER_CALL not in sent
