@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import plan_each_call
 from db.models import (
     GuildRatingHours,
     GuildRatingPrior,
@@ -250,6 +251,8 @@ class RatingStatsRepository:
         rated = select(VenueRatingStats.venue_id).where(
             VenueRatingStats.venue_id == Venue.id, VenueRatingStats.raters > 0
         )
+        # The generic plan walks every guild's venues in id order (37 ms against 0.5).
+        await plan_each_call(self.session)
         rows = await self.session.scalars(
             select(Venue.id)
             .where(
