@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -31,8 +32,8 @@ from sqlalchemy.ext.asyncio import (
 SQLITE_BUSY_TIMEOUT_MS = 2_000
 #: PostgreSQL that stops answering (packets dropped, no reset) must not hold a command past
 #: Discord's 3 seconds, nor a background task forever: opening a connection and each
-#: statement (the pool's pre-ping included) give up after these many seconds; the caller
-#: answers "try again" or retries, and the dead connection is replaced.
+#: statement (the pool's check of a connection included) give up after these many
+#: seconds; the caller answers "try again" or retries, and the dead connection is replaced.
 PG_CONNECT_TIMEOUT = 1.0
 PG_STATEMENT_TIMEOUT = 1.0
 #: What `plan_each_call` sends on PostgreSQL: the transaction's later statements are
@@ -51,6 +52,8 @@ PLANNED_PER_CALL = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 log = logging.getLogger(__name__)
 
+#: Marks a PostgreSQL connection just opened: the pool's first hand-out does not ping it.
+FRESH = "bonnes_places_fresh"
 #: The execution option of `Database.read_one` on SQLite: no BEGIN is sent.
 ONE_STATEMENT = "bonnes_places_one_statement"
 
@@ -123,6 +126,26 @@ def _sqlite_engine(url: URL, *, begin: str, pool_size: int) -> AsyncEngine:
     return engine
 
 
+def _pg_fresh(_dbapi_connection: Any, record: Any) -> None:
+    record.info[FRESH] = True
+
+
+def _pg_ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """The pool's check of a PostgreSQL connection it hands out again, in one round trip:
+    SQLAlchemy's own pre-ping wraps its query in BEGIN and ROLLBACK (for pgbouncer's
+    transaction mode), three round trips before every unit of work. A connection found
+    closed is dropped with every connection pooled before it (a server restart cuts them
+    all), and the pool hands out a new one."""
+    if record.info.pop(FRESH, False):
+        return
+    try:
+        dbapi_connection.run_async(lambda connection: connection.execute("SELECT 1"))
+    except Exception as error:
+        if dbapi_connection.driver_connection.is_closed():  # as the dialect's is_disconnect
+            raise InvalidatePoolError(f"connection lost: {error!r}") from error
+        raise  # a timeout: the caller answers "try again"; the pool drops the connection
+
+
 def ensure_sqlite_directory(url: URL) -> None:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
@@ -153,11 +176,12 @@ class Database:
                 hide_parameters=True,
                 pool_size=pool_size,
                 max_overflow=pool_size,
-                pool_pre_ping=True,
                 pool_recycle=1800,
                 pool_timeout=connect_timeout,
                 connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
             )
+            event.listen(self.engine.sync_engine, "connect", _pg_fresh)
+            event.listen(self.engine.sync_engine, "checkout", _pg_ping)
             self.write_engine = self.engine
         self._read = async_sessionmaker(self.engine, expire_on_commit=False)
         self._write = async_sessionmaker(self.write_engine, expire_on_commit=False)

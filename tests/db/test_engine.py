@@ -126,6 +126,30 @@ async def test_read_one_runs_its_statement_without_a_transaction_around_it(db: D
             assert raw.driver_connection.is_in_transaction() is in_transaction
 
 
+async def test_postgresql_checks_a_pooled_connection_in_one_round_trip(db: Database) -> None:
+    """A connection the pool hands out again is checked with one `SELECT 1` (SQLAlchemy's
+    pre-ping sends BEGIN, a query and ROLLBACK: two round trips more before every unit of
+    work), and one that answers is kept."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    sent: list[str] = []
+    async with db.read() as session:
+        raw = await (await session.connection()).get_raw_connection()
+        raw.driver_connection.add_query_logger(lambda query: sent.append(query.query))
+    connects: list[object] = []
+    engine = db.engine.sync_engine
+    count = lambda *args: connects.append(args[0])  # noqa: E731 (dbapi connection)
+    event.listen(engine, "connect", count)
+    try:
+        for unit in (db.read, db.write, db.read):
+            async with unit() as session:
+                await session.execute(text("SELECT count(*) FROM bot_state"))
+    finally:
+        event.remove(engine, "connect", count)
+    assert sent == ["SELECT 1", "BEGIN;", "COMMIT;"] * 3
+    assert connects == []
+
+
 async def _plans(db: Database, statement: str, *, planned: bool) -> tuple[int, int]:
     """Runs `statement` for 12 guilds in one read; its generic and custom plans."""
     async with db.read() as session:
