@@ -6,7 +6,7 @@ block of each command at a time (A, B, C, then C, B, A, ...), so that the load o
 machine falls on all of them alike.
 
     .venv/bin/python -m benchmarks.latency [--code DIR[@http-clock] ...] \
-        [--backends sqlite,postgresql] [--commands rate,rate-first,autocomplete] \
+        [--backends sqlite,postgresql] [--commands rate,rate-first,autocomplete,show,propose] \
         [--scale 1.0] [--rounds 6] [--block 25]
 
 `--code DIR` is a checkout of the bot (default: this one); its interpreter is DIR/.venv
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -79,6 +80,7 @@ class Checkout:
     #: Commands of each kind that got no answer in time (not in the timings).
     failures: dict[str, int] = field(default_factory=dict)
     fresh: Iterator[int] = field(default_factory=lambda: iter(()))
+    names: Iterator[int] = field(default_factory=itertools.count)
 
     #: Whether the bot reads the fake's clock over HTTP (CLOCK_URL), as the tests have
     #: it, rather than the system's (benchmarks.harness.bot_env).
@@ -221,6 +223,18 @@ class Checkout:
             interaction = await fake.slash("venue show", guild=guild, user=member, venue=str(venue))
             await interaction.response(timeout=10)
 
+        async def propose() -> None:
+            guild, member, _ = self.pick()
+            interaction = await fake.slash(
+                "venue propose",
+                guild=guild,
+                user=member,
+                kind="meetup",
+                city="Grenoble",
+                name=f"Bench {next(self.names)} {self.rng.getrandbits(24):06x}",
+            )
+            await interaction.reply(timeout=10)  # to the final message, after the defer
+
         async def rate_first() -> None:
             guild_id = next(self.fresh, None)
             if guild_id is None:
@@ -233,6 +247,7 @@ class Checkout:
             "rate-first": rate_first,
             "autocomplete": autocomplete,
             "show": show,
+            "propose": propose,
         }
 
     async def warm(self) -> None:
@@ -368,7 +383,7 @@ def main() -> None:
     parser.add_argument(
         "--commands",
         default="rate,rate-first,autocomplete",
-        help="of no-op (always measured), rate, rate-first, autocomplete, show",
+        help="of no-op (always measured), rate, rate-first, autocomplete, show, propose",
     )
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=6)
