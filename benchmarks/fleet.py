@@ -44,6 +44,7 @@ def build(fake: FakeDiscord, guilds: int) -> None:
             fake.add_channel(guild, f"salon-{channel}")
         for role in range(ROLES):
             fake.add_role(guild, f"role {role}", 0)
+    fake.freeze_guilds()  # serialized before the bot starts, as Discord's servers do it
 
 
 async def measure(

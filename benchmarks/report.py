@@ -219,8 +219,10 @@ def fleet_section(fleet: list[dict[str, Any]]) -> list[str]:
         "",
         "Each guild as a real one looks: 25 channels and 17 roles (SQLite; the database is "
         "not read at start). Start -> ready is from the process's start to `on_ready`, "
-        "migrations included; the identify spread is from the first shard's identify to the "
-        "last one's.",
+        "migrations included, without discord.py's wait after the last GUILD_CREATE; the "
+        "identify spread is from the first shard's identify to the last one's. The fake "
+        "serializes the guilds' GUILD_CREATE before the bot starts (Discord's servers, not "
+        "the bot's cores, build them).",
         "",
         "| guilds | shards | max_concurrency | start -> ready s | RSS at ready MB | "
         "identify spread s |",
