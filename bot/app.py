@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -228,6 +229,8 @@ class BonnesPlaces(commands.AutoShardedBot):
         self.metrics = metrics or Metrics()
         self.identify_limiter = IdentifyLimiter()
         self.collector = Collector()
+        #: The shards `launch_shards` connects, while it collects them.
+        self._launches: list[tuple[Any, int, bool]] | None = None
 
     async def setup_hook(self) -> None:
         self.collector.hold()  # until every guild is parsed (bot/memory.py)
@@ -250,6 +253,28 @@ class BonnesPlaces(commands.AutoShardedBot):
             limits.max_concurrency,
             limits.remaining,
         )
+
+    async def launch_shards(self) -> None:
+        """discord.py connects the shards one after another, each once the one before has
+        identified, while that one's guilds already arrive; the shards that may identify
+        together (`max_concurrency`, one per identify bucket) connect together here."""
+        self._launches = []
+        await super().launch_shards()  # `launch_shard` only collects them meanwhile
+        launches, self._launches = self._launches, None
+        wave = self.identify_limiter.max_concurrency
+        for start in range(0, len(launches), wave):
+            await asyncio.gather(
+                *(
+                    commands.AutoShardedBot.launch_shard(self, gateway, shard_id, initial=initial)
+                    for gateway, shard_id, initial in launches[start : start + wave]
+                )
+            )
+
+    async def launch_shard(self, gateway: Any, shard_id: int, *, initial: bool = False) -> None:
+        if self._launches is None:
+            await super().launch_shard(gateway, shard_id, initial=initial)
+        else:
+            self._launches.append((gateway, shard_id, initial))
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait only as long as the shard's identify bucket requires (see bot/identify.py)."""

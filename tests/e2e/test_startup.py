@@ -117,6 +117,16 @@ async def test_four_shards_identify_at_once_when_discord_allows(harness: Harness
     assert shards == [(0, 4), (1, 4), (2, 4), (3, 4)]
 
 
+async def test_shards_that_may_identify_together_connect_together(harness: Harness) -> None:
+    """discord.py connects a shard once the one before it has identified, while that one's
+    guilds already arrive; those Discord lets identify at once connect at once."""
+    h = harness
+    for index in range(200):  # enough guilds that each shard's take a while to parse
+        h.fake.add_guild(f"Server {index}")
+    await h.start(SHARD_COUNT="4")
+    assert h.fake.gateway_log[:4] == ["open"] * 4, h.fake.gateway_log
+
+
 async def test_what_start_up_leaves_is_frozen_once_ready_and_released_at_stop(
     harness: Harness,
 ) -> None:
