@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -88,13 +89,14 @@ async def announce(
             await venues.discard(guild.id, venue.id)
             raise DomainError("error.announcement_failed", channel=channel.mention) from exc
         await venues.set_announcement(guild.id, venue.id, channel.id, message.id)
-    if not pending:
-        await add_vote_reactions(message)
     key = "venue.pending" if pending else "venue.proposed"
-    await interaction.followup.send(
+    reply = interaction.followup.send(
         t(language_of(interaction.locale), key, name=plain(venue.name), link=message.jump_url),
         ephemeral=True,
     )
+    # The member is answered without waiting for the vote reactions, which Discord paces
+    # per channel.
+    await (reply if pending else asyncio.gather(reply, add_vote_reactions(message)))
 
 
 async def edit_announcement(bot: BonnesPlaces, details: VenueDetails, **fields: Any) -> None:

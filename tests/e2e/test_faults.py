@@ -30,6 +30,29 @@ async def test_rate_limited_announcement_is_posted_once(running: Harness) -> Non
     assert await count(h, Venue) == 1
 
 
+async def test_the_member_is_answered_while_discord_paces_the_vote_reactions(
+    running: Harness,
+) -> None:
+    """Discord paces reactions per channel: the proposer's confirmation does not wait for
+    the announcement's 👍 and 👎, which follow once Discord lets them."""
+    h = running
+    h.fake.fail(
+        "PUT",
+        r"/reactions/",
+        429,
+        retry_after=2.0,
+        message="You are being rate limited.",
+    )
+    announcement = await propose(h)
+    assert announcement.reactions == {}, "the reply waited for the reactions"
+
+    async def reacted() -> bool:
+        return len(announcement.reactions) == 2
+
+    await eventually(reacted)
+    assert announcement.reactions == {"👍": [h.fake.bot_user.id], "👎": [h.fake.bot_user.id]}
+
+
 async def test_server_error_is_retried_and_posts_once(running: Harness) -> None:
     h = running
     h.fake.fail("POST", r"^/channels/\d+/messages$", 500, message="oops")

@@ -45,6 +45,11 @@ async def test_propose_announce_vote_and_show(running: Harness) -> None:
     assert "12 rue de la Paix" in announcement.embed_text()
     assert "`Rust` `AI`" in announcement.embed_text(), "tags as written, duplicates dropped"
     assert embed["description"] == "Talks by people who **ship**, then drinks."  # as written
+
+    async def reacted() -> bool:  # added beside the reply to the member, not before it
+        return len(announcement.reactions) == 2
+
+    await eventually(reacted)
     assert announcement.reactions == {"👍": [h.fake.bot_user.id], "👎": [h.fake.bot_user.id]}
 
     carol = h.fake.add_member(h.guild, "carol").user
