@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,8 +108,17 @@ class RoutineBase:
         self.db = db
         self.clock = clock
 
-    async def _get(self, session: AsyncSession, guild_id: int, routine_id: int) -> RoutineRecord:
-        found = await RoutineRepository(session).find_all(guild_id, ids=[routine_id])
+    async def _get(
+        self,
+        session: AsyncSession,
+        guild_id: int,
+        routine_id: int,
+        *,
+        lock: Literal["share", "update"] | None = "share",
+    ) -> RoutineRecord:
+        """The routine, kept from being removed until the transaction ends (a scheduler's
+        new occurrence, a member joining), unless `lock` is None (a read)."""
+        found = await RoutineRepository(session).find_all(guild_id, ids=[routine_id], lock=lock)
         if not found:
             raise NotFound("error.routine_not_found", query=str(routine_id))
         return found[0]

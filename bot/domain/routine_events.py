@@ -173,7 +173,7 @@ class RoutineEvents(RoutineBase):
         None when it is not time, another process has it, or nobody asked (then it is
         marked as done)."""
         async with self.db.read() as session:
-            routine = await self._get(session, guild_id, routine_id)
+            routine = await self._get(session, guild_id, routine_id, lock=None)
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
         if routine.paused_at is not None:
             return None
@@ -213,7 +213,7 @@ class RoutineEvents(RoutineBase):
         far as the bot knows (their "Interested" lists are to be read once more before
         `pause` decides); otherwise none."""
         async with self.db.read() as session:
-            routine = await self._get(session, guild_id, routine_id)
+            routine = await self._get(session, guild_id, routine_id, lock=None)
             if routine.paused_at is not None:
                 return []
             ended = await RoutineRepository(session).ended_since_resumed(

@@ -34,7 +34,7 @@ class RoutineHosting(RoutineBase):
         """The routine's next `count` dates, in the guild's time zone."""
         now = await self.clock.now()
         async with self.db.read() as session:
-            routine = await self._get(session, guild_id, routine_id)
+            routine = await self._get(session, guild_id, routine_id, lock=None)
             zone = (await GuildConfigRepository(session).get(guild_id)).zone
         found = []
         start = now
@@ -85,7 +85,7 @@ class RoutineHosting(RoutineBase):
         Discord event (to be cancelled)."""
         now = await self.clock.now()
         async with self.db.write() as session:
-            routine = await self._get(session, guild_id, routine_id)
+            routine = await self._get(session, guild_id, routine_id, lock="update")
             self._may_manage(routine, actor_id, moderator)
             routines = RoutineRepository(session)
             upcoming = await routines.with_events_after(routine.id, now)

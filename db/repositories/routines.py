@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -87,13 +87,21 @@ class RoutineRepository(OccurrenceQueries):
         member_id: int | None = None,
         text: str | None = None,
         limit: int = 200,
+        lock: Literal["share", "update"] | None = None,
     ) -> list[RoutineRecord]:
-        """Routines at active venues, by weekday and time, with their members."""
+        """Routines at active venues, by weekday and time, with their members. `lock`
+        (PostgreSQL; SQLite's writers take turns): "share" keeps the routines from being
+        removed until the transaction ends (what is written about them meanwhile would
+        refer to nothing); "update" waits for every such writer first."""
         stmt = (
             select(Routine, Venue.name)
             .join(Venue, Venue.id == Routine.venue_id)
             .where(Venue.status == "active")
         )
+        if lock == "share":  # FOR KEY SHARE: edits of the routine's columns still go through
+            stmt = stmt.with_for_update(of=Routine, read=True, key_share=True)
+        elif lock == "update":
+            stmt = stmt.with_for_update(of=Routine)
         if isinstance(guild_id, int):
             stmt = stmt.where(Routine.guild_id == guild_id)
         else:

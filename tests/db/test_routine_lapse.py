@@ -62,3 +62,33 @@ async def test_one_member_going_keeps_the_routine(database_url: str) -> None:
         assert await service.pause(GUILD, routine.id, now) is None
     finally:
         await db.dispose()
+
+
+async def test_a_routine_ended_while_its_next_date_is_recorded_waits_for_it(
+    database_url: str,
+) -> None:
+    """The scheduler records a routine's next date while its host ends it: the end waits
+    for that write (PostgreSQL: a row lock on the routine; SQLite: writers take turns), so
+    the date is never written for a routine that is gone, and the end then removes it."""
+    first, second = Database(database_url), Database(database_url)
+    try:
+        venue = await VenueService(first).propose(
+            GUILD, ALICE, validate_proposal(name="Café", kind="meetup", city="Paris")
+        )
+        scheduler, host = RoutineService(first), RoutineService(second)
+        routine = await scheduler.create(
+            GUILD, venue.id, ALICE, weekday=0, time="18:30", title=None, now=TUESDAY
+        )
+        async with first.write() as session:
+            found = await scheduler._get(session, GUILD, routine.id)
+            ending = asyncio.create_task(host.end(GUILD, routine.id, ALICE, moderator=False))
+            await asyncio.sleep(0.5)
+            assert not ending.done(), "the routine was ended under a write about it"
+            upcoming = await scheduler._upcoming(session, found, TUESDAY)
+        ended, events = await asyncio.wait_for(ending, 10)
+        assert ended.id == routine.id and events == []
+        assert upcoming.occurrence.routine_id == routine.id
+        assert await scheduler.scheduled([GUILD]) == []
+    finally:
+        await first.dispose()
+        await second.dispose()
