@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -48,22 +49,33 @@ class OwnedView(ui.View):
         await report_error(interaction, error)
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page as drawn: its embed, its index (from 0) and how many pages there were."""
+
+    embed: discord.Embed
+    index: int
+    count: int
+
+
 class Paginator(OwnedView):
-    """Previous / Next over `count` pages, each drawn by `render` (from 0) when first shown."""
+    """Previous / Next over `count` pages. `turn(index)` reads the list again and draws
+    that page (or the last one, if the list got shorter) at each click: an open list keeps
+    the parameters of its query, never its results or its pages, however long its buttons
+    work."""
 
     def __init__(
         self,
         owner_id: int,
         count: int,
-        render: Callable[[int], discord.Embed],
+        turn: Callable[[int], Awaitable[Page]],
         language: str,
         *,
         timeout: float,
     ) -> None:
         super().__init__(owner_id, timeout=timeout)
         self.count = count
-        self.render = render
-        self.drawn: dict[int, discord.Embed] = {}
+        self.turn = turn
         self.index = 0
         self.previous.label = t(language, "page.previous")
         self.next.label = t(language, "page.next")
@@ -73,23 +85,19 @@ class Paginator(OwnedView):
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= self.count - 1
 
-    @property
-    def page(self) -> discord.Embed:
-        if self.index not in self.drawn:
-            self.drawn[self.index] = self.render(self.index)
-        return self.drawn[self.index]
+    async def _show(self, interaction: discord.Interaction, index: int) -> None:
+        page = await self.turn(max(0, index))
+        self.index, self.count = page.index, page.count
+        self._sync()
+        await interaction.response.edit_message(embed=page.embed, view=self)
 
     @ui.button(style=discord.ButtonStyle.secondary, emoji="◀️")
     async def previous(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
-        self.index = max(0, self.index - 1)
-        self._sync()
-        await interaction.response.edit_message(embed=self.page, view=self)
+        await self._show(interaction, self.index - 1)
 
     @ui.button(style=discord.ButtonStyle.secondary, emoji="▶️")
     async def next(self, interaction: discord.Interaction, _: ui.Button[Any]) -> None:
-        self.index = min(self.count - 1, self.index + 1)
-        self._sync()
-        await interaction.response.edit_message(embed=self.page, view=self)
+        await self._show(interaction, self.index + 1)
 
 
 class Confirm(OwnedView):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-import discord
 from discord import app_commands
 from discord.app_commands import Range
 from discord.app_commands import locale_str as _
@@ -37,7 +37,7 @@ from cogs.common.options import (
 from cogs.common.permissions import is_moderator
 from cogs.common.rating import rate_view, rated_message
 from cogs.common.render import plain
-from cogs.common.views import Confirm, Paginator
+from cogs.common.views import Confirm, Page, Paginator
 from cogs.venues.announcements import announce, announcement_channel, edit_announcement
 from cogs.venues.options import (
     EDIT_DESCRIPTIONS,
@@ -221,12 +221,16 @@ class Venues(
         tag: Range[str, 1, 24] | None = None,
         sort: str = "rit",
     ) -> None:
-        assert interaction.guild_id is not None
-        hits = await self.services.search.search(
-            interaction.guild_id, query=query, city=city, kind=kind, tag=tag, sort=sort
-        )
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+
+        def read() -> Awaitable[list[VenueHit]]:
+            return self.services.search.search(
+                guild_id, query=query, city=city, kind=kind, tag=tag, sort=sort
+            )
+
         language = language_of(interaction.locale)
-        await self._send_pages(interaction, language, hits, "search.title", "search.empty")
+        await self._send_pages(interaction, language, read, "search.title", "search.empty")
 
     @app_commands.command(name=_("top"), description=_("The venues most worth the time they take"))
     @options(city="Only in this city", kind="Only this kind", period="Ratings from this period")
@@ -238,38 +242,45 @@ class Venues(
         kind: str | None = None,
         period: str = "all",
     ) -> None:
-        assert interaction.guild_id is not None
-        hits = await self.services.search.top(
-            interaction.guild_id, city=city, kind=kind, period=period
-        )
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+
+        def read() -> Awaitable[list[VenueHit]]:
+            return self.services.search.top(guild_id, city=city, kind=kind, period=period)
+
         language = language_of(interaction.locale)
         empty = "top.empty.filtered" if kind or city else "top.empty"
-        await self._send_pages(interaction, language, hits, f"top.title.{period}", empty)
+        await self._send_pages(interaction, language, read, f"top.title.{period}", empty)
 
     async def _send_pages(
         self,
         interaction: Interaction,
         language: str,
-        hits: list[VenueHit],
+        read: Callable[[], Awaitable[list[VenueHit]]],
         title_key: str,
         empty_key: str,
     ) -> None:
+        """The results' first page; beyond one page, buttons that read them again."""
+        hits = await read()
         if not hits:
             await interaction.response.send_message(t(language, empty_key), ephemeral=True)
             return
         title = t(language, title_key)
         lines = [HitLine.of(hit) for hit in hits]
-
-        def render(page: int) -> discord.Embed:
-            return hits_page(language, lines, title, page)
-
-        if page_count(lines) == 1:
-            await interaction.response.send_message(embed=render(0), ephemeral=True)
+        count = page_count(lines)
+        first = hits_page(language, lines, title, 0)
+        if count == 1:
+            await interaction.response.send_message(embed=first, ephemeral=True)
             return
-        view = Paginator(
-            interaction.user.id, page_count(lines), render, language, timeout=self.view_timeout
-        )
-        await interaction.response.send_message(embed=view.page, view=view, ephemeral=True)
+
+        async def turn(index: int) -> Page:
+            again = [HitLine.of(hit) for hit in await read()]
+            count = page_count(again)
+            index = min(index, count - 1)
+            return Page(hits_page(language, again, title, index), index, count)
+
+        view = Paginator(interaction.user.id, count, turn, language, timeout=self.view_timeout)
+        await interaction.response.send_message(embed=first, view=view, ephemeral=True)
         view.interaction = interaction
 
     # -- /venue edit and /venue remove ------------------------------------------------

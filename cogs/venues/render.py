@@ -199,8 +199,8 @@ def removed_embed(language: str, details: VenueDetails, *, rejected: bool = Fals
 
 @dataclass(frozen=True, slots=True)
 class HitLine:
-    """What a result page shows of one venue. An open result list keeps these for as long
-    as its buttons work, not the venues with their descriptions and scores."""
+    """What a result page shows of one venue (an open result list reads its venues again
+    at each click: cogs/common/views.py, Paginator)."""
 
     name: str
     kind: str

@@ -168,3 +168,32 @@ async def test_pages_turn_for_their_owner_only_and_expire(harness: Harness) -> N
         await asyncio.sleep(0.1)
     assert all(b.get("disabled") for b in buttons), buttons
     assert interaction.messages[0] is first
+
+
+async def test_pages_read_the_list_again_at_each_click(harness: Harness) -> None:
+    """An open list keeps its query, not its results: a click shows the venues as they are
+    now, and the last page if the list got shorter."""
+    h = harness
+    await h.start()
+    cities = ["Brest", "Vannes", "Lorient", "Quimper", "Rennes", "Nantes", "Angers"]
+    await run(h, "settings", h.fake.owner, proposals_per_day=len(cities) + 1)
+    ids = [venue_id_of(await propose(h, name=f"Forum {c}", city=c, tags="ouest")) for c in cities]
+    _, first = await run(h, "venue search", h.bob, tag="ouest", sort="recent")
+    assert first.embed["footer"]["text"] == "Page 1/2 · 7 venues"
+    next_id, previous_id = (
+        [c for row in first.components for c in row["components"]][i]["custom_id"] for i in (1, 0)
+    )
+
+    await propose(h, name="Forum Laval", city="Laval", tags="ouest")
+    await (await h.fake.click(first, next_id, user=h.bob)).response()
+    assert first.embed["footer"]["text"] == "Page 2/2 · 8 venues"
+    assert names(first) == ["Forum Lorient", "Forum Vannes", "Forum Brest"]
+
+    for venue in ids[:4]:
+        await run(h, "venue remove", h.alice, venue=venue)
+    await (await h.fake.click(first, next_id, user=h.bob)).response()
+    assert first.embed["footer"]["text"] == "Page 1/1 · 4 venues"
+    assert names(first) == ["Forum Laval", "Forum Angers", "Forum Nantes", "Forum Rennes"]
+    buttons = [c for row in first.components for c in row["components"]]
+    assert all(b.get("disabled") for b in buttons), buttons
+    assert previous_id == buttons[0]["custom_id"]

@@ -67,3 +67,20 @@ async def test_a_frozen_cycle_dropped_later_is_collected_at_the_next_refresh() -
         assert gone() is None
     finally:
         collector.close()
+
+
+async def test_once_settled_the_free_heap_is_handed_back_periodically() -> None:
+    collector = Collector(trim_seconds=0.05)
+    try:
+        collector.hold()
+        await asyncio.sleep(0.2)
+        assert collector.trims == 0, "not while the guilds arrive"
+        collector.settle()
+        collector.settle()  # settled again (a refresh): still one periodic trim
+        await asyncio.sleep(0.3)
+        assert 2 <= collector.trims <= 7  # one periodic trim, not two
+    finally:
+        collector.close()
+    trims = collector.trims
+    await asyncio.sleep(0.15)
+    assert collector.trims == trims
