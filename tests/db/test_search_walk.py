@@ -172,3 +172,25 @@ def _index_rows(plan: dict[str, Any], index: str) -> list[int]:
     for child in plan.get("Plans", []):
         found += _index_rows(child, index)
     return found
+
+
+async def test_without_words_the_walk_is_one_statement_on_sqlite(db: Database) -> None:
+    """The snapshot index walked for a search without words: on SQLite the page's last
+    and every venue down to the margin below it in one statement (the bound in a
+    sub-query); on PostgreSQL two (its plan must know the bound)."""
+    ateliers = await _guild(db, venues=8, rated=8, worth=(1, 5))
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "rit_snapshot" in statement and statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.read(consistent=True) as session:
+            scorer = await Scorer.of(session, GUILD)
+            best = await scorer.best(where=VenueFilter(city_key="paris"), limit=3, matching=None)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert [(s.venue_id, s.ratings) for s in best] == await _expected(db, ateliers, 3)
+    assert len(statements) == (1 if db.is_sqlite else 2), "\n\n".join(statements)
