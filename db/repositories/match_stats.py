@@ -28,7 +28,7 @@ from db.engine import plan_each_call
 from db.models import Venue, VenueRatingStats
 from db.repositories.rank_order import RankOrder, rit_bound, rit_parameters
 from db.repositories.rating_stats import VenueStatsRecord
-from db.search import VenueFilter, search_of
+from db.search import EVERY_VENUE, VenueFilter, search_of
 
 _SUMS = (
     VenueRatingStats.raters,
@@ -106,10 +106,25 @@ def _ranked(dialect: str, shape: tuple[bool, bool, bool, bool], limit: int, walk
         Venue.status == "active",
         *where.conditions_of(dialect, 0),
     ]
+    if dialect == "sqlite" and where.words and where.city_key:
+        conditions = _city_first(where)
     if walk:
         return _walk_or_exact(dialect, where, conditions, limit)
     parts = _sqlite(conditions, limit) if dialect == "sqlite" else _postgresql(conditions, limit)
     return union_all(*(select(part.subquery()) for part in parts))
+
+
+def _city_first(where: VenueFilter) -> list[Any]:
+    """Words and a city on SQLite: the guild's venues in the city read from their index,
+    each checked against the words' matches by its key before its row is read (rather
+    than every match of the words read to check its city)."""
+    others = VenueFilter(where.words, None, where.kind, where.tag)
+    return [
+        EVERY_VENUE.in_guild_of("sqlite", 0),
+        Venue.city_key == bindparam("where_city"),
+        *others.conditions_of("sqlite", 0, checked=True),
+        Venue.status == "active",
+    ]
 
 
 def _sqlite(conditions: list[Any], limit: int, gate: Any = None) -> Any:

@@ -194,3 +194,30 @@ async def test_without_words_the_walk_is_one_statement_on_sqlite(db: Database) -
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert [(s.venue_id, s.ratings) for s in best] == await _expected(db, ateliers, 3)
     assert len(statements) == (1 if db.is_sqlite else 2), "\n\n".join(statements)
+
+
+async def test_words_and_a_city_start_from_the_citys_venues_on_sqlite(db: Database) -> None:
+    """SQLite reads the guild's venues in the city from their index, each checked against
+    the words' matches by its key (rather than reading every match of the words to check
+    its city); the answer is the same."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite: PostgreSQL checks the city on the full-text index's matches")
+    ateliers = await _guild(db, venues=8, rated=6, worth=(1, 5))
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "venue_fts" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        hits = await SearchService(db).search(GUILD, query="atelier", city="Paris")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    assert [(h.venue.id, h.score.ratings) for h in hits] == await _expected(db, ateliers, 100)
+    [(statement, parameters)] = captured
+    async with db.engine.connect() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+        plan = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        details = [row[3] for row in plan]
+    assert any("ix_venue_guild_city_key" in d for d in details), details
