@@ -208,7 +208,10 @@ def _walk_or_exact(dialect: str, where: VenueFilter, conditions: list[Any], limi
     gate = counted.cte("walk").prefix_with("MATERIALIZED")
     many = select(gate.c.many).scalar_subquery()
     if dialect == "sqlite":
-        exact = _sqlite([*conditions[:2], Venue.id.in_(select(words.c.id))], limit, gate)
+        in_guild = where.in_guild_of(dialect, 0)
+        exact = _sqlite(
+            [in_guild, Venue.status == "active", Venue.id.in_(select(words.c.id))], limit, gate
+        )
         in_words = (stats.venue_id + 0).in_(select(words.c.id))
     else:
         exact = _postgresql(conditions, limit, many)
