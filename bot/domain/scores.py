@@ -31,6 +31,7 @@ from db.repositories import (
     RatingStatsRepository,
     RecentRating,
     VenueStatsRecord,
+    match_stats,
 )
 from db.repositories.match_stats import MatchStatsRepository
 from db.repositories.period_stats import PeriodStatsRepository, PeriodSums, edge_sums
@@ -193,6 +194,8 @@ class Scorer:
             matches = MatchStatsRepository(self.session)
             order = rank_order(self.prior)
             margin = None if snapshot is None else self._margin(snapshot)
+            if self.state.sums.count < match_stats.WALK_FROM:
+                margin = None  # too few rated venues for a walk to serve: no count either
             found = await matches.ranked(
                 self.guild_id, order, where=where, limit=limit, margin=margin
             )

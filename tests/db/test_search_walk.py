@@ -221,3 +221,26 @@ async def test_words_and_a_city_start_from_the_citys_venues_on_sqlite(db: Databa
         plan = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
         details = [row[3] for row in plan]
     assert any("ix_venue_guild_city_key" in d for d in details), details
+
+
+@pytest.mark.parametrize("walk_from", [1, 1000])
+async def test_a_guild_with_fewer_ratings_than_the_walk_needs_orders_its_matches(
+    db: Database, walk_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guild with fewer ratings than `WALK_FROM` has fewer rated venues: its searches keep
+    the statement that orders the matches, without counting them for a walk first."""
+    monkeypatch.setattr(match_stats, "WALK_FROM", walk_from)
+    ateliers = await _guild(db, venues=6, rated=4, worth=(1, 5))
+    statements: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        hits = await SearchService(db).search(GUILD, query="atelier")
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    assert [(h.venue.id, h.score.ratings) for h in hits] == await _expected(db, ateliers, 100)
+    counted = [s for s in statements if "walk AS MATERIALIZED" in s]
+    assert len(counted) == (1 if walk_from == 1 else 0)
