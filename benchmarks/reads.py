@@ -122,6 +122,7 @@ class Pass:
             "search (query only)": lambda: self._slash(
                 self._any(), "venue search", query=rng.choice(["cafe", "rust"])
             ),
+            "search (no query)": lambda: self._slash(self._any(), "venue search"),
         }
         big = self.big
         if big is not None:
@@ -131,6 +132,7 @@ class Pass:
                     "big search (query + city)": lambda: self._slash(
                         big, "venue search", query="cafe", city="Paris"
                     ),
+                    "big search (no query)": lambda: self._slash(big, "venue search"),
                     "big top week": lambda: self._slash(big, "venue top", period="week"),
                     "big top month": lambda: self._slash(big, "venue top", period="month"),
                     "big top all": lambda: self._slash(big, "venue top", period="all"),

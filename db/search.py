@@ -55,6 +55,11 @@ class VenueSearch(Protocol):
         """The condition on the venue's guild that goes with `matches`."""
         ...
 
+    def found(self, words: list[str], guild_id: int) -> Select[Any]:
+        """The ids of the guild's venues containing every word, from the index alone
+        (inactive venues included), with the named parameters of `matches`."""
+        ...
+
     def parameters(self, words: list[str], guild_id: int) -> dict[str, Any]:
         """The values of the named parameters of `matches` (a statement built once for
         other words or another guild runs with these)."""
@@ -73,14 +78,16 @@ class Fts5Search:
     ) -> ColumnElement[bool]:
         """The guild's token and every word, each in its own column of `venue_fts`: a word
         never matches a guild id."""
+        found: ColumnElement[bool] = venue_id.in_(self.found(words, guild_id))
+        return found
+
+    def found(self, words: list[str], guild_id: int) -> Select[Any]:
         expression = self.parameters(words, guild_id)["fts_query"]
-        matching: Select[tuple[int]] = (
-            select(literal_column("rowid"))
+        return (
+            select(literal_column("rowid").label("id"))
             .select_from(text("venue_fts"))
             .where(text("venue_fts MATCH :fts_query").bindparams(fts_query=expression))
         )
-        found: ColumnElement[bool] = venue_id.in_(matching)
-        return found
 
     def in_guild(self, guild_id: int) -> ColumnElement[bool]:
         """Checked on each venue the index found, not read from the guild's own index: that
@@ -108,6 +115,9 @@ class PostgresSearch:
         )
         found: ColumnElement[bool] = vector.op("@@")(query)
         return found
+
+    def found(self, words: list[str], guild_id: int) -> Select[Any]:
+        return select(Venue.id.label("id")).where(self.matches(words, guild_id))
 
     def in_guild(self, guild_id: int) -> ColumnElement[bool]:
         """None: the words of a venue carry its guild, so the index gives only the guild's

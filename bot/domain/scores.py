@@ -31,6 +31,7 @@ from db.repositories import (
     RatingStatsRepository,
     RecentRating,
     VenueStatsRecord,
+    match_stats,
 )
 from db.repositories.match_stats import MatchStatsRepository
 from db.repositories.period_stats import PeriodStatsRepository, PeriodSums, edge_sums
@@ -188,13 +189,21 @@ class Scorer:
         if matching == 0:
             return []
         unrated = score_sums(0, VenueSums(), self.prior)
-        if self.state.snapshot is None or self._exact(where, matching):
-            found = await MatchStatsRepository(self.session).ranked(
-                self.guild_id, rank_order(self.prior), where=where, limit=limit
+        snapshot = self.state.snapshot
+        if snapshot is None or self._exact(where, matching):
+            matches = MatchStatsRepository(self.session)
+            order = rank_order(self.prior)
+            margin = None if snapshot is None else self._margin(snapshot)
+            if self.state.sums.count < match_stats.WALK_FROM:
+                margin = None  # too few rated venues for a walk to serve: no count either
+            found = await matches.ranked(
+                self.guild_id, order, where=where, limit=limit, margin=margin
             )
             best = self._sorted(found.rated, limit)
             if len(best) >= limit and best[-1].rit >= unrated.rit:
                 return best
+            if found.walked:  # the unrated matches may come first: every match, exactly
+                found = await matches.ranked(self.guild_id, order, where=where, limit=limit)
             return self._sorted([*found.rated, *found.unrated], limit)
         best = await self.best(where=where, limit=limit, matching=matching)
         if len(best) >= limit and best[-1].rit >= unrated.rit:

@@ -360,9 +360,9 @@ class RatingStatsRepository:
         """The `limit` rated active venues matching `where` with the best snapshot RIT, and
         every other one within `margin` below the last of them: a superset of the best
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
-        snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
-        checked on the venues it reaches. Two statements, not one with the `limit`-th in a
-        sub-query: PostgreSQL cannot know that bound when it plans the walk."""
+        snapshot. Both walk the (guild, snapshot RIT) index; the filters are checked on the
+        venues it reaches. On PostgreSQL two statements, not one with the `limit`-th in a
+        sub-query: it cannot know that bound when it plans the walk (SQLite can)."""
         base = (
             select(*STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
@@ -374,12 +374,12 @@ class RatingStatsRepository:
                 *where.conditions(self.session, guild_id, checked=True),
             )
         )
-        last = await self.session.scalar(
-            base.with_only_columns(VenueRatingStats.rit_snapshot)
-            .order_by(VenueRatingStats.rit_snapshot.desc())
-            .offset(limit - 1)
-            .limit(1)
-        )
+        ranked = base.with_only_columns(VenueRatingStats.rit_snapshot)
+        nth = ranked.order_by(VenueRatingStats.rit_snapshot.desc()).offset(limit - 1).limit(1)
+        if self.session.get_bind().dialect.name == "sqlite":
+            last: Any = func.coalesce(nth.scalar_subquery(), -1e300)
+        else:
+            last = await self.session.scalar(nth)
         if last is not None:
             base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
         return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
