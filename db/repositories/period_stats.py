@@ -24,6 +24,7 @@ from db.repositories.rank_order import (
     rit_of,
     rit_parameters,
 )
+from db.repositories.snapshot_walk import walk
 from db.repositories.sql import insert_for
 from db.search import EVERY_VENUE, VenueFilter
 
@@ -263,7 +264,8 @@ class PeriodStatsRepository:
         limit: int,
     ) -> list[PeriodSums]:
         """The `limit` active venues matching `where` with the best snapshot RIT over the
-        period, but those of `exclude`, and every other within `margin` below the last."""
+        period, but those of `exclude`, and every other within `margin` below the last
+        (`snapshot_walk.walk`)."""
         c = VenuePeriodStats
         base = (
             select(*_COLUMNS)
@@ -279,15 +281,8 @@ class PeriodStatsRepository:
         )
         if exclude:
             base = base.where(c.venue_id.not_in(list(exclude)))
-        last = await self.session.scalar(
-            base.with_only_columns(c.rit_snapshot)
-            .order_by(c.rit_snapshot.desc())
-            .offset(limit - 1)
-            .limit(1)
-        )
-        if last is not None:
-            base = base.where(c.rit_snapshot >= last - margin)
-        return [PeriodSums(*row) for row in await self.session.execute(base)]
+        found = await walk(self.session, base, c.rit_snapshot, margin=margin, limit=limit)
+        return [PeriodSums(*row) for row in found]
 
     async def of_venues(
         self,

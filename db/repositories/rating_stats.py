@@ -36,6 +36,7 @@ from db.repositories.rank_order import (
     rit_parameters,
 )
 from db.repositories.rating_rebuild import rebuild_sums
+from db.repositories.snapshot_walk import walk
 from db.repositories.sum_upserts import (
     PRIOR_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -360,9 +361,8 @@ class RatingStatsRepository:
         """The `limit` rated active venues matching `where` with the best snapshot RIT, and
         every other one within `margin` below the last of them: a superset of the best
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
-        snapshot. Both statements walk the (guild, snapshot RIT) index; the filters are
-        checked on the venues it reaches. Two statements, not one with the `limit`-th in a
-        sub-query: PostgreSQL cannot know that bound when it plans the walk."""
+        snapshot. One statement walks the (guild, snapshot RIT) index
+        (`snapshot_walk.walk`); the filters are checked on the venues it reaches."""
         base = (
             select(*STATS_COLUMNS)
             .join(Venue, Venue.id == VenueRatingStats.venue_id)
@@ -374,15 +374,9 @@ class RatingStatsRepository:
                 *where.conditions(self.session, guild_id, checked=True),
             )
         )
-        last = await self.session.scalar(
-            base.with_only_columns(VenueRatingStats.rit_snapshot)
-            .order_by(VenueRatingStats.rit_snapshot.desc())
-            .offset(limit - 1)
-            .limit(1)
-        )
-        if last is not None:
-            base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
-        return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
+        rit = VenueRatingStats.rit_snapshot
+        found = await walk(self.session, base, rit, margin=margin, limit=limit)
+        return [VenueStatsRecord(*row) for row in found]
 
     async def rebuild(self, now: dt.datetime | None = None) -> list[int]:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them).

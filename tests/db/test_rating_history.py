@@ -215,6 +215,32 @@ async def test_concurrent_ratings_in_one_guild_all_count(db: Database) -> None:
         assert len(await RatingRepository(session).rows(GUILD)) == 16
 
 
+async def test_the_snapshot_walk_reads_further_through_ties(db: Database) -> None:
+    """Twelve venues rated alike tie on the snapshot index, and the best two of them are
+    the oldest: the walk reads a few times the venues asked for, finds them all still
+    within reach of the last, and reads further until it has every one, all time as for
+    the week and the month."""
+    draft = [
+        validate_proposal(name=f"Lieu {index}", kind="meetup", city="Paris") for index in range(12)
+    ]
+    proposing = VenueService(db)
+    venues = [(await proposing.propose(GUILD, 70_000 + i, d)).id for i, d in enumerate(draft)]
+    service = RatingService(db)
+    for index, venue_id in enumerate(venues):
+        answer = validate_rating(worth=4, hours=2)
+        await service.rate(GUILD, venue_id, 60_000 + index, answer, now=NOW)
+    await service.rate(GUILD, venues[5], 60_100, validate_rating(worth=2, hours=2), now=NOW)
+    tied = sorted(set(venues) - {venues[5]})
+    await _check(db, venues)
+    await _check_periods(db, [NOW])
+    async with db.read() as session:
+        scorer = await Scorer.of(session, GUILD)
+        assert [s.venue_id for s in await scorer.best(limit=2)] == tied[:2]
+        for days in (7, 30):
+            week = await scorer.period(days, NOW, limit=2)
+            assert [s.venue_id for s in week] == tied[:2]
+
+
 @pytest.mark.parametrize(("few", "results"), [(0, 3), (0, 100), (10_000, 3), (10_000, 100)])
 async def test_search_by_rit_gives_the_full_order_with_unrated_venues_and_filters(
     db: Database, few: int, results: int, monkeypatch: pytest.MonkeyPatch
