@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    SmallInteger,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,7 +34,7 @@ from db.repositories.rank_order import (
     rit_of,
     rit_parameters,
 )
-from db.repositories.snapshot_walk import walk
+from db.repositories.snapshot_walk import walk, walk_statement
 from db.repositories.sql import insert_for
 from db.search import EVERY_VENUE, VenueFilter
 
@@ -139,6 +149,29 @@ def _between() -> Any:
         Rating.created_at >= bindparam("start", type_=Rating.created_at.type),
         Rating.created_at < end,
     )
+
+
+@cache
+def _period_walk(dialect: str, shape: tuple[bool, bool, bool, bool], excluding: bool) -> Any:
+    """`PeriodStatsRepository.best`'s walk, built once per database, filters set, and
+    whether some venues are left out (`walk_exclude`)."""
+    c = VenuePeriodStats
+    where = VenueFilter.of_shape(shape)
+    rows = (
+        select(*_COLUMNS)
+        .join(Venue, Venue.id == c.venue_id)
+        .where(
+            c.guild_id == bindparam("where_guild", type_=BigInteger),
+            c.days == bindparam("walk_days", type_=SmallInteger),
+            c.raters > 0,
+            c.rit_snapshot.is_not(None),
+            Venue.status == "active",
+            *where.conditions_of(dialect, 0, checked=True),
+        )
+    )
+    if excluding:
+        rows = rows.where(c.venue_id.not_in(bindparam("walk_exclude", expanding=True)))
+    return walk_statement(rows, c.rit_snapshot)
 
 
 class PeriodStatsRepository:
@@ -266,23 +299,13 @@ class PeriodStatsRepository:
         """The `limit` active venues matching `where` with the best snapshot RIT over the
         period, but those of `exclude`, and every other within `margin` below the last
         (`snapshot_walk.walk`)."""
-        c = VenuePeriodStats
-        base = (
-            select(*_COLUMNS)
-            .join(Venue, Venue.id == c.venue_id)
-            .where(
-                c.guild_id == guild_id,
-                c.days == days,
-                c.raters > 0,
-                c.rit_snapshot.is_not(None),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id, checked=True),
-            )
-        )
+        dialect = self.session.get_bind().dialect.name
+        statement = _period_walk(dialect, where.shape, bool(exclude))
+        values = {**where.parameters(dialect, guild_id), "walk_days": days}
         if exclude:
-            base = base.where(c.venue_id.not_in(list(exclude)))
-        found = await walk(self.session, base, c.rit_snapshot, margin=margin, limit=limit)
-        return [PeriodSums(*row) for row in found]
+            values["walk_exclude"] = list(exclude)
+        found = await walk(self.session, statement, values, margin=margin, limit=limit)
+        return [PeriodSums(*row[:-1]) for row in found]
 
     async def of_venues(
         self,

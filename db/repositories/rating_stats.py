@@ -36,7 +36,7 @@ from db.repositories.rank_order import (
     rit_parameters,
 )
 from db.repositories.rating_rebuild import rebuild_sums
-from db.repositories.snapshot_walk import walk
+from db.repositories.snapshot_walk import venue_walk, walk
 from db.repositories.sum_upserts import (
     PRIOR_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -363,20 +363,11 @@ class RatingStatsRepository:
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
         snapshot. One statement walks the (guild, snapshot RIT) index
         (`snapshot_walk.walk`); the filters are checked on the venues it reaches."""
-        base = (
-            select(*STATS_COLUMNS)
-            .join(Venue, Venue.id == VenueRatingStats.venue_id)
-            .where(
-                VenueRatingStats.guild_id == guild_id,
-                VenueRatingStats.raters > 0,
-                VenueRatingStats.rit_snapshot.is_not(None),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id, checked=True),
-            )
-        )
-        rit = VenueRatingStats.rit_snapshot
-        found = await walk(self.session, base, rit, margin=margin, limit=limit)
-        return [VenueStatsRecord(*row) for row in found]
+        dialect = self.session.get_bind().dialect.name
+        statement = venue_walk(dialect, where.shape)
+        values = where.parameters(dialect, guild_id)
+        found = await walk(self.session, statement, values, margin=margin, limit=limit)
+        return [VenueStatsRecord(*row[:-1]) for row in found]
 
     async def rebuild(self, now: dt.datetime | None = None) -> list[int]:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them).
