@@ -176,7 +176,7 @@ class Scorer:
         return bool(where.words) or (matching is not None and matching < FEW_MATCHES)
 
     def _sorted(self, records: Iterable[VenueStatsRecord], limit: int) -> list[Score]:
-        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, r, self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)[:limit]
 
     async def ranked(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
@@ -215,7 +215,7 @@ class Scorer:
         records = await PeriodStatsRepository(self.session).from_ratings(
             self.guild_id, moment, rank_order(self.prior), where=where, limit=limit
         )
-        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, r, self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)
 
     async def period(
@@ -250,7 +250,7 @@ class Scorer:
         )
         touched = await periods.of_venues(self.guild_id, days, list(changes), where)
         sums = [*found, *(base.plus(changes[v]) for v, base in touched.items())]
-        scores = [score_sums(s.venue_id, venue_sums(s), self.prior) for s in sums if s.raters > 0]
+        scores = [score_sums(s.venue_id, s, self.prior) for s in sums if s.raters > 0]
         return sorted(scores, key=Score.sort_key)[:limit]
 
     async def recent(self, now: dt.datetime, *, limit: int = 100) -> list[Score]:

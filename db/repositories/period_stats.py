@@ -174,6 +174,24 @@ def _period_walk(dialect: str, shape: tuple[bool, bool, bool, bool], excluding: 
     return walk_statement(rows, c.rit_snapshot)
 
 
+@cache
+def _of_venues(dialect: str, shape: tuple[bool, bool, bool, bool]) -> Any:
+    """`PeriodStatsRepository.of_venues`'s statement, built once per database and filters
+    set."""
+    c = VenuePeriodStats
+    where = VenueFilter.of_shape(shape)
+    return (
+        select(Venue.id, *_COLUMNS[2:])
+        .outerjoin(c, and_(c.venue_id == Venue.id, c.days == bindparam("days", type_=SmallInteger)))
+        .where(
+            Venue.guild_id == bindparam("where_guild", type_=BigInteger),
+            Venue.id.in_(bindparam("ids", expanding=True)),
+            Venue.status == "active",
+            *where.conditions_of(dialect, 0),
+        )
+    )
+
+
 class PeriodStatsRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -318,17 +336,9 @@ class PeriodStatsRepository:
         `where`."""
         if not venue_ids:
             return {}
-        c = VenuePeriodStats
-        rows = await self.session.execute(
-            select(Venue.id, *_COLUMNS[2:])
-            .outerjoin(c, and_(c.venue_id == Venue.id, c.days == days))
-            .where(
-                Venue.guild_id == guild_id,
-                Venue.id.in_(list(venue_ids)),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id),
-            )
-        )
+        dialect = self.session.get_bind().dialect.name
+        values = {**where.parameters(dialect, guild_id), "days": days, "ids": list(venue_ids)}
+        rows = await self.session.execute(_of_venues(dialect, where.shape), values)
         return {
             venue_id: PeriodSums(venue_id, days, *(value or 0 for value in sums))
             for venue_id, *sums in rows

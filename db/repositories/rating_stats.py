@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, select, update
+from sqlalchemy import BigInteger, and_, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import plan_each_call
@@ -170,18 +170,7 @@ class RatingStatsRepository:
     async def state(self, guild_id: int) -> PriorState:
         """The guild's prior, snapshot and period starts, as read: one row per count of
         hours (the prior's columns repeated), one statement."""
-        hours = GuildRatingHours
-        rows = (
-            await self.session.execute(
-                select(*PRIOR_COLUMNS, hours.quarters, hours.count)
-                .select_from(GuildRatingPrior)
-                .outerjoin(
-                    hours,
-                    and_(hours.guild_id == GuildRatingPrior.guild_id, hours.count > 0),
-                )
-                .where(GuildRatingPrior.guild_id == guild_id)
-            )
-        ).all()
+        rows = (await self.session.execute(_STATE, {"guild": guild_id})).all()
         if not rows:
             return PriorState(PriorSums(0, 0.0, 0.0, {}), None, dict.fromkeys(PERIOD_DAYS))
         counts: dict[int, int] = {}
@@ -402,6 +391,19 @@ def _rank_statement(table: Any) -> Any:
     return update(table).where(table.c.guild_id == bindparam("guild")).values(rit_snapshot=rit)
 
 
+#: `RatingStatsRepository.state`'s statement (every read that scores runs it first).
+_STATE = (
+    select(*PRIOR_COLUMNS, GuildRatingHours.quarters, GuildRatingHours.count)
+    .select_from(GuildRatingPrior)
+    .outerjoin(
+        GuildRatingHours,
+        and_(
+            GuildRatingHours.guild_id == GuildRatingPrior.guild_id,
+            GuildRatingHours.count > 0,
+        ),
+    )
+    .where(GuildRatingPrior.guild_id == bindparam("guild", type_=BigInteger))
+)
 _PRIOR_TABLE = GuildRatingPrior.metadata.tables[GuildRatingPrior.__tablename__]
 _SNAPSHOT = (
     update(_PRIOR_TABLE)
