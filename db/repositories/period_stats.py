@@ -35,7 +35,7 @@ from db.repositories.rank_order import (
     rit_parameters,
 )
 from db.repositories.snapshot_walk import walk, walk_statement
-from db.repositories.sql import insert_for
+from db.repositories.sql import insert_for, read_rows
 from db.search import EVERY_VENUE, VenueFilter
 
 #: The periods kept, in days, and the column of the guild's start of each.
@@ -278,9 +278,8 @@ class PeriodStatsRepository:
     ) -> list[EdgeRating]:
         """The guild's ratings given in [start, end), through its (created_at) covering
         index, each with whether its member rated the venue again since `end`."""
-        rows = await self.session.execute(
-            _between(), {"guild_id": guild_id, "start": start, "end": end}
-        )
+        values = {"guild_id": guild_id, "start": start, "end": end}
+        rows = await read_rows(self.session, _between(), values)
         return [EdgeRating(*row) for row in rows]
 
     async def advance(
@@ -338,7 +337,7 @@ class PeriodStatsRepository:
             return {}
         dialect = self.session.get_bind().dialect.name
         values = {**where.parameters(dialect, guild_id), "days": days, "ids": list(venue_ids)}
-        rows = await self.session.execute(_of_venues(dialect, where.shape), values)
+        rows = await read_rows(self.session, _of_venues(dialect, where.shape), values)
         return {
             venue_id: PeriodSums(venue_id, days, *(value or 0 for value in sums))
             for venue_id, *sums in rows

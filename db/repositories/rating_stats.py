@@ -37,6 +37,7 @@ from db.repositories.rank_order import (
 )
 from db.repositories.rating_rebuild import rebuild_sums
 from db.repositories.snapshot_walk import venue_walk, walk
+from db.repositories.sql import read_rows
 from db.repositories.sum_upserts import (
     PRIOR_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -170,7 +171,7 @@ class RatingStatsRepository:
     async def state(self, guild_id: int) -> PriorState:
         """The guild's prior, snapshot and period starts, as read: one row per count of
         hours (the prior's columns repeated), one statement."""
-        rows = (await self.session.execute(_STATE, {"guild": guild_id})).all()
+        rows = await read_rows(self.session, _STATE, {"guild": guild_id})
         if not rows:
             return PriorState(PriorSums(0, 0.0, 0.0, {}), None, dict.fromkeys(PERIOD_DAYS))
         counts: dict[int, int] = {}

@@ -12,6 +12,7 @@ from sqlalchemy import BigInteger, Float, Integer, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueRatingStats
+from db.repositories.sql import read_rows
 from db.search import VenueFilter
 
 #: How many rows a walk reads at first, per venue asked for: the best and those tied with
@@ -65,12 +66,11 @@ async def walk(
     limit = max(1, limit)
     cap = limit * FIRST_WALK
     while True:
-        found = (
-            await session.execute(
-                statement,
-                {**values, "walk_cap": cap, "walk_offset": limit - 1, "walk_margin": margin},
-            )
-        ).all()
+        found = await read_rows(
+            session,
+            statement,
+            {**values, "walk_cap": cap, "walk_offset": limit - 1, "walk_margin": margin},
+        )
         if len(found) < cap:
             return found
         cap *= FURTHER

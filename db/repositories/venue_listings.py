@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db.models import Venue, VenueTag, Vote
+from db.repositories.sql import read_rows
 from db.repositories.venues import RECORD_COLUMNS, VenueRecord
 
 
@@ -67,7 +68,7 @@ async def venue_listings(
     """The guild's venues among `ids`, with their tags and votes."""
     if not ids:
         return {}
-    rows = await session.execute(_listings(), {"venue_ids": list(ids)})
+    rows = await read_rows(session, _listings(), {"venue_ids": list(ids)})
     found: dict[int, tuple[VenueRecord, list[str], int, int]] = {}
     for *columns, tag, up, down in rows:
         entry = found.get(columns[0])
