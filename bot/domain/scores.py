@@ -236,7 +236,9 @@ class Scorer:
             return await self.since(end, where=where, limit=limit)
         periods = PeriodStatsRepository(self.session)
         low, high, sign = (start, end, -1) if start <= end else (end, start, 1)
-        edge = await periods.between(self.guild_id, low, high) if low < high else []
+        edge, touched = (
+            await periods.edge(self.guild_id, days, low, high, where) if low < high else ([], {})
+        )
         if len(edge) > EDGE_MAX:
             return await self.since(end, where=where, limit=limit)
         changes = edge_sums(days, edge, sign)
@@ -248,7 +250,6 @@ class Scorer:
             exclude=list(changes),
             limit=limit,
         )
-        touched = await periods.of_venues(self.guild_id, days, list(changes), where)
         sums = [*found, *(base.plus(changes[v]) for v, base in touched.items())]
         scores = [score_sums(s.venue_id, s, self.prior) for s in sums if s.raters > 0]
         return sorted(scores, key=Score.sort_key)[:limit]

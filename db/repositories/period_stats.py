@@ -132,9 +132,9 @@ def _period_upsert(dialect: str, ranked: bool) -> Any:
     return stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
 
 
-@cache
-def _between() -> Any:
-    """`PeriodStatsRepository.between`'s statement, built once (every period view reads it)."""
+def _edge_ratings() -> Any:
+    """The guild's ratings in [start, end) (parameters `guild_id`, `start`, `end`), each
+    with whether its member rated the venue again since `end`."""
     later = aliased(Rating)
     end = bindparam("end", type_=Rating.created_at.type)
     again = exists().where(
@@ -148,6 +148,31 @@ def _between() -> Any:
         Rating.guild_id == bindparam("guild_id", type_=Rating.guild_id.type),
         Rating.created_at >= bindparam("start", type_=Rating.created_at.type),
         Rating.created_at < end,
+    )
+
+
+@cache
+def _between() -> Any:
+    """`PeriodStatsRepository.between`'s statement, built once (every period start moved
+    reads it)."""
+    return _edge_ratings()
+
+
+@cache
+def _edge(dialect: str, shape: tuple[bool, bool, bool, bool]) -> Any:
+    """`PeriodStatsRepository.edge`'s statement, built once per database and filters set:
+    each rating of `_edge_ratings` with whether its venue is active and matches them, and
+    the venue's sums over the period (`days`; none: NULL)."""
+    c = VenuePeriodStats
+    where = VenueFilter.of_shape(shape)
+    shown = exists().where(
+        Venue.id == Rating.venue_id, Venue.status == "active", *where.conditions_of(dialect, 0)
+    )
+    days = bindparam("days", type_=SmallInteger)
+    return (
+        _edge_ratings()
+        .add_columns(shown, *_COLUMNS[2:])
+        .outerjoin(c, and_(c.venue_id == Rating.venue_id, c.days == days))
     )
 
 
@@ -172,24 +197,6 @@ def _period_walk(dialect: str, shape: tuple[bool, bool, bool, bool], excluding: 
     if excluding:
         rows = rows.where(c.venue_id.not_in(bindparam("walk_exclude", expanding=True)))
     return walk_statement(rows, c.rit_snapshot)
-
-
-@cache
-def _of_venues(dialect: str, shape: tuple[bool, bool, bool, bool]) -> Any:
-    """`PeriodStatsRepository.of_venues`'s statement, built once per database and filters
-    set."""
-    c = VenuePeriodStats
-    where = VenueFilter.of_shape(shape)
-    return (
-        select(Venue.id, *_COLUMNS[2:])
-        .outerjoin(c, and_(c.venue_id == Venue.id, c.days == bindparam("days", type_=SmallInteger)))
-        .where(
-            Venue.guild_id == bindparam("where_guild", type_=BigInteger),
-            Venue.id.in_(bindparam("ids", expanding=True)),
-            Venue.status == "active",
-            *where.conditions_of(dialect, 0),
-        )
-    )
 
 
 class PeriodStatsRepository:
@@ -324,24 +331,31 @@ class PeriodStatsRepository:
         found = await walk(self.session, statement, values, margin=margin, limit=limit)
         return [PeriodSums(*row[:-1]) for row in found]
 
-    async def of_venues(
+    async def edge(
         self,
         guild_id: int,
         days: int,
-        venue_ids: Sequence[int],
+        start: dt.datetime,
+        end: dt.datetime,
         where: VenueFilter,
-    ) -> dict[int, PeriodSums]:
-        """The period sums (none: zero) of those of the venues that are active and match
-        `where`."""
-        if not venue_ids:
-            return {}
+    ) -> tuple[list[EdgeRating], dict[int, PeriodSums]]:
+        """`between`, and the period sums (none: zero) of those of the venues they touch
+        that are active and match `where`, in one statement."""
         dialect = self.session.get_bind().dialect.name
-        values = {**where.parameters(dialect, guild_id), "days": days, "ids": list(venue_ids)}
-        rows = await read_rows(self.session, _of_venues(dialect, where.shape), values)
-        return {
-            venue_id: PeriodSums(venue_id, days, *(value or 0 for value in sums))
-            for venue_id, *sums in rows
+        values = {
+            **where.parameters(dialect, guild_id),
+            "guild_id": guild_id,
+            "start": start,
+            "end": end,
+            "days": days,
         }
+        rows = await read_rows(self.session, _edge(dialect, where.shape), values)
+        touched: dict[int, PeriodSums] = {}
+        for row in rows:
+            if row[6]:
+                sums = (value or 0 for value in row[7:])
+                touched[row[0]] = PeriodSums(row[0], days, *sums)
+        return [EdgeRating(*row[:6]) for row in rows], touched
 
     async def since(self, guild_id: int) -> dict[int, dt.datetime | None]:
         row = (

@@ -20,6 +20,7 @@ from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from db.engine import Database
 from db.repositories import RatingRepository, RatingStatsRepository, VenueRepository
+from db.search import VenueFilter
 
 GUILD = 111_111_111_111_111_111
 PROPOSER = 10_000_000_000_000_001
@@ -90,7 +91,16 @@ async def _check_periods(db: Database, moments: list[dt.datetime]) -> None:
             async with db.read() as session:
                 kept = await (await Scorer.of(session, GUILD)).period(days, moment, limit=1000)
                 top_three = await (await Scorer.of(session, GUILD)).period(days, moment, limit=3)
+                meetups = await (await Scorer.of(session, GUILD)).period(
+                    days, moment, where=VenueFilter(kind="meetup"), limit=1000
+                )
                 rows = await RatingRepository(session).rows(GUILD, since=since)
+                kinds = {
+                    v.id: v.kind
+                    for v in (
+                        await VenueRepository(session).by_ids([r.venue_id for r in rows])
+                    ).values()
+                }
             period = GuildScores.of(rows)
             want = sorted(
                 (score(v, period.samples[v], full.prior) for v in period.samples),
@@ -98,6 +108,9 @@ async def _check_periods(db: Database, moments: list[dt.datetime]) -> None:
             )
             assert [s.venue_id for s in kept] == [s.venue_id for s in want], (moment, days)
             assert [s.venue_id for s in top_three] == [s.venue_id for s in want[:3]]
+            assert [s.venue_id for s in meetups] == [
+                s.venue_id for s in want if kinds[s.venue_id] == "meetup"
+            ], (moment, days)
             for found, expected in zip(kept, want, strict=True):
                 assert abs(found.rit - expected.rit) < 1e-6
                 assert found.ratings == period.raters[found.venue_id]
