@@ -10,6 +10,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 #: Pseudo-ratings of the guild's mean worth added to every venue.
 PRIOR_WEIGHT = 3.0
@@ -84,6 +85,20 @@ class VenueSums:
     weight: float = 0.0
     weight_value: float = 0.0
     weight_log_hours: float = 0.0
+
+
+class Sums(Protocol):
+    """What `score_sums` reads of a venue's sums: `VenueSums`, or a record kept with the
+    same names (read as they come, no copy made for each venue scored)."""
+
+    @property
+    def raters(self) -> int: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def weight_value(self) -> float: ...
+    @property
+    def weight_log_hours(self) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +195,7 @@ def sums_of(
     )
 
 
-def score_sums(venue_id: int, sums: VenueSums, prior: GuildPrior) -> Score:
+def score_sums(venue_id: int, sums: Sums, prior: GuildPrior) -> Score:
     """The RIT score of one venue from its sufficient statistics (see `score`)."""
     total = PRIOR_WEIGHT + sums.weight
     mean_worth = (PRIOR_WEIGHT * prior.worth + sums.weight_value) / total

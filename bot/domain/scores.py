@@ -177,7 +177,7 @@ class Scorer:
         return bool(where.words) or (matching is not None and matching < FEW_MATCHES)
 
     def _sorted(self, records: Iterable[VenueStatsRecord], limit: int) -> list[Score]:
-        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, r, self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)[:limit]
 
     async def ranked(self, *, where: VenueFilter = EVERY_VENUE, limit: int = 100) -> list[Score]:
@@ -224,7 +224,7 @@ class Scorer:
         records = await PeriodStatsRepository(self.session).from_ratings(
             self.guild_id, moment, rank_order(self.prior), where=where, limit=limit
         )
-        scores = [score_sums(r.venue_id, venue_sums(r), self.prior) for r in records]
+        scores = [score_sums(r.venue_id, r, self.prior) for r in records]
         return sorted(scores, key=Score.sort_key)
 
     async def period(
@@ -245,7 +245,9 @@ class Scorer:
             return await self.since(end, where=where, limit=limit)
         periods = PeriodStatsRepository(self.session)
         low, high, sign = (start, end, -1) if start <= end else (end, start, 1)
-        edge = await periods.between(self.guild_id, low, high) if low < high else []
+        edge, touched = (
+            await periods.edge(self.guild_id, days, low, high, where) if low < high else ([], {})
+        )
         if len(edge) > EDGE_MAX:
             return await self.since(end, where=where, limit=limit)
         changes = edge_sums(days, edge, sign)
@@ -257,9 +259,8 @@ class Scorer:
             exclude=list(changes),
             limit=limit,
         )
-        touched = await periods.of_venues(self.guild_id, days, list(changes), where)
         sums = [*found, *(base.plus(changes[v]) for v, base in touched.items())]
-        scores = [score_sums(s.venue_id, venue_sums(s), self.prior) for s in sums if s.raters > 0]
+        scores = [score_sums(s.venue_id, s, self.prior) for s in sums if s.raters > 0]
         return sorted(scores, key=Score.sort_key)[:limit]
 
     async def recent(self, now: dt.datetime, *, limit: int = 100) -> list[Score]:

@@ -15,11 +15,8 @@ from bot.domain.scores import Scorer
 from bot.domain.text import clean_line, fold, normalize_city
 from bot.domain.vocabulary import VENUE_KINDS
 from db.engine import Database
-from db.repositories import (
-    VenueRecord,
-    VenueRepository,
-    VoteRepository,
-)
+from db.repositories import VenueRecord, VenueRepository
+from db.repositories.venue_listings import venue_listings
 from db.repositories.venues import tag_key
 from db.search import VenueFilter, query_words
 
@@ -27,8 +24,6 @@ SORTS = ("rit", "recent", "votes")
 #: The period views, in days (their sums are kept: db/repositories/period_stats.py).
 PERIODS: dict[str, int | None] = {"week": 7, "month": 30, "all": None}
 RESULTS_MAX = 100
-#: A venue with its tags, in their order.
-Tagged = tuple[VenueRecord, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +61,15 @@ class SearchService:
             scorer = await Scorer.of(session, guild_id)
             if sort == "rit":
                 best = await scorer.ranked(where=where, limit=RESULTS_MAX)
-                venues = await self._venues(session, guild_id, best)
+                ids = [s.venue_id for s in best]
                 scores = {s.venue_id: s for s in best}
             else:
                 found = await VenueRepository(session).search(
                     guild_id, where=where, order=sort, limit=RESULTS_MAX
                 )
-                tags = await VenueRepository(session).tags_for([v.id for v in found])
-                venues = [(v, tags.get(v.id, ())) for v in found]
-                scores = await scorer.scores([v.id for v in found])
-            hits = await self._hits(session, venues, scores)
+                ids = [v.id for v in found]
+                scores = await scorer.scores(ids)
+            hits = await _hits(session, guild_id, ids, scores)
         return hits[:RESULTS_MAX]
 
     async def top(
@@ -101,31 +95,24 @@ class SearchService:
                 best = await scorer.best(where=where, limit=RESULTS_MAX)
             else:
                 best = await scorer.period(days, moment, where=where, limit=RESULTS_MAX)
-            venues = await self._venues(session, guild_id, best)
-            hits = await self._hits(session, venues, {s.venue_id: s for s in best})
+            ids = [s.venue_id for s in best]
+            hits = await _hits(session, guild_id, ids, {s.venue_id: s for s in best})
         return hits[:RESULTS_MAX]
 
-    @staticmethod
-    async def _venues(session: AsyncSession, guild_id: int, best: Sequence[Score]) -> list[Tagged]:
-        """The venues of `best`, in its order, with their tags."""
-        found = await VenueRepository(session).many_tagged(guild_id, [s.venue_id for s in best])
-        return [found[s.venue_id] for s in best if s.venue_id in found]
 
-    async def _hits(
-        self,
-        session: AsyncSession,
-        venues: Sequence[Tagged],
-        ranked: dict[int, Score],
-    ) -> list[VenueHit]:
-        """`venues` with their scores and votes."""
-        votes = await VoteRepository(session).counts_for([v.id for v, _ in venues])
-        return [
-            VenueHit(
-                venue=v,
-                score=ranked[v.id],
-                upvotes=votes.get(v.id, (0, 0))[0],
-                downvotes=votes.get(v.id, (0, 0))[1],
-                tags=tags,
-            )
-            for v, tags in venues
-        ]
+async def _hits(
+    session: AsyncSession, guild_id: int, ids: Sequence[int], scores: dict[int, Score]
+) -> list[VenueHit]:
+    """The guild's venues `ids`, in that order, with their scores, tags and votes."""
+    found = await venue_listings(session, guild_id, ids)
+    return [
+        VenueHit(
+            venue=listing.venue,
+            score=scores[venue_id],
+            upvotes=listing.upvotes,
+            downvotes=listing.downvotes,
+            tags=listing.tags,
+        )
+        for venue_id in ids
+        if (listing := found.get(venue_id)) is not None
+    ]

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    BigInteger,
+    SmallInteger,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,7 +34,8 @@ from db.repositories.rank_order import (
     rit_of,
     rit_parameters,
 )
-from db.repositories.sql import insert_for
+from db.repositories.snapshot_walk import walk, walk_statement
+from db.repositories.sql import insert_for, read_rows
 from db.search import EVERY_VENUE, VenueFilter
 
 #: The periods kept, in days, and the column of the guild's start of each.
@@ -121,9 +132,9 @@ def _period_upsert(dialect: str, ranked: bool) -> Any:
     return stmt.on_conflict_do_update(index_elements=["venue_id", "days"], set_=new)
 
 
-@cache
-def _between() -> Any:
-    """`PeriodStatsRepository.between`'s statement, built once (every period view reads it)."""
+def _edge_ratings() -> Any:
+    """The guild's ratings in [start, end) (parameters `guild_id`, `start`, `end`), each
+    with whether its member rated the venue again since `end`."""
     later = aliased(Rating)
     end = bindparam("end", type_=Rating.created_at.type)
     again = exists().where(
@@ -138,6 +149,54 @@ def _between() -> Any:
         Rating.created_at >= bindparam("start", type_=Rating.created_at.type),
         Rating.created_at < end,
     )
+
+
+@cache
+def _between() -> Any:
+    """`PeriodStatsRepository.between`'s statement, built once (every period start moved
+    reads it)."""
+    return _edge_ratings()
+
+
+@cache
+def _edge(dialect: str, shape: tuple[bool, bool, bool, bool]) -> Any:
+    """`PeriodStatsRepository.edge`'s statement, built once per database and filters set:
+    each rating of `_edge_ratings` with whether its venue is active and matches them, and
+    the venue's sums over the period (`days`; none: NULL)."""
+    c = VenuePeriodStats
+    where = VenueFilter.of_shape(shape)
+    shown = exists().where(
+        Venue.id == Rating.venue_id, Venue.status == "active", *where.conditions_of(dialect, 0)
+    )
+    days = bindparam("days", type_=SmallInteger)
+    return (
+        _edge_ratings()
+        .add_columns(shown, *_COLUMNS[2:])
+        .outerjoin(c, and_(c.venue_id == Rating.venue_id, c.days == days))
+    )
+
+
+@cache
+def _period_walk(dialect: str, shape: tuple[bool, bool, bool, bool], excluding: bool) -> Any:
+    """`PeriodStatsRepository.best`'s walk, built once per database, filters set, and
+    whether some venues are left out (`walk_exclude`)."""
+    c = VenuePeriodStats
+    where = VenueFilter.of_shape(shape)
+    rows = (
+        select(*_COLUMNS)
+        .join(Venue, Venue.id == c.venue_id)
+        .where(
+            c.guild_id == bindparam("where_guild", type_=BigInteger),
+            c.days == bindparam("walk_days", type_=SmallInteger),
+            c.raters > 0,
+            c.rit_snapshot.is_not(None),
+            Venue.status == "active",
+            *where.conditions_of(dialect, 0, checked=True),
+        )
+    )
+    if excluding:
+        rows = rows.where(c.venue_id.not_in(bindparam("walk_exclude", expanding=True)))
+    return walk_statement(rows, c.rit_snapshot)
 
 
 class PeriodStatsRepository:
@@ -226,9 +285,8 @@ class PeriodStatsRepository:
     ) -> list[EdgeRating]:
         """The guild's ratings given in [start, end), through its (created_at) covering
         index, each with whether its member rated the venue again since `end`."""
-        rows = await self.session.execute(
-            _between(), {"guild_id": guild_id, "start": start, "end": end}
-        )
+        values = {"guild_id": guild_id, "start": start, "end": end}
+        rows = await read_rows(self.session, _between(), values)
         return [EdgeRating(*row) for row in rows]
 
     async def advance(
@@ -263,58 +321,41 @@ class PeriodStatsRepository:
         limit: int,
     ) -> list[PeriodSums]:
         """The `limit` active venues matching `where` with the best snapshot RIT over the
-        period, but those of `exclude`, and every other within `margin` below the last."""
-        c = VenuePeriodStats
-        base = (
-            select(*_COLUMNS)
-            .join(Venue, Venue.id == c.venue_id)
-            .where(
-                c.guild_id == guild_id,
-                c.days == days,
-                c.raters > 0,
-                c.rit_snapshot.is_not(None),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id, checked=True),
-            )
-        )
+        period, but those of `exclude`, and every other within `margin` below the last
+        (`snapshot_walk.walk`)."""
+        dialect = self.session.get_bind().dialect.name
+        statement = _period_walk(dialect, where.shape, bool(exclude))
+        values = {**where.parameters(dialect, guild_id), "walk_days": days}
         if exclude:
-            base = base.where(c.venue_id.not_in(list(exclude)))
-        last = await self.session.scalar(
-            base.with_only_columns(c.rit_snapshot)
-            .order_by(c.rit_snapshot.desc())
-            .offset(limit - 1)
-            .limit(1)
-        )
-        if last is not None:
-            base = base.where(c.rit_snapshot >= last - margin)
-        return [PeriodSums(*row) for row in await self.session.execute(base)]
+            values["walk_exclude"] = list(exclude)
+        found = await walk(self.session, statement, values, margin=margin, limit=limit)
+        return [PeriodSums(*row[:-1]) for row in found]
 
-    async def of_venues(
+    async def edge(
         self,
         guild_id: int,
         days: int,
-        venue_ids: Sequence[int],
+        start: dt.datetime,
+        end: dt.datetime,
         where: VenueFilter,
-    ) -> dict[int, PeriodSums]:
-        """The period sums (none: zero) of those of the venues that are active and match
-        `where`."""
-        if not venue_ids:
-            return {}
-        c = VenuePeriodStats
-        rows = await self.session.execute(
-            select(Venue.id, *_COLUMNS[2:])
-            .outerjoin(c, and_(c.venue_id == Venue.id, c.days == days))
-            .where(
-                Venue.guild_id == guild_id,
-                Venue.id.in_(list(venue_ids)),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id),
-            )
-        )
-        return {
-            venue_id: PeriodSums(venue_id, days, *(value or 0 for value in sums))
-            for venue_id, *sums in rows
+    ) -> tuple[list[EdgeRating], dict[int, PeriodSums]]:
+        """`between`, and the period sums (none: zero) of those of the venues they touch
+        that are active and match `where`, in one statement."""
+        dialect = self.session.get_bind().dialect.name
+        values = {
+            **where.parameters(dialect, guild_id),
+            "guild_id": guild_id,
+            "start": start,
+            "end": end,
+            "days": days,
         }
+        rows = await read_rows(self.session, _edge(dialect, where.shape), values)
+        touched: dict[int, PeriodSums] = {}
+        for row in rows:
+            if row[6]:
+                sums = (value or 0 for value in row[7:])
+                touched[row[0]] = PeriodSums(row[0], days, *sums)
+        return [EdgeRating(*row[:6]) for row in rows], touched
 
     async def since(self, guild_id: int) -> dict[int, dt.datetime | None]:
         row = (

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, literal, select, update
+from sqlalchemy import BigInteger, and_, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import plan_each_call
@@ -36,6 +36,8 @@ from db.repositories.rank_order import (
     rit_parameters,
 )
 from db.repositories.rating_rebuild import rebuild_sums
+from db.repositories.snapshot_walk import venue_walk, walk
+from db.repositories.sql import read_rows
 from db.repositories.sum_upserts import (
     PRIOR_COLUMNS,
     SNAPSHOT_COLUMNS,
@@ -169,18 +171,7 @@ class RatingStatsRepository:
     async def state(self, guild_id: int) -> PriorState:
         """The guild's prior, snapshot and period starts, as read: one row per count of
         hours (the prior's columns repeated), one statement."""
-        hours = GuildRatingHours
-        rows = (
-            await self.session.execute(
-                select(*PRIOR_COLUMNS, hours.quarters, hours.count)
-                .select_from(GuildRatingPrior)
-                .outerjoin(
-                    hours,
-                    and_(hours.guild_id == GuildRatingPrior.guild_id, hours.count > 0),
-                )
-                .where(GuildRatingPrior.guild_id == guild_id)
-            )
-        ).all()
+        rows = await read_rows(self.session, _STATE, {"guild": guild_id})
         if not rows:
             return PriorState(PriorSums(0, 0.0, 0.0, {}), None, dict.fromkeys(PERIOD_DAYS))
         counts: dict[int, int] = {}
@@ -360,29 +351,13 @@ class RatingStatsRepository:
         """The `limit` rated active venues matching `where` with the best snapshot RIT, and
         every other one within `margin` below the last of them: a superset of the best
         `limit` by today's RIT when no venue's RIT moved by more than margin / 2 since the
-        snapshot. Both walk the (guild, snapshot RIT) index; the filters are checked on the
-        venues it reaches. On PostgreSQL two statements, not one with the `limit`-th in a
-        sub-query: it cannot know that bound when it plans the walk (SQLite can)."""
-        base = (
-            select(*STATS_COLUMNS)
-            .join(Venue, Venue.id == VenueRatingStats.venue_id)
-            .where(
-                VenueRatingStats.guild_id == guild_id,
-                VenueRatingStats.raters > 0,
-                VenueRatingStats.rit_snapshot.is_not(None),
-                Venue.status == "active",
-                *where.conditions(self.session, guild_id, checked=True),
-            )
-        )
-        ranked = base.with_only_columns(VenueRatingStats.rit_snapshot)
-        nth = ranked.order_by(VenueRatingStats.rit_snapshot.desc()).offset(limit - 1).limit(1)
-        if self.session.get_bind().dialect.name == "sqlite":
-            last: Any = func.coalesce(nth.scalar_subquery(), -1e300)
-        else:
-            last = await self.session.scalar(nth)
-        if last is not None:
-            base = base.where(VenueRatingStats.rit_snapshot >= last - margin)
-        return [VenueStatsRecord(*row) for row in await self.session.execute(base)]
+        snapshot. One statement walks the (guild, snapshot RIT) index
+        (`snapshot_walk.walk`); the filters are checked on the venues it reaches."""
+        dialect = self.session.get_bind().dialect.name
+        statement = venue_walk(dialect, where.shape)
+        values = where.parameters(dialect, guild_id)
+        found = await walk(self.session, statement, values, margin=margin, limit=limit)
+        return [VenueStatsRecord(*row[:-1]) for row in found]
 
     async def rebuild(self, now: dt.datetime | None = None) -> list[int]:
         """Every sum recomputed from the ratings (after a bulk load that bypassed them).
@@ -417,6 +392,19 @@ def _rank_statement(table: Any) -> Any:
     return update(table).where(table.c.guild_id == bindparam("guild")).values(rit_snapshot=rit)
 
 
+#: `RatingStatsRepository.state`'s statement (every read that scores runs it first).
+_STATE = (
+    select(*PRIOR_COLUMNS, GuildRatingHours.quarters, GuildRatingHours.count)
+    .select_from(GuildRatingPrior)
+    .outerjoin(
+        GuildRatingHours,
+        and_(
+            GuildRatingHours.guild_id == GuildRatingPrior.guild_id,
+            GuildRatingHours.count > 0,
+        ),
+    )
+    .where(GuildRatingPrior.guild_id == bindparam("guild", type_=BigInteger))
+)
 _PRIOR_TABLE = GuildRatingPrior.metadata.tables[GuildRatingPrior.__tablename__]
 _SNAPSHOT = (
     update(_PRIOR_TABLE)

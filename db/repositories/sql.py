@@ -45,3 +45,13 @@ def insert_for(dialect: str, table: Any) -> postgresql.Insert | sqlite.Insert:
     if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+async def read_rows(
+    session: AsyncSession, statement: Any, values: dict[str, Any] | None = None
+) -> Sequence[Any]:
+    """The rows of a read of columns (no ORM object), run on the session's connection: the
+    ORM's handling of a statement costs about a quarter of a small read's time in Python,
+    for nothing when no object is built. The reads every result list runs go this way."""
+    connection = await session.connection()
+    return (await connection.execute(statement, values or {})).all()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Venue, VenueTag
@@ -70,17 +69,6 @@ class VenueRecord:
 #: A VenueRecord's columns, in its fields' order: reads build records from rows, no ORM
 #: object on the way.
 RECORD_COLUMNS = tuple(getattr(Venue, field.name) for field in fields(VenueRecord))
-
-
-@cache
-def _tagged() -> Any:
-    """`many_tagged`'s statement, built once (every result page reads it)."""
-    return (
-        select(*RECORD_COLUMNS, func.coalesce(VenueTag.label, VenueTag.tag))
-        .outerjoin(VenueTag, VenueTag.venue_id == Venue.id)
-        .where(Venue.id.in_(bindparam("venue_ids", expanding=True)))
-        .order_by(Venue.id, VenueTag.position)
-    )
 
 
 def tag_key(label: str) -> str:
@@ -193,24 +181,6 @@ class VenueRepository:
         records = (VenueRecord(*row) for row in rows)
         return {record.id: record for record in records if record.guild_id == guild_id}
 
-    async def many_tagged(
-        self, guild_id: int, ids: Sequence[int]
-    ) -> dict[int, tuple[VenueRecord, tuple[str, ...]]]:
-        """`many` with each venue's tags in their order, in one statement (a row per tag)."""
-        if not ids:
-            return {}
-        rows = await self.session.execute(_tagged(), {"venue_ids": list(ids)})
-        found: dict[int, tuple[VenueRecord, list[str]]] = {}
-        for *columns, tag in rows:
-            tags = found.setdefault(columns[0], (VenueRecord(*columns), []))[1]
-            if tag is not None:
-                tags.append(tag)
-        return {
-            venue_id: (record, tuple(tags))
-            for venue_id, (record, tags) in found.items()
-            if record.guild_id == guild_id
-        }
-
     async def by_announcements(self, message_ids: Sequence[int]) -> dict[int, VenueRecord]:
         if not message_ids:
             return {}
@@ -237,19 +207,6 @@ class VenueRepository:
             .order_by(VenueTag.position)
         )
         return tuple(rows)
-
-    async def tags_for(self, venue_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
-        if not venue_ids:
-            return {}
-        rows = await self.session.execute(
-            select(VenueTag.venue_id, func.coalesce(VenueTag.label, VenueTag.tag))
-            .where(VenueTag.venue_id.in_(list(venue_ids)))
-            .order_by(VenueTag.venue_id, VenueTag.position)
-        )
-        found: dict[int, list[str]] = {}
-        for venue_id, tag in rows:
-            found.setdefault(venue_id, []).append(tag)
-        return {venue_id: tuple(tags) for venue_id, tags in found.items()}
 
     async def update(
         self, guild_id: int, venue_id: int, *, tags: Sequence[str] | None, **fields: Any

@@ -1,5 +1,5 @@
-"""The statement of a venue's vote counts (`VoteRepository.counts_for`), built once: every
-result page of /venue search and /venue top reads it."""
+"""The statement of venues' vote counts (`VoteRepository.counts_for`), built once. A result
+list reads its venues' counts with the venues themselves (`venue_listings`)."""
 
 from __future__ import annotations
 

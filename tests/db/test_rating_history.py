@@ -20,6 +20,7 @@ from bot.domain.venues import VenueService, validate_proposal
 from bot.domain.visits import VisitService
 from db.engine import Database
 from db.repositories import RatingRepository, RatingStatsRepository, VenueRepository
+from db.search import VenueFilter
 
 GUILD = 111_111_111_111_111_111
 PROPOSER = 10_000_000_000_000_001
@@ -90,7 +91,16 @@ async def _check_periods(db: Database, moments: list[dt.datetime]) -> None:
             async with db.read() as session:
                 kept = await (await Scorer.of(session, GUILD)).period(days, moment, limit=1000)
                 top_three = await (await Scorer.of(session, GUILD)).period(days, moment, limit=3)
+                meetups = await (await Scorer.of(session, GUILD)).period(
+                    days, moment, where=VenueFilter(kind="meetup"), limit=1000
+                )
                 rows = await RatingRepository(session).rows(GUILD, since=since)
+                kinds = {
+                    v.id: v.kind
+                    for v in (
+                        await VenueRepository(session).by_ids([r.venue_id for r in rows])
+                    ).values()
+                }
             period = GuildScores.of(rows)
             want = sorted(
                 (score(v, period.samples[v], full.prior) for v in period.samples),
@@ -98,6 +108,9 @@ async def _check_periods(db: Database, moments: list[dt.datetime]) -> None:
             )
             assert [s.venue_id for s in kept] == [s.venue_id for s in want], (moment, days)
             assert [s.venue_id for s in top_three] == [s.venue_id for s in want[:3]]
+            assert [s.venue_id for s in meetups] == [
+                s.venue_id for s in want if kinds[s.venue_id] == "meetup"
+            ], (moment, days)
             for found, expected in zip(kept, want, strict=True):
                 assert abs(found.rit - expected.rit) < 1e-6
                 assert found.ratings == period.raters[found.venue_id]
@@ -213,6 +226,32 @@ async def test_concurrent_ratings_in_one_guild_all_count(db: Database) -> None:
     await _check(db, venues)
     async with db.read() as session:
         assert len(await RatingRepository(session).rows(GUILD)) == 16
+
+
+async def test_the_snapshot_walk_reads_further_through_ties(db: Database) -> None:
+    """Twelve venues rated alike tie on the snapshot index, and the best two of them are
+    the oldest: the walk reads a few times the venues asked for, finds them all still
+    within reach of the last, and reads further until it has every one, all time as for
+    the week and the month."""
+    draft = [
+        validate_proposal(name=f"Lieu {index}", kind="meetup", city="Paris") for index in range(12)
+    ]
+    proposing = VenueService(db)
+    venues = [(await proposing.propose(GUILD, 70_000 + i, d)).id for i, d in enumerate(draft)]
+    service = RatingService(db)
+    for index, venue_id in enumerate(venues):
+        answer = validate_rating(worth=4, hours=2)
+        await service.rate(GUILD, venue_id, 60_000 + index, answer, now=NOW)
+    await service.rate(GUILD, venues[5], 60_100, validate_rating(worth=2, hours=2), now=NOW)
+    tied = sorted(set(venues) - {venues[5]})
+    await _check(db, venues)
+    await _check_periods(db, [NOW])
+    async with db.read() as session:
+        scorer = await Scorer.of(session, GUILD)
+        assert [s.venue_id for s in await scorer.best(limit=2)] == tied[:2]
+        for days in (7, 30):
+            week = await scorer.period(days, NOW, limit=2)
+            assert [s.venue_id for s in week] == tied[:2]
 
 
 @pytest.mark.parametrize(("few", "results"), [(0, 3), (0, 100), (10_000, 3), (10_000, 100)])

@@ -16,12 +16,13 @@ from bot.domain.privacy import PrivacyService
 from bot.domain.ratings import RatingService, validate_rating
 from bot.domain.search import SearchService
 from bot.domain.venues import VenueService, validate_proposal
+from bot.domain.votes import VoteEvent, VoteService
 from db.engine import Database
 from db.migrate import upgrade_sync
 from tests.db.raw_sql import execute
 
 GUILD, OTHER = 111_111_111_111_111_111, 222_222_222_222_222_222
-ALICE, BOB = 10_000_000_000_000_001, 10_000_000_000_000_002
+ALICE, BOB, CAROL = 10_000_000_000_000_001, 10_000_000_000_000_002, 10_000_000_000_000_003
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
 
 
@@ -112,8 +113,45 @@ async def test_a_search_reads_its_matches_once(db: Database) -> None:
     ]
     searching = [s for s in statements if "venue_fts" in s or "venue_search_query" in s]
     assert len(searching) == 1, "\n\n".join(statements)
-    # The prior, the matches, the venues with their tags, the votes.
-    assert len(statements) == 4, "\n\n".join(statements)
+    # The prior, the matches, the venues with their tags and votes.
+    assert len(statements) == 3, "\n\n".join(statements)
+
+
+async def test_result_lists_show_each_venues_tags_and_last_votes(db: Database) -> None:
+    """A result list reads its venues with their tags and votes together: each venue keeps
+    its tags in their order, and its votes count each member once, by their last vote,
+    however many tags it has."""
+    service, votes = VenueService(db), VoteService(db)
+    tagged = await add(db, "Café des Devs", tags="rust, go, cloud")
+    plain = await add(db, "Forum Rust")
+    quiet = await add(db, "Rust Calme", tags="calme")
+    for venue, message in ((tagged, 701), (plain, 702), (quiet, 703)):
+        await service.set_announcement(GUILD, venue.id, 5, message)
+    await votes.apply(
+        [
+            VoteEvent(GUILD, 701, CAROL, "👍", True),
+            VoteEvent(GUILD, 701, BOB, "👍", True),
+            VoteEvent(GUILD, 701, BOB, "👎", True),  # Bob's last: 👎
+            VoteEvent(GUILD, 702, BOB, "👎", True),
+        ]
+    )
+    await RatingService(db).rate(GUILD, plain.id, BOB, validate_rating(worth=4, hours=2))
+    want = {
+        "Café des Devs": (("rust", "go", "cloud"), 1, 1),
+        "Forum Rust": ((), 0, 1),
+        "Rust Calme": (("calme",), 0, 0),
+    }
+    search = SearchService(db)
+    for hits in (
+        await search.search(GUILD, query="rust"),
+        await search.search(GUILD, query="rust", sort="votes"),
+        await search.top(GUILD, now=NOW),
+    ):
+        shown = {hit.venue.name: (hit.tags, hit.upvotes, hit.downvotes) for hit in hits}
+        assert shown == {name: want[name] for name in shown}
+        assert shown
+    first, *_ = await search.search(GUILD, query="rust")
+    assert first.venue.name == "Forum Rust"
 
 
 def _index_rows(plan: dict[str, Any]) -> list[tuple[str, int]]:
