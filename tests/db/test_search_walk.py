@@ -174,15 +174,17 @@ def _index_rows(plan: dict[str, Any], index: str) -> list[int]:
     return found
 
 
-async def test_without_words_the_walk_is_one_statement_on_sqlite(db: Database) -> None:
-    """The snapshot index walked for a search without words: on SQLite the page's last
-    and every venue down to the margin below it in one statement (the bound in a
-    sub-query); on PostgreSQL two (its plan must know the bound)."""
+async def test_without_words_the_walk_is_one_statement(db: Database) -> None:
+    """The snapshot index walked for a search without words: the page's last and every
+    venue down to the margin below it in one statement (db/repositories/snapshot_walk.py),
+    on both databases."""
     ateliers = await _guild(db, venues=8, rated=8, worth=(1, 5))
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if "rit_snapshot" in statement and statement.lstrip().upper().startswith("SELECT"):
+        if "rit_snapshot" in statement and statement.lstrip().upper().startswith(
+            ("SELECT", "WITH")
+        ):
             statements.append(statement)
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
@@ -193,7 +195,7 @@ async def test_without_words_the_walk_is_one_statement_on_sqlite(db: Database) -
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert [(s.venue_id, s.ratings) for s in best] == await _expected(db, ateliers, 3)
-    assert len(statements) == (1 if db.is_sqlite else 2), "\n\n".join(statements)
+    assert len(statements) == 1, "\n\n".join(statements)
 
 
 async def test_words_and_a_city_start_from_the_citys_venues_on_sqlite(db: Database) -> None:
