@@ -68,7 +68,7 @@ class VoteBench:
             expected = self._expected()
             bot = await BotProcess.start(env)
             try:
-                report["crash_reconcile"] = await bot.reconciled(budget)
+                report["crash_reconcile"] = await bot.reconciled(self._budget(len(fresh)))
                 report["crash_exact"] = await self._stored() == expected
             finally:
                 await bot.stop()
@@ -154,6 +154,13 @@ class VoteBench:
 
     async def _stored(self) -> set[tuple[int, int]]:
         return set(await self._stamps(FIRST_VOTER))
+
+    def _budget(self, messages: int) -> float:
+        """Seconds the reconciliation after the crash may take: its listings (👍 and 👎 of
+        each recent announcement, 100 members a page, the storms' voters included) at its
+        pace, twice over, and a minute."""
+        pages = 2 * messages + sum(len(members) // 100 for members in self.reacted.values())
+        return 60 + pages / RECONCILE_RATE * 2
 
     def _expected(self) -> set[tuple[int, int]]:
         return {(venue, member) for venue, members in self.reacted.items() for member in members}
