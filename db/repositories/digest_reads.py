@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Float, and_, bindparam, func, select
+from sqlalchemy import Executable, Float, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.vocabulary import VENUE_STATUSES
 from db.models import (
-    GuildRatingHours,
-    GuildRatingPrior,
     Rating,
     Routine,
     RoutineMember,
@@ -28,7 +26,7 @@ from db.models import (
     Visit,
 )
 from db.repositories.rank_order import RankOrder, rit_bound, rit_parameters
-from db.repositories.rating_stats import PriorSums
+from db.repositories.rating_stats import PriorSums, RatingStatsRepository
 from db.repositories.stats import VisitRow
 
 #: Julian day of the Unix epoch: SQLite's julianday() of 1970-01-01 00:00 UTC.
@@ -76,13 +74,9 @@ class DigestReads:
         self.sqlite = session.get_bind().dialect.name == "sqlite"
 
     async def prior(self, guild_id: int) -> PriorSums:
-        """The guild prior's sums and its hours histogram, in one statement."""
-        rows = (await self.session.execute(_prior(), {"guild_id": guild_id})).all()
-        if not rows:
-            return PriorSums(0, 0.0, 0.0, {})
-        histogram = {quarters: count for *_, quarters, count in rows if quarters is not None}
-        count, value_sum, value_squares = rows[0][:3]
-        return PriorSums(count, value_sum, value_squares, histogram)
+        """The guild prior's sums and its hours histogram, in one statement (the one every
+        read that scores runs first)."""
+        return await RatingStatsRepository(self.session).prior(guild_id)
 
     def _days_of(self, moment: dt.datetime) -> float:
         """`moment` as (fractional) days, on the scale of `_days`."""
@@ -141,28 +135,6 @@ class DigestReads:
         tell, past or coming)."""
         rows = await self.session.execute(_routines(), {"guild_id": guild_id, "limit": limit})
         return [DigestRoutine(*row) for row in rows]
-
-
-@cache
-def _prior() -> Executable:
-    return (
-        select(
-            GuildRatingPrior.count,
-            GuildRatingPrior.value_sum,
-            GuildRatingPrior.value_squares,
-            GuildRatingHours.quarters,
-            GuildRatingHours.count,
-        )
-        .select_from(GuildRatingPrior)
-        .outerjoin(
-            GuildRatingHours,
-            and_(
-                GuildRatingHours.guild_id == GuildRatingPrior.guild_id,
-                GuildRatingHours.count > 0,
-            ),
-        )
-        .where(GuildRatingPrior.guild_id == bindparam("guild_id"))
-    )
 
 
 def _days(sqlite: bool, column: Any) -> Any:
