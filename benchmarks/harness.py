@@ -116,6 +116,15 @@ async def database_url(backend: str, name: str) -> str | None:
     return await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES), name)
 
 
+async def propose_venue(fake: FakeDiscord, guild: Guild, user: User, name: str) -> None:
+    """`/venue propose` of a meetup named `name` in Grenoble, answered: to the final
+    message after the deferral, as every benchmark times it."""
+    interaction = await fake.slash(
+        "venue propose", guild=guild, user=user, kind="meetup", city="Grenoble", name=name
+    )
+    await interaction.reply(timeout=10)
+
+
 def bot_env(
     fake: FakeDiscord, database_url: str, *, http_clock: bool = False, **extra: str
 ) -> dict[str, str]:

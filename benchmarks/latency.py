@@ -43,7 +43,14 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from benchmarks.harness import ROOT, BotProcess, bot_env, database_url, percentile
+from benchmarks.harness import (
+    ROOT,
+    BotProcess,
+    bot_env,
+    database_url,
+    percentile,
+    propose_venue,
+)
 from tests.fakediscord import FakeDiscord, Guild, User
 
 #: Run by each checkout's interpreter, in its own tree: seeds the database, prints the ids.
@@ -225,15 +232,8 @@ class Checkout:
 
         async def propose() -> None:
             guild, member, _ = self.pick()
-            interaction = await fake.slash(
-                "venue propose",
-                guild=guild,
-                user=member,
-                kind="meetup",
-                city="Grenoble",
-                name=f"Bench {next(self.names)} {self.rng.getrandbits(24):06x}",
-            )
-            await interaction.reply(timeout=10)  # to the final message, after the defer
+            name = f"Bench {next(self.names)} {self.rng.getrandbits(24):06x}"
+            await propose_venue(fake, guild, member, name)
 
         async def rate_first() -> None:
             guild_id = next(self.fresh, None)

@@ -34,6 +34,7 @@ from benchmarks.harness import (
     epoch,
     free_port,
     percentile,
+    propose_venue,
 )
 from benchmarks.report import Result, chart, markdown
 from benchmarks.scrape import scrape, summary
@@ -159,15 +160,9 @@ class Bench:
 
         async def propose() -> None:
             _, guild, member, _ = self._pick()
-            interaction = await fake.slash(
-                "venue propose",
-                guild=guild,
-                user=member,
-                kind="meetup",
-                city="Grenoble",
-                name=f"Bench {next(counter)} {secrets.token_hex(3)}",
+            await propose_venue(
+                fake, guild, member, f"Bench {next(counter)} {secrets.token_hex(3)}"
             )
-            await interaction.reply(timeout=10)  # to the final message, after the defer
 
         async def autocomplete() -> None:
             _, guild, member, _ = self._pick()
