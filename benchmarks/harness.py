@@ -116,6 +116,16 @@ async def database_url(backend: str, name: str) -> str | None:
     return await postgres_url(os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES), name)
 
 
+async def rate_venue(
+    fake: FakeDiscord, guild: Guild, user: User, venue: int, worth: int, hours: Any
+) -> None:
+    """`/venue rate` of `venue`, answered."""
+    interaction = await fake.slash(
+        "venue rate", guild=guild, user=user, venue=str(venue), worth=worth, hours=hours
+    )
+    await interaction.response(timeout=10)
+
+
 async def propose_venue(fake: FakeDiscord, guild: Guild, user: User, name: str) -> None:
     """`/venue propose` of a meetup named `name` in Grenoble, answered: to the final
     message after the deferral, as every benchmark times it."""

@@ -50,6 +50,7 @@ from benchmarks.harness import (
     database_url,
     percentile,
     propose_venue,
+    rate_venue,
 )
 from tests.fakediscord import FakeDiscord, Guild, User
 
@@ -210,15 +211,7 @@ class Checkout:
 
         async def rate(guild_id: int | None = None) -> None:
             guild, member, venue = self.pick(guild_id or self.rng.choice(self.guild_ids[::2]))
-            interaction = await fake.slash(
-                "venue rate",
-                guild=guild,
-                user=member,
-                venue=str(venue),
-                worth=self.rng.randint(1, 5),
-                hours=self.hours,
-            )
-            await interaction.response(timeout=10)
+            await rate_venue(fake, guild, member, venue, self.rng.randint(1, 5), self.hours)
 
         async def autocomplete() -> None:
             guild, member, _ = self.pick()

@@ -35,6 +35,7 @@ from benchmarks.harness import (
     free_port,
     percentile,
     propose_venue,
+    rate_venue,
 )
 from benchmarks.report import Result, chart, markdown
 from benchmarks.scrape import scrape, summary
@@ -146,15 +147,7 @@ class Bench:
 
         async def rate() -> None:
             _, guild, member, venue = self._pick()
-            interaction = await fake.slash(
-                "venue rate",
-                guild=guild,
-                user=member,
-                venue=str(venue),
-                worth=self.rng.randint(1, 5),
-                hours="2.0",
-            )
-            await interaction.response(timeout=10)
+            await rate_venue(fake, guild, member, venue, self.rng.randint(1, 5), "2.0")
 
         counter = iter(range(10**9))
 
